@@ -1,0 +1,314 @@
+// Package answers resolves a template's parameters from the command line, a values file,
+// prompts and defaults, validates them against the manifest's rules and derives computed values.
+package answers
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"maps"
+	"os"
+	"slices"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/idp-cli/idp/internal/manifest"
+)
+
+// Request is everything the user gave before any prompt.
+type Request struct {
+	// Set holds KEY=VALUE pairs from --set, in order; a later one wins.
+	Set []string
+	// Values holds answers read from a values file (see ReadValuesFile); ValuesFile names it.
+	Values     map[string]any
+	ValuesFile string
+	// Name is the positional NAME argument; it answers the parameter "name".
+	Name string
+	// Prompter asks for what is still missing; nil when idp may not prompt.
+	Prompter Prompter
+	// Recorded are answers from an earlier run (.idp.yaml); they count as given, below the
+	// command line and the values file.
+	Recorded map[string]any
+}
+
+// Result is the resolved answers.
+type Result struct {
+	// Answers holds every parameter that applies (its when is true), by name.
+	Answers map[string]any
+	// Data is what templates see: answers, the zero value of parameters that do not apply, and
+	// computed values.
+	Data map[string]any
+	// Prompted lists the parameters the user answered at a prompt.
+	Prompted []string
+}
+
+// Recordable returns the answers to keep in .idp.yaml, in parameter order: secret ones left out.
+func (r *Result) Recordable(m *manifest.Manifest) []KV {
+	var out []KV
+	for _, p := range m.Parameters {
+		v, ok := r.Answers[p.Name]
+		if !ok || p.Secret {
+			continue
+		}
+		out = append(out, KV{Key: p.Name, Value: v})
+	}
+	return out
+}
+
+// KV is one answer, kept in order.
+type KV struct {
+	Key   string
+	Value any
+}
+
+// InvalidError is an answer that breaks a parameter's rule, or names no parameter.
+type InvalidError struct {
+	Param  string // empty for a problem with the input itself
+	Origin string // where the answer came from: "--set port=x", "values.yaml", "prompt"
+	Msg    string
+}
+
+func (e *InvalidError) Error() string {
+	var b strings.Builder
+	if e.Origin != "" {
+		b.WriteString(e.Origin + ": ")
+	}
+	if e.Param != "" {
+		fmt.Fprintf(&b, "parameter %q: ", e.Param)
+	}
+	b.WriteString(e.Msg)
+	return b.String()
+}
+
+// MissingError lists every required parameter that has no answer when idp may not prompt.
+type MissingError struct {
+	Params []*manifest.Parameter
+}
+
+func (e *MissingError) Error() string {
+	names := make([]string, len(e.Params))
+	for i, p := range e.Params {
+		names[i] = p.Name
+		if p.Title != "" {
+			names[i] += " (" + p.Title + ")"
+		}
+	}
+	noun := "parameter"
+	if len(names) > 1 {
+		noun = "parameters"
+	}
+	return fmt.Sprintf("missing required %s: %s; pass them with --set KEY=VALUE or --values FILE, or run in a terminal to be asked",
+		noun, strings.Join(names, ", "))
+}
+
+// Names lists the missing parameters' names.
+func (e *MissingError) Names() []string {
+	names := make([]string, len(e.Params))
+	for i, p := range e.Params {
+		names[i] = p.Name
+	}
+	return names
+}
+
+type given struct {
+	value  any
+	origin string
+}
+
+// Resolve works out every parameter's answer, in manifest order: the command line (--set and
+// NAME), then the values file, then recorded answers, then a prompt, then the default.
+func Resolve(ctx context.Context, m *manifest.Manifest, req Request) (*Result, error) {
+	in, err := collect(m, req)
+	if err != nil {
+		return nil, err
+	}
+	var prompted map[string]any
+	if req.Prompter != nil {
+		known := map[string]any{}
+		var qs []*Question
+		for i := range m.Parameters {
+			p := &m.Parameters[i]
+			if g, ok := in[p.Name]; ok {
+				v, err := convert(p, g)
+				if err != nil {
+					return nil, err
+				}
+				known[p.Name] = v
+				continue
+			}
+			qs = append(qs, &Question{Param: p, m: m})
+		}
+		if len(qs) > 0 {
+			prompted, err = req.Prompter.Ask(ctx, known, qs)
+			if err != nil {
+				return nil, err
+			}
+		}
+	}
+
+	res := &Result{Answers: map[string]any{}}
+	data := zeros(m)
+	var missing []*manifest.Parameter
+	for i := range m.Parameters {
+		p := &m.Parameters[i]
+		asked, err := p.Asked(data)
+		if err != nil {
+			return nil, &InvalidError{Param: p.Name, Origin: "template.yaml", Msg: "when: " + err.Error()}
+		}
+		if !asked {
+			continue
+		}
+		var v any
+		if g, ok := in[p.Name]; ok {
+			if v, err = convert(p, g); err != nil {
+				return nil, err
+			}
+		} else if pv, ok := prompted[p.Name]; ok {
+			if v, err = convert(p, given{value: pv, origin: "prompt"}); err != nil {
+				return nil, err
+			}
+			res.Prompted = append(res.Prompted, p.Name)
+		} else if p.HasDefault() {
+			if v, err = p.DefaultValue(data); err != nil {
+				return nil, &InvalidError{Param: p.Name, Origin: "template.yaml", Msg: "default: " + err.Error()}
+			}
+			if err := p.Check(v); err != nil {
+				return nil, &InvalidError{Param: p.Name, Origin: "default", Msg: err.Error() + "; set it with --set " + p.Name + "=VALUE"}
+			}
+		} else {
+			v = p.Zero()
+		}
+		if p.Required && manifest.IsEmpty(v) {
+			missing = append(missing, p)
+			continue
+		}
+		res.Answers[p.Name] = v
+		data[p.Name] = v
+	}
+	if len(missing) > 0 {
+		return nil, &MissingError{Params: missing}
+	}
+	for i := range m.Computed {
+		c := &m.Computed[i]
+		s, err := c.Eval(data)
+		if err != nil {
+			return nil, &InvalidError{Origin: "template.yaml", Msg: fmt.Sprintf("computed %s: %s", c.Name, err)}
+		}
+		data[c.Name] = s
+	}
+	res.Data = data
+	return res, nil
+}
+
+// Data builds template data from recorded answers without asking anything: the answers, zero
+// values for the rest and computed values. It is for re-rendering an existing service.
+func Data(m *manifest.Manifest, recorded map[string]any) (map[string]any, error) {
+	res, err := Resolve(context.Background(), m, Request{Recorded: recorded})
+	if err != nil {
+		return nil, err
+	}
+	return res.Data, nil
+}
+
+func zeros(m *manifest.Manifest) map[string]any {
+	data := make(map[string]any, len(m.Parameters)+len(m.Computed))
+	for i := range m.Parameters {
+		data[m.Parameters[i].Name] = m.Parameters[i].Zero()
+	}
+	return data
+}
+
+func convert(p *manifest.Parameter, g given) (any, error) {
+	v, err := manifest.Convert(p, g.value)
+	if err != nil {
+		return nil, &InvalidError{Param: p.Name, Origin: g.origin, Msg: err.Error()}
+	}
+	if err := p.Check(v); err != nil {
+		return nil, &InvalidError{Param: p.Name, Origin: g.origin, Msg: err.Error()}
+	}
+	return v, nil
+}
+
+// collect merges the given answers by precedence and refuses names the template does not have.
+func collect(m *manifest.Manifest, req Request) (map[string]given, error) {
+	in := map[string]given{}
+	check := func(name, origin string) error {
+		if m.Param(name) != nil {
+			return nil
+		}
+		for _, c := range m.Computed {
+			if c.Name == name {
+				return &InvalidError{Origin: origin, Msg: fmt.Sprintf("%q is computed by the template and cannot be set", name)}
+			}
+		}
+		return &InvalidError{Origin: origin, Msg: fmt.Sprintf("the template %s has no parameter %q; its parameters are: %s",
+			m.Name, name, strings.Join(m.ParamNames(), ", "))}
+	}
+	for _, k := range slices.Sorted(maps.Keys(req.Recorded)) {
+		if m.Param(k) != nil { // a parameter the template dropped is not an error here
+			in[k] = given{value: req.Recorded[k], origin: ".idp.yaml answers." + k}
+		}
+	}
+	for _, k := range slices.Sorted(maps.Keys(req.Values)) {
+		if err := check(k, req.ValuesFile); err != nil {
+			return nil, err
+		}
+		in[k] = given{value: req.Values[k], origin: req.ValuesFile}
+	}
+	if req.Name != "" {
+		if err := check("name", "NAME argument"); err != nil {
+			return nil, err
+		}
+		in["name"] = given{value: req.Name, origin: "NAME argument"}
+	}
+	for _, kv := range req.Set {
+		k, v, ok := strings.Cut(kv, "=")
+		k = strings.TrimSpace(k)
+		origin := "--set " + kv
+		if !ok || k == "" {
+			return nil, &InvalidError{Origin: origin, Msg: "expected KEY=VALUE"}
+		}
+		if err := check(k, origin); err != nil {
+			return nil, err
+		}
+		if k == "name" && req.Name != "" && v != req.Name {
+			return nil, &InvalidError{Origin: origin, Msg: fmt.Sprintf("conflicts with the NAME argument %q; give the name once", req.Name)}
+		}
+		in[k] = given{value: v, origin: origin}
+	}
+	return in, nil
+}
+
+// ReadValuesFile reads answers from a YAML or JSON file (JSON is YAML).
+func ReadValuesFile(path string) (map[string]any, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, &InvalidError{Origin: "--values", Msg: fmt.Sprintf("cannot read %s: %s", path, errors.Unwrap(err))}
+	}
+	return ParseValues(data, path)
+}
+
+// ParseValues parses a values file's content.
+func ParseValues(data []byte, name string) (map[string]any, error) {
+	var out map[string]any
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	if err := dec.Decode(&out); err != nil && !errors.Is(err, io.EOF) {
+		msg := strings.TrimPrefix(err.Error(), "yaml: ")
+		if strings.Contains(msg, "cannot unmarshal") {
+			msg = "must be a mapping of parameter names to answers"
+		}
+		return nil, &InvalidError{Origin: name, Msg: msg}
+	}
+	for k, v := range out {
+		if m, ok := v.(map[string]any); ok {
+			return nil, &InvalidError{Origin: name, Param: k, Msg: fmt.Sprintf("a mapping (%v) is not an answer; give a string, number, boolean or list", m)}
+		}
+	}
+	if out == nil {
+		out = map[string]any{}
+	}
+	return out, nil
+}

@@ -1,0 +1,165 @@
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+	"github.com/spf13/viper"
+)
+
+// Config is idp's typed configuration, after flags, IDP_* variables and the config file.
+type Config struct {
+	Source     string
+	Output     string
+	NoInput    bool
+	Accessible bool
+	Verbose    bool
+	File       string // the config file read, if any
+}
+
+// configPath is the config file: --config, else IDP_CONFIG, else $XDG_CONFIG_HOME/idp/config.yaml.
+func configPath(flag string, getenv func(string) string) (path string, explicit bool) {
+	if flag != "" {
+		return flag, true
+	}
+	if p := getenv("IDP_CONFIG"); p != "" {
+		return p, true
+	}
+	dir := getenv("XDG_CONFIG_HOME")
+	if dir == "" {
+		home := getenv("HOME")
+		if home == "" {
+			return "", false
+		}
+		dir = filepath.Join(home, ".config")
+	}
+	return filepath.Join(dir, "idp", "config.yaml"), false
+}
+
+// loadConfig fills every flag the user did not give from IDP_<FLAG> or the config file, through
+// a private viper instance, and returns the typed config. Precedence: flag > env > file > default.
+func loadConfig(cmd *cobra.Command, getenv func(string) string) (*Config, error) {
+	v := viper.New()
+	v.SetEnvPrefix("IDP")
+	v.SetEnvKeyReplacer(strings.NewReplacer("-", "_"))
+	v.AutomaticEnv()
+
+	flagPath, _ := cmd.Flags().GetString("config")
+	path, explicit := configPath(flagPath, getenv)
+	cfg := &Config{}
+	if path != "" {
+		if _, err := os.Stat(path); err == nil {
+			v.SetConfigFile(path)
+			v.SetConfigType("yaml")
+			if err := v.ReadInConfig(); err != nil {
+				return nil, usageErrorf(cmd, fmt.Errorf("config file %s: %s; fix it or point --config elsewhere", path, strings.TrimPrefix(unwrapAll(err).Error(), "yaml: ")))
+			}
+			cfg.File = path
+		} else if explicit && errors.Is(err, fs.ErrNotExist) {
+			return nil, usageErrorf(cmd, fmt.Errorf("config file %s does not exist", path))
+		}
+	}
+	if cfg.File != "" {
+		known := allFlagNames(cmd.Root())
+		for _, k := range v.AllKeys() {
+			if !slices.Contains(known, k) && !strings.Contains(k, ".") {
+				return nil, usageErrorf(cmd, fmt.Errorf("config file %s: unknown key %q; keys are flag names, such as source, no-input, accessible", cfg.File, k))
+			}
+		}
+	}
+
+	var applyErr error
+	cmd.Flags().VisitAll(func(f *pflag.Flag) {
+		if f.Changed || f.Name == "config" || f.Name == "help" || !v.IsSet(f.Name) || applyErr != nil {
+			return
+		}
+		for _, val := range configValues(v.Get(f.Name), f) {
+			if err := cmd.Flags().Set(f.Name, val); err != nil {
+				applyErr = usageErrorf(cmd, fmt.Errorf("%s (from %s): %w", f.Name, origin(f.Name, cfg.File, getenv), err))
+				return
+			}
+		}
+	})
+	if applyErr != nil {
+		return nil, applyErr
+	}
+	fl := cmd.Flags()
+	cfg.Output, _ = fl.GetString("output")
+	cfg.NoInput, _ = fl.GetBool("no-input")
+	cfg.Accessible, _ = fl.GetBool("accessible")
+	cfg.Verbose, _ = fl.GetBool("verbose")
+	if getenv("IDP_DEBUG") != "" {
+		cfg.Verbose = true
+	}
+	if getenv("IDP_ACCESSIBLE") != "" && !fl.Changed("accessible") {
+		cfg.Accessible = getenv("IDP_ACCESSIBLE") != "0" && getenv("IDP_ACCESSIBLE") != "false"
+	}
+	if fl.Lookup("source") != nil {
+		cfg.Source, _ = fl.GetString("source")
+	} else {
+		cfg.Source = v.GetString("source")
+	}
+	if cfg.Output != "text" && cfg.Output != "json" {
+		return nil, usageErrorf(cmd, fmt.Errorf("--output %q: use text or json", cfg.Output))
+	}
+	return cfg, nil
+}
+
+func origin(name, file string, getenv func(string) string) string {
+	env := "IDP_" + strings.ToUpper(strings.ReplaceAll(name, "-", "_"))
+	if getenv(env) != "" {
+		return env
+	}
+	return file
+}
+
+// configValues turns a config or env value into the strings to Set on a flag; a list, or a
+// comma-separated string, fills a repeatable flag.
+func configValues(val any, f *pflag.Flag) []string {
+	repeatable := strings.HasSuffix(f.Value.Type(), "Array") || strings.HasSuffix(f.Value.Type(), "Slice")
+	switch x := val.(type) {
+	case []any:
+		out := make([]string, len(x))
+		for i, item := range x {
+			out[i] = fmt.Sprint(item)
+		}
+		return out
+	case string:
+		if repeatable {
+			return strings.Split(x, ",")
+		}
+		return []string{x}
+	}
+	return []string{fmt.Sprint(val)}
+}
+
+func allFlagNames(root *cobra.Command) []string {
+	var names []string
+	var walk func(c *cobra.Command)
+	walk = func(c *cobra.Command) {
+		c.Flags().VisitAll(func(f *pflag.Flag) { names = append(names, f.Name) })
+		c.PersistentFlags().VisitAll(func(f *pflag.Flag) { names = append(names, f.Name) })
+		for _, sub := range c.Commands() {
+			walk(sub)
+		}
+	}
+	walk(root)
+	return names
+}
+
+func unwrapAll(err error) error {
+	for {
+		next := errors.Unwrap(err)
+		if next == nil {
+			return err
+		}
+		err = next
+	}
+}

@@ -1,0 +1,40 @@
+package cli
+
+import "github.com/spf13/cobra"
+
+const environmentHelp = `Every flag can be set in the environment as IDP_<FLAG>, upper case with dashes as
+underscores (IDP_NO_INPUT=1, IDP_SOURCE=./golden-paths, IDP_OUTPUT=json), or as a key named
+after the flag in the config file. A flag on the command line wins over the environment, which
+wins over the config file. A repeatable flag (--set) takes a comma-separated value there.
+
+IDP_CONFIG: the config file to read instead of $XDG_CONFIG_HOME/idp/config.yaml
+(~/.config/idp/config.yaml when XDG_CONFIG_HOME is not set).
+
+IDP_SOURCE: where golden paths come from (a directory); default: the ones built into idp.
+
+IDP_NO_INPUT: never prompt. idp also never prompts when CI is set or when stdin or stdout is
+not a terminal; missing input is then a usage error (exit 2) that lists what is missing.
+
+IDP_ACCESSIBLE: prompt in plain lines, one question at a time, for screen readers. Also used
+when TERM=dumb.
+
+IDP_OUTPUT: text or json, for commands that print data.
+
+IDP_DEBUG, IDP_VERBOSE: log debug messages to stderr.
+
+IDP_GIT_AUTHOR_NAME, IDP_GIT_AUTHOR_EMAIL: who signs a new service's first commit; default:
+user.name and user.email from git config, else "idp <idp@localhost>".
+
+CI: when set, idp never prompts.
+
+TERM: when "dumb", prompts use accessible mode.
+
+XDG_CONFIG_HOME: where the config file lives.`
+
+func newEnvironmentTopic() *cobra.Command {
+	return &cobra.Command{
+		Use:   "environment",
+		Short: "Environment variables that idp reads",
+		Long:  environmentHelp,
+	}
+}

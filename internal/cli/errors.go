@@ -1,0 +1,58 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/idp-cli/idp/internal/answers"
+	"github.com/idp-cli/idp/internal/prompt"
+)
+
+// Exit codes, documented in `idp --help`.
+const (
+	ExitOK        = 0
+	ExitError     = 1
+	ExitUsage     = 2 // usage error, missing input, or cancelled
+	ExitConflicts = 3 // update left conflicts
+)
+
+// UsageError is a mistake in how idp was called: a bad flag, argument or missing input.
+type UsageError struct {
+	Err error
+	Cmd *cobra.Command // for the "see --help" hint; may be nil
+}
+
+func (e *UsageError) Error() string { return e.Err.Error() }
+func (e *UsageError) Unwrap() error { return e.Err }
+
+func usageErrorf(cmd *cobra.Command, err error) error { return &UsageError{Err: err, Cmd: cmd} }
+
+// exitCode maps an error to the documented exit codes.
+func exitCode(err error) int {
+	var ue *UsageError
+	var me *answers.MissingError
+	var ie *answers.InvalidError
+	switch {
+	case err == nil:
+		return ExitOK
+	case errors.As(err, &ue), errors.As(err, &me), errors.As(err, &ie),
+		errors.Is(err, prompt.ErrCancelled), errors.Is(err, context.Canceled):
+		return ExitUsage
+	case strings.HasPrefix(err.Error(), "unknown command "), strings.HasPrefix(err.Error(), "unknown flag"):
+		return ExitUsage
+	}
+	return ExitError
+}
+
+// usageArgs wraps a cobra argument check so that its error counts as a usage error.
+func usageArgs(check cobra.PositionalArgs) cobra.PositionalArgs {
+	return func(cmd *cobra.Command, args []string) error {
+		if err := check(cmd, args); err != nil {
+			return usageErrorf(cmd, err)
+		}
+		return nil
+	}
+}

@@ -1,0 +1,246 @@
+package cli
+
+import (
+	"fmt"
+	"path/filepath"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/idp-cli/idp/internal/answers"
+	"github.com/idp-cli/idp/internal/prompt"
+	"github.com/idp-cli/idp/internal/provenance"
+	"github.com/idp-cli/idp/internal/scaffold"
+	"github.com/idp-cli/idp/internal/source"
+)
+
+type newOptions struct {
+	Kind       string
+	Name       string
+	Template   string
+	Source     string
+	Version    string
+	Set        []string
+	ValuesFile string
+	OutputDir  string
+	DryRun     bool
+}
+
+func newNewCmd(f *Factory) *cobra.Command {
+	o := &newOptions{}
+	cmd := &cobra.Command{
+		Use:   "new <kind> [<name>]",
+		Short: "Create a new service (or other kind) from a golden path",
+		Long: `Create a new repository from a golden path: answer its parameters, get the files rendered
+into ./<name> as a git repository with one commit on main, and .idp.yaml recording the golden
+path and the answers for 'idp update'.
+
+<kind> is a golden path's type: 'idp new service' offers the service golden paths. Answers come
+from --set, --values, the <name> argument, prompts (in a terminal) and the golden path's
+defaults. Without a terminal, or with --no-input, a missing required answer is an error that
+lists every one missing.`,
+		Example: `  # Ask for everything in a terminal
+  idp new service
+
+  # No prompts: every required answer on the command line
+  idp new service payments --set owner=team-payments --no-input
+
+  # From your platform's golden paths, answers from a file, see the files first
+  idp new service payments -s ./golden-paths -t go-service --values answers.yaml --dry-run`,
+		Args: usageArgs(cobra.RangeArgs(1, 2)),
+		ValidArgsFunction: func(cmd *cobra.Command, args []string, _ string) ([]string, cobra.ShellCompDirective) {
+			if len(args) > 0 {
+				return nil, cobra.ShellCompDirectiveNoFileComp
+			}
+			src, err := f.Source(o.Source)
+			if err != nil {
+				return nil, cobra.ShellCompDirectiveError
+			}
+			all, err := src.Catalog()
+			if err != nil {
+				return nil, cobra.ShellCompDirectiveError
+			}
+			return source.Types(all), cobra.ShellCompDirectiveNoFileComp
+		},
+		RunE: func(cmd *cobra.Command, args []string) error {
+			o.Kind = args[0]
+			if len(args) > 1 {
+				o.Name = args[1]
+			}
+			o.Source = f.Config.Source
+			return runNew(cmd, f, o)
+		},
+	}
+	fl := cmd.Flags()
+	fl.StringVarP(&o.Template, "template", "t", "", "golden path `name`; asked when several match and input is allowed")
+	fl.StringVarP(&o.Source, "source", "s", "", "golden paths `directory` (default: config source, else the ones built in)")
+	fl.StringVar(&o.Version, "version", "latest", "golden path version: latest, a tag or a constraint (git sources)")
+	fl.StringArrayVar(&o.Set, "set", nil, "an answer as `key=value`; repeatable")
+	fl.StringVar(&o.ValuesFile, "values", "", "answers from a YAML or JSON `file`")
+	fl.StringVarP(&o.OutputDir, "output-dir", "o", "", "`directory` to create (default ./<name>)")
+	fl.BoolVar(&o.DryRun, "dry-run", false, "print the files that would be written; write nothing")
+	cmd.RegisterFlagCompletionFunc("template", func(cmd *cobra.Command, args []string, _ string) ([]string, cobra.ShellCompDirective) {
+		src, err := f.Source(o.Source)
+		if err != nil {
+			return nil, cobra.ShellCompDirectiveError
+		}
+		all, err := src.Catalog()
+		if err != nil {
+			return nil, cobra.ShellCompDirectiveError
+		}
+		if len(args) > 0 {
+			all = source.ByType(all, args[0])
+		}
+		return source.Names(all), cobra.ShellCompDirectiveNoFileComp
+	})
+	return cmd
+}
+
+func runNew(cmd *cobra.Command, f *Factory, o *newOptions) error {
+	ctx := cmd.Context()
+	src, err := f.Source(o.Source)
+	if err != nil {
+		return usageErrorf(cmd, err)
+	}
+	if o.Version != "latest" && o.Version != "" {
+		return usageErrorf(cmd, fmt.Errorf("--version %s: the source %s has no versions; versions come from the tags of a git source", o.Version, src.Location))
+	}
+	all, err := src.Catalog()
+	if err != nil {
+		return err
+	}
+	tmpl, err := pickTemplate(cmd, f, all, o.Kind, o.Template)
+	if err != nil {
+		return err
+	}
+	req := answers.Request{Set: o.Set, Name: o.Name, Prompter: f.prompter()}
+	if o.ValuesFile != "" {
+		if req.Values, err = answers.ReadValuesFile(o.ValuesFile); err != nil {
+			return err
+		}
+		req.ValuesFile = o.ValuesFile
+	}
+	res, err := scaffold.New(ctx, scaffold.NewOptions{
+		Source: src, Template: tmpl, Answers: req, OutputDir: o.OutputDir, DryRun: o.DryRun,
+		Author: f.Author(), Now: f.Now(),
+	})
+	if err != nil {
+		return err
+	}
+	if o.DryRun {
+		return printDryRun(f, res)
+	}
+	return printCreated(f, tmpl, src, res)
+}
+
+// pickTemplate chooses the golden path: --template, the only one of the kind, or a prompt.
+func pickTemplate(cmd *cobra.Command, f *Factory, all []*source.Template, kind, name string) (*source.Template, error) {
+	matching := source.ByType(all, kind)
+	if len(matching) == 0 {
+		kinds := source.Types(all)
+		if len(kinds) == 0 {
+			return nil, fmt.Errorf("the source has no golden paths (directories with a template.yaml)")
+		}
+		return nil, usageErrorf(cmd, fmt.Errorf("no golden path of type %q; types on offer: %s", kind, strings.Join(kinds, ", ")))
+	}
+	if name != "" {
+		t := source.Find(matching, name)
+		if t == nil {
+			return nil, usageErrorf(cmd, fmt.Errorf("--template %s: no %s golden path of that name; choose one of: %s", name, kind, strings.Join(source.Names(matching), ", ")))
+		}
+		return t, nil
+	}
+	if len(matching) == 1 {
+		return matching[0], nil
+	}
+	p := f.prompter()
+	if p == nil {
+		return nil, usageErrorf(cmd, fmt.Errorf("several %s golden paths: %s; choose one with --template", kind, strings.Join(source.Names(matching), ", ")))
+	}
+	choices := make([]prompt.Choice, len(matching))
+	for i, t := range matching {
+		label := t.Manifest.Name
+		if t.Manifest.Title != "" {
+			label += " - " + t.Manifest.Title
+		}
+		choices[i] = prompt.Choice{Key: label, Value: t.Manifest.Name}
+	}
+	picked, err := p.Choose(cmd.Context(), "Golden path", choices)
+	if err != nil {
+		return nil, err
+	}
+	return source.Find(matching, picked), nil
+}
+
+type fileJSON struct {
+	Path   string `json:"path"`
+	Mode   string `json:"mode"`
+	Size   int    `json:"size"`
+	Binary bool   `json:"binary,omitempty"`
+}
+
+func treeJSON(res *scaffold.NewResult) []fileJSON {
+	files := make([]fileJSON, 0, len(res.Tree.Files))
+	for _, fl := range res.Tree.Files {
+		mode := fmt.Sprintf("%04o", fl.Mode.Perm())
+		if fl.IsSymlink() {
+			mode = "symlink"
+		}
+		files = append(files, fileJSON{Path: fl.Path, Mode: mode, Size: len(fl.Data), Binary: fl.Binary})
+	}
+	return files
+}
+
+func printDryRun(f *Factory, res *scaffold.NewResult) error {
+	if f.Config.Output == "json" {
+		return printJSON(f.IO.Out, map[string]any{"dir": res.Dir, "dryRun": true, "files": treeJSON(res), "template": res.Record.Template})
+	}
+	w := f.IO.Out
+	fmt.Fprintf(w, "Would create %s with %d files:\n", res.Dir, len(res.Tree.Files)+1)
+	for _, fl := range res.Tree.Files {
+		fmt.Fprintf(w, "  %s\n", describe(fl.Path, fl.IsSymlink(), fl.Mode.Perm()&0o111 != 0, fl.Binary))
+	}
+	fmt.Fprintf(w, "  %s\n", provenance.FileName)
+	return nil
+}
+
+func describe(path string, link, exec, binary bool) string {
+	switch {
+	case link:
+		return path + " (symlink)"
+	case exec:
+		return path + " (executable)"
+	case binary:
+		return path + " (binary)"
+	}
+	return path
+}
+
+func printCreated(f *Factory, tmpl *source.Template, src *source.Source, res *scaffold.NewResult) error {
+	if f.Config.Output == "json" {
+		return printJSON(f.IO.Out, map[string]any{
+			"dir": res.Dir, "commit": res.Commit, "branch": "main", "template": res.Record.Template, "files": treeJSON(res),
+		})
+	}
+	rel := relDir(res.Dir)
+	from := tmpl.Manifest.Name
+	if src.Version != "" {
+		from += " " + src.Version
+	}
+	w := f.IO.Out
+	fmt.Fprintf(w, "Created %s from %s: %d files, first commit %s on main.\n\n", rel, from, len(res.Tree.Files)+1, res.Commit[:7])
+	fmt.Fprintf(w, "Next steps:\n  cd %s\n", rel)
+	fmt.Fprintf(w, "  git remote add origin <url> && git push -u origin main\n")
+	fmt.Fprintf(w, "  read README.md, then 'idp update' when the golden path moves on\n")
+	return nil
+}
+
+func relDir(dir string) string {
+	if wd, err := filepath.Abs("."); err == nil {
+		if rel, err := filepath.Rel(wd, dir); err == nil && !strings.HasPrefix(rel, "..") {
+			return rel
+		}
+	}
+	return dir
+}
+

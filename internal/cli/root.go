@@ -1,0 +1,116 @@
+// Package cli holds idp's cobra commands: each maps flags and arguments to options and calls one
+// engine function. Main is the whole program and returns its exit code.
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/spf13/cobra"
+)
+
+const rootLong = `idp turns a platform team's golden paths into new services and keeps those services on the
+golden path as it moves.
+
+Exit codes:
+  0  success
+  1  error
+  2  usage error, missing input, or cancelled
+  3  update left conflicts
+
+Every flag can also be set as IDP_<FLAG> in the environment or as a key in
+$XDG_CONFIG_HOME/idp/config.yaml; see 'idp help environment'.`
+
+// Main runs idp with the process's streams and returns the exit code.
+func Main(build Build, args []string) int {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	f := &Factory{Build: build, IO: SystemIO(), Now: time.Now, Getenv: os.Getenv}
+	return Run(ctx, f, args)
+}
+
+// Run runs idp with the given factory and arguments and returns the exit code.
+func Run(ctx context.Context, f *Factory, args []string) int {
+	root := NewRootCmd(f)
+	root.SetArgs(args)
+	root.SetIn(f.IO.In)
+	root.SetOut(f.IO.Out)
+	root.SetErr(f.IO.ErrOut)
+	cmd, err := root.ExecuteContextC(ctx)
+	if err == nil {
+		return ExitOK
+	}
+	code := exitCode(err)
+	fmt.Fprintf(f.IO.ErrOut, "idp: %s\n", err)
+	var ue *UsageError
+	if errors.As(err, &ue) && ue.Cmd != nil {
+		cmd = ue.Cmd
+	}
+	if code == ExitUsage && cmd != nil && !errors.Is(err, context.Canceled) && !isCancelled(err) {
+		fmt.Fprintf(f.IO.ErrOut, "Run '%s --help' for usage.\n", cmd.CommandPath())
+	}
+	return code
+}
+
+// NewRootCmd builds the command tree.
+func NewRootCmd(f *Factory) *cobra.Command {
+	root := &cobra.Command{
+		Use:           "idp <command> [flags]",
+		Short:         "Self-service golden paths: new services, kept up to date",
+		Long:          rootLong,
+		SilenceErrors: true,
+		SilenceUsage:  true,
+		Example: `  # Create a service from the built-in Go golden path
+  idp new service payments --set owner=team-payments
+
+  # The golden paths on offer
+  idp templates list`,
+		PersistentPreRunE: func(cmd *cobra.Command, args []string) error {
+			cfg, err := loadConfig(cmd, f.Getenv)
+			if err != nil {
+				return err
+			}
+			f.Config = cfg
+			level := slog.LevelWarn
+			if cfg.Verbose {
+				level = slog.LevelDebug
+			}
+			f.Logger = slog.New(slog.NewTextHandler(f.IO.ErrOut, &slog.HandlerOptions{Level: level}))
+			if cfg.File != "" {
+				f.Logger.Debug("read config", "file", cfg.File)
+			}
+			return nil
+		},
+	}
+	pf := root.PersistentFlags()
+	pf.String("output", "text", "print data as {text|json}")
+	pf.String("config", "", "config file (default $XDG_CONFIG_HOME/idp/config.yaml)")
+	pf.Bool("verbose", false, "log debug messages to stderr")
+	pf.Bool("no-input", false, "never prompt; fail with the list of missing input")
+	pf.Bool("accessible", false, "prompt in plain lines, for screen readers (also when TERM=dumb)")
+	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error { return usageErrorf(c, err) })
+	root.RegisterFlagCompletionFunc("output", cobra.FixedCompletions([]string{"text", "json"}, cobra.ShellCompDirectiveNoFileComp))
+
+	root.AddCommand(
+		newNewCmd(f),
+		newTemplatesCmd(f),
+		newVersionCmd(f),
+		newEnvironmentTopic(),
+	)
+	return root
+}
+
+func isCancelled(err error) bool { return exitCode(err) == ExitUsage && err.Error() == "cancelled" }
+
+// printJSON writes v as indented JSON to w.
+func printJSON(w io.Writer, v any) error {
+	enc := newJSONEncoder(w)
+	return enc.Encode(v)
+}

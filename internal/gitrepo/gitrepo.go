@@ -1,0 +1,187 @@
+// Package gitrepo holds idp's git work on local repositories, done with go-git: making a new
+// service's repository with its first commit.
+package gitrepo
+
+import (
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+
+	git "github.com/go-git/go-git/v5"
+	"github.com/go-git/go-git/v5/config"
+	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/go-git/go-git/v5/plumbing/filemode"
+	"github.com/go-git/go-git/v5/plumbing/format/index"
+	"github.com/go-git/go-git/v5/plumbing/object"
+	"github.com/go-git/go-git/v5/plumbing/storer"
+)
+
+// Branch is the branch a new service starts on.
+const Branch = "main"
+
+// Author signs commits.
+type Author struct {
+	Name  string
+	Email string
+}
+
+// DefaultAuthor is the fallback when neither the environment nor git config name anyone.
+var DefaultAuthor = Author{Name: "idp", Email: "idp@localhost"}
+
+// ConfiguredAuthor reads user.name and user.email from the global git config; a field is empty
+// where git config has none.
+func ConfiguredAuthor() Author {
+	cfg, err := config.LoadConfig(config.GlobalScope)
+	if err != nil || cfg == nil {
+		return Author{}
+	}
+	return Author{Name: cfg.User.Name, Email: cfg.User.Email}
+}
+
+// Entry is a file to commit. Mode is 0644, 0755 or fs.ModeSymlink (Data is then the target).
+type Entry struct {
+	Path string
+	Mode fs.FileMode
+	Data []byte
+}
+
+// InitCommit makes dir (whose files are already written) a git repository on branch main with
+// one commit of entries. It writes objects straight from memory, so nothing is read back from
+// disk but the index's stat data. It returns the commit hash.
+func InitCommit(dir string, entries []Entry, author Author, msg string, when time.Time) (string, error) {
+	repo, err := git.PlainInitWithOptions(dir, &git.PlainInitOptions{
+		InitOptions: git.InitOptions{DefaultBranch: plumbing.NewBranchReferenceName(Branch)},
+	})
+	if err != nil {
+		return "", fmt.Errorf("git init %s: %w", dir, err)
+	}
+	st := repo.Storer
+	root := &treeNode{children: map[string]*treeNode{}}
+	idx := &index.Index{Version: 2}
+	for _, e := range entries {
+		h, err := writeObject(st, plumbing.BlobObject, e.Data)
+		if err != nil {
+			return "", err
+		}
+		mode := modeOf(e.Mode)
+		root.add(strings.Split(e.Path, "/"), h, mode)
+		ie := &index.Entry{Hash: h, Name: e.Path, Mode: mode, Size: uint32(len(e.Data))}
+		if info, err := os.Lstat(filepath.Join(dir, filepath.FromSlash(e.Path))); err == nil {
+			ie.ModifiedAt, ie.CreatedAt = info.ModTime(), info.ModTime()
+			ie.Size = uint32(info.Size())
+			fillSys(ie, info)
+		}
+		idx.Entries = append(idx.Entries, ie)
+	}
+	treeHash, err := root.write(st)
+	if err != nil {
+		return "", err
+	}
+	sig := object.Signature{Name: author.Name, Email: author.Email, When: when}
+	commit := &object.Commit{Author: sig, Committer: sig, Message: msg, TreeHash: treeHash}
+	obj := st.NewEncodedObject()
+	if err := commit.Encode(obj); err != nil {
+		return "", err
+	}
+	ch, err := st.SetEncodedObject(obj)
+	if err != nil {
+		return "", fmt.Errorf("write commit: %w", err)
+	}
+	if err := st.SetReference(plumbing.NewHashReference(plumbing.NewBranchReferenceName(Branch), ch)); err != nil {
+		return "", fmt.Errorf("set branch %s: %w", Branch, err)
+	}
+	sort.Slice(idx.Entries, func(i, j int) bool { return idx.Entries[i].Name < idx.Entries[j].Name })
+	if err := st.SetIndex(idx); err != nil {
+		return "", fmt.Errorf("write index: %w", err)
+	}
+	return ch.String(), nil
+}
+
+func modeOf(m fs.FileMode) filemode.FileMode {
+	switch {
+	case m&fs.ModeSymlink != 0:
+		return filemode.Symlink
+	case m&0o111 != 0:
+		return filemode.Executable
+	}
+	return filemode.Regular
+}
+
+func writeObject(st storer.EncodedObjectStorer, t plumbing.ObjectType, data []byte) (plumbing.Hash, error) {
+	obj := st.NewEncodedObject()
+	obj.SetType(t)
+	obj.SetSize(int64(len(data)))
+	w, err := obj.Writer()
+	if err != nil {
+		return plumbing.ZeroHash, err
+	}
+	if _, err := w.Write(data); err != nil {
+		return plumbing.ZeroHash, err
+	}
+	if err := w.Close(); err != nil {
+		return plumbing.ZeroHash, err
+	}
+	h, err := st.SetEncodedObject(obj)
+	if err != nil {
+		return plumbing.ZeroHash, fmt.Errorf("write object: %w", err)
+	}
+	return h, nil
+}
+
+type treeNode struct {
+	children map[string]*treeNode // nil for a file
+	hash     plumbing.Hash
+	mode     filemode.FileMode
+}
+
+func (n *treeNode) add(parts []string, h plumbing.Hash, mode filemode.FileMode) {
+	if len(parts) == 1 {
+		n.children[parts[0]] = &treeNode{hash: h, mode: mode}
+		return
+	}
+	child, ok := n.children[parts[0]]
+	if !ok {
+		child = &treeNode{children: map[string]*treeNode{}}
+		n.children[parts[0]] = child
+	}
+	child.add(parts[1:], h, mode)
+}
+
+// write stores the tree bottom-up. Git orders entries by name, a directory's name taken with a
+// trailing slash.
+func (n *treeNode) write(st storer.EncodedObjectStorer) (plumbing.Hash, error) {
+	names := make([]string, 0, len(n.children))
+	for name := range n.children {
+		names = append(names, name)
+	}
+	key := func(name string) string {
+		if n.children[name].children != nil {
+			return name + "/"
+		}
+		return name
+	}
+	sort.Slice(names, func(i, j int) bool { return key(names[i]) < key(names[j]) })
+	t := &object.Tree{}
+	for _, name := range names {
+		c := n.children[name]
+		if c.children != nil {
+			h, err := c.write(st)
+			if err != nil {
+				return plumbing.ZeroHash, err
+			}
+			t.Entries = append(t.Entries, object.TreeEntry{Name: name, Mode: filemode.Dir, Hash: h})
+			continue
+		}
+		t.Entries = append(t.Entries, object.TreeEntry{Name: name, Mode: c.mode, Hash: c.hash})
+	}
+	obj := st.NewEncodedObject()
+	if err := t.Encode(obj); err != nil {
+		return plumbing.ZeroHash, err
+	}
+	return st.SetEncodedObject(obj)
+}
+

@@ -1,0 +1,525 @@
+// Package manifest reads a golden path's template.yaml: its parameters, computed values, file rules
+// and hooks. Parsing is strict and every error names template.yaml and the line at fault.
+package manifest
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"regexp"
+	"slices"
+	"strings"
+	"text/template"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/idp-cli/idp/internal/pathglob"
+	"github.com/idp-cli/idp/internal/tmplfuncs"
+)
+
+// FileName is the manifest's name inside a golden path directory.
+const FileName = "template.yaml"
+
+// APIVersion is the only manifest version this idp reads.
+const APIVersion = "idp/v1"
+
+// Parameter types.
+const (
+	TypeString      = "string"
+	TypeInt         = "int"
+	TypeBool        = "bool"
+	TypeSelect      = "select"
+	TypeMultiselect = "multiselect"
+)
+
+var paramTypes = []string{TypeString, TypeInt, TypeBool, TypeSelect, TypeMultiselect}
+
+// Manifest is a parsed template.yaml.
+type Manifest struct {
+	APIVersion  string      `yaml:"apiVersion"`
+	Kind        string      `yaml:"kind"`
+	Name        string      `yaml:"name"`
+	Type        string      `yaml:"type"`
+	Title       string      `yaml:"title"`
+	Description string      `yaml:"description"`
+	Parameters  []Parameter `yaml:"parameters"`
+	Computed    []Computed  `yaml:"-"`
+	Files       Files       `yaml:"files"`
+	Hooks       []Hook      `yaml:"hooks"`
+}
+
+// Parameter is one answer the template asks for.
+type Parameter struct {
+	Name     string   `yaml:"name"`
+	Type     string   `yaml:"type"`
+	Title    string   `yaml:"title"`
+	Help     string   `yaml:"help"`
+	Required bool     `yaml:"required"`
+	Pattern  string   `yaml:"pattern"`
+	Min      *int     `yaml:"min"`
+	Max      *int     `yaml:"max"`
+	Options  []string `yaml:"options"`
+	Default  any      `yaml:"default"`
+	When     string   `yaml:"when"`
+	Secret   bool     `yaml:"secret"`
+
+	// Line is where the parameter starts in template.yaml.
+	Line int `yaml:"-"`
+
+	re          *regexp.Regexp
+	whenTmpl    *template.Template
+	defaultTmpl *template.Template
+}
+
+// Computed is a value derived from the answers, never asked.
+type Computed struct {
+	Name string
+	Expr string
+	Line int
+	tmpl *template.Template
+}
+
+// Files holds the rules for the skeleton's files.
+type Files struct {
+	Delimiters []string  `yaml:"delimiters"`
+	Verbatim   []string  `yaml:"verbatim"`
+	Exclude    []Exclude `yaml:"exclude"`
+	Owned      []string  `yaml:"owned"`
+	// Suffix, when set, is cut from the end of file names after rendering, so that a skeleton can
+	// hold main.go.tmpl and go.mod.tmpl without the Go tool treating it as code or a module.
+	Suffix string `yaml:"suffix"`
+}
+
+// Exclude leaves out the files matching Paths when When renders "true" (always, when empty).
+type Exclude struct {
+	Paths []string `yaml:"paths"`
+	When  string   `yaml:"when"`
+	Line  int      `yaml:"-"`
+	tmpl  *template.Template
+}
+
+// Hook is a command run in the service after it is created or updated.
+type Hook struct {
+	Run  string `yaml:"run"`
+	When string `yaml:"when"`
+}
+
+// Error is a fault in template.yaml at a line.
+type Error struct {
+	File string
+	Line int
+	Msg  string
+}
+
+func (e *Error) Error() string {
+	if e.Line > 0 {
+		return fmt.Sprintf("%s:%d: %s", e.File, e.Line, e.Msg)
+	}
+	return fmt.Sprintf("%s: %s", e.File, e.Msg)
+}
+
+// Errors is every fault found in one template.yaml.
+type Errors []*Error
+
+func (es Errors) Error() string {
+	msgs := make([]string, len(es))
+	for i, e := range es {
+		msgs[i] = e.Error()
+	}
+	return strings.Join(msgs, "\n")
+}
+
+// Parse reads a template.yaml. file names it in errors. dirName is the golden path's directory
+// name, the default for Name.
+func Parse(data []byte, file, dirName string) (*Manifest, error) {
+	p := &parser{file: file}
+	var doc yaml.Node
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	if err := dec.Decode(&doc); err != nil {
+		return nil, p.yamlError(err)
+	}
+	if len(doc.Content) == 0 {
+		return nil, &Error{File: file, Msg: "is empty; it needs at least apiVersion: idp/v1 and kind: Template"}
+	}
+	root := doc.Content[0]
+	if root.Kind != yaml.MappingNode {
+		return nil, &Error{File: file, Line: root.Line, Msg: "must be a mapping of fields (apiVersion, kind, name, ...)"}
+	}
+	p.checkSchema(root, manifestSchema, "")
+	if len(p.errs) > 0 {
+		return nil, p.errs
+	}
+	m := &Manifest{}
+	if err := root.Decode(m); err != nil {
+		return nil, p.yamlError(err)
+	}
+	p.collectLines(root, m)
+	if m.Name == "" {
+		m.Name = dirName
+	}
+	p.validate(m)
+	if len(p.errs) > 0 {
+		return nil, p.errs
+	}
+	return m, nil
+}
+
+type parser struct {
+	file  string
+	errs  Errors
+	lines map[string]int // dotted path of a field -> line
+}
+
+func (p *parser) addf(line int, format string, args ...any) {
+	p.errs = append(p.errs, &Error{File: p.file, Line: line, Msg: fmt.Sprintf(format, args...)})
+}
+
+// schema says which keys a mapping may hold; a nested schema checks the value below a key.
+type schema struct {
+	fields map[string]*schema
+	seq    bool // the value is a sequence of mappings checked against fields
+	free   bool // any keys (computed)
+}
+
+var (
+	paramSchema = &schema{seq: true, fields: map[string]*schema{
+		"name": nil, "type": nil, "title": nil, "help": nil, "required": nil, "pattern": nil,
+		"min": nil, "max": nil, "options": nil, "default": nil, "when": nil, "secret": nil,
+	}}
+	manifestSchema = &schema{fields: map[string]*schema{
+		"apiVersion": nil, "kind": nil, "name": nil, "type": nil, "title": nil, "description": nil,
+		"parameters": paramSchema,
+		"computed":   {free: true},
+		"files": {fields: map[string]*schema{
+			"delimiters": nil, "verbatim": nil, "owned": nil, "suffix": nil,
+			"exclude": {seq: true, fields: map[string]*schema{"paths": nil, "when": nil}},
+		}},
+		"hooks": {seq: true, fields: map[string]*schema{"run": nil, "when": nil}},
+	}}
+)
+
+func (p *parser) checkSchema(n *yaml.Node, s *schema, where string) {
+	if s == nil || s.free {
+		return
+	}
+	if s.seq {
+		if n.Kind != yaml.SequenceNode {
+			p.addf(n.Line, "%s must be a list", where)
+			return
+		}
+		for _, item := range n.Content {
+			p.checkMapping(item, s, where)
+		}
+		return
+	}
+	p.checkMapping(n, s, where)
+}
+
+func (p *parser) checkMapping(n *yaml.Node, s *schema, where string) {
+	if n.Kind != yaml.MappingNode {
+		p.addf(n.Line, "%s must be a mapping of fields", cmpOr(where, "the document"))
+		return
+	}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := n.Content[i], n.Content[i+1]
+		sub, ok := s.fields[k.Value]
+		if !ok {
+			p.addf(k.Line, "unknown field %q%s; known fields: %s", k.Value, in(where), strings.Join(sortedKeys(s.fields), ", "))
+			continue
+		}
+		p.checkSchema(v, sub, strings.TrimPrefix(where+"."+k.Value, "."))
+	}
+}
+
+func in(where string) string {
+	if where == "" {
+		return ""
+	}
+	return " in " + where
+}
+
+func cmpOr(a, b string) string {
+	if a != "" {
+		return a
+	}
+	return b
+}
+
+func sortedKeys(m map[string]*schema) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
+}
+
+var (
+	reYAMLLine   = regexp.MustCompile(`^(?:yaml: )?line (\d+): (.*)$`)
+	reUnmarshal  = regexp.MustCompile("^cannot unmarshal !!(\\w+) `(.*)` into (.*)$")
+	goTypeToUser = map[string]string{
+		"int": "a whole number", "*int": "a whole number", "bool": "true or false",
+		"string": "a string", "[]string": "a list of strings",
+	}
+	yamlTagToUser = map[string]string{
+		"str": "the string", "int": "the number", "bool": "the boolean", "map": "a mapping",
+		"seq": "a list", "float": "the number",
+	}
+)
+
+// yamlError turns yaml.v3's messages, which name Go types, into ones that name the file and line.
+func (p *parser) yamlError(err error) error {
+	var te *yaml.TypeError
+	msgs := []string{err.Error()}
+	if errors.As(err, &te) {
+		msgs = te.Errors
+	}
+	var out Errors
+	for _, msg := range msgs {
+		line := 0
+		if m := reYAMLLine.FindStringSubmatch(msg); m != nil {
+			fmt.Sscan(m[1], &line)
+			msg = m[2]
+		}
+		msg = strings.TrimPrefix(msg, "yaml: ")
+		if m := reUnmarshal.FindStringSubmatch(msg); m != nil {
+			want, ok := goTypeToUser[m[3]]
+			if !ok {
+				want = "a " + strings.TrimPrefix(m[3], "manifest.")
+				if strings.HasPrefix(m[3], "[]") {
+					want = "a list"
+				} else if strings.HasPrefix(m[3], "manifest.") {
+					want = "a mapping of fields"
+				}
+			}
+			got := yamlTagToUser[m[1]]
+			if m[1] == "str" || m[1] == "int" || m[1] == "bool" || m[1] == "float" {
+				got += " " + strconvQuote(m[2])
+			}
+			msg = fmt.Sprintf("%s where %s is expected", cmpOr(got, m[1]), want)
+		}
+		out = append(out, &Error{File: p.file, Line: line, Msg: msg})
+	}
+	return out
+}
+
+func strconvQuote(s string) string { return fmt.Sprintf("%q", s) }
+
+// collectLines records where each parameter and field is, and reads computed in order.
+func (p *parser) collectLines(root *yaml.Node, m *Manifest) {
+	p.lines = map[string]int{}
+	for i := 0; i+1 < len(root.Content); i += 2 {
+		k, v := root.Content[i], root.Content[i+1]
+		p.lines[k.Value] = k.Line
+		switch k.Value {
+		case "parameters":
+			for j, item := range v.Content {
+				if j < len(m.Parameters) {
+					m.Parameters[j].Line = item.Line
+				}
+				for f := 0; f+1 < len(item.Content); f += 2 {
+					p.lines[fmt.Sprintf("parameters.%d.%s", j, item.Content[f].Value)] = item.Content[f+1].Line
+				}
+			}
+		case "computed":
+			if v.Kind != yaml.MappingNode {
+				p.addf(v.Line, "computed must be a mapping of names to templates")
+				continue
+			}
+			for f := 0; f+1 < len(v.Content); f += 2 {
+				kn, vn := v.Content[f], v.Content[f+1]
+				if vn.Kind != yaml.ScalarNode {
+					p.addf(vn.Line, "computed.%s must be a template string", kn.Value)
+					continue
+				}
+				m.Computed = append(m.Computed, Computed{Name: kn.Value, Expr: vn.Value, Line: vn.Line})
+			}
+		case "files":
+			for f := 0; f+1 < len(v.Content); f += 2 {
+				p.lines["files."+v.Content[f].Value] = v.Content[f+1].Line
+				if v.Content[f].Value == "exclude" {
+					for j, item := range v.Content[f+1].Content {
+						if j < len(m.Files.Exclude) {
+							m.Files.Exclude[j].Line = item.Line
+						}
+					}
+				}
+			}
+		case "hooks":
+			for j, item := range v.Content {
+				p.lines[fmt.Sprintf("hooks.%d", j)] = item.Line
+			}
+		}
+	}
+}
+
+var identRe = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
+
+func (p *parser) validate(m *Manifest) {
+	if m.APIVersion != APIVersion {
+		p.addf(p.lines["apiVersion"], "apiVersion is %q; this idp reads %q", m.APIVersion, APIVersion)
+	}
+	if m.Kind != "Template" {
+		p.addf(p.lines["kind"], "kind is %q; it must be Template", m.Kind)
+	}
+	if m.Type == "" {
+		p.addf(0, "type is missing; set it to the kind of thing the template makes (service, library, ...)")
+	} else if !identRe.MatchString(strings.ReplaceAll(m.Type, "-", "_")) {
+		p.addf(p.lines["type"], "type %q must be a single word (letters, digits, - or _)", m.Type)
+	}
+	seen := map[string]bool{}
+	for i := range m.Parameters {
+		p.validateParam(i, &m.Parameters[i], seen)
+	}
+	for i := range m.Computed {
+		c := &m.Computed[i]
+		if !identRe.MatchString(c.Name) {
+			p.addf(c.Line, "computed name %q must be letters, digits and _ so templates can use it as .%s", c.Name, c.Name)
+		}
+		if seen[c.Name] {
+			p.addf(c.Line, "computed %q has the name of a parameter or an earlier computed value", c.Name)
+		}
+		seen[c.Name] = true
+		c.tmpl = p.parseExpr(c.Line, "computed."+c.Name, c.Expr)
+	}
+	p.validateFiles(&m.Files)
+	for i, h := range m.Hooks {
+		line := p.lines[fmt.Sprintf("hooks.%d", i)]
+		if strings.TrimSpace(h.Run) == "" {
+			p.addf(line, "hook %d has no run command", i+1)
+		}
+		if h.When != "" && h.When != "create" && h.When != "update" && h.When != "always" {
+			p.addf(line, "hook %d: when is %q; use create, update or always", i+1, h.When)
+		}
+	}
+}
+
+func (p *parser) validateParam(i int, prm *Parameter, seen map[string]bool) {
+	line := func(field string) int {
+		if l, ok := p.lines[fmt.Sprintf("parameters.%d.%s", i, field)]; ok {
+			return l
+		}
+		return prm.Line
+	}
+	label := fmt.Sprintf("parameter %q", prm.Name)
+	switch {
+	case prm.Name == "":
+		p.addf(prm.Line, "parameter %d has no name", i+1)
+		label = fmt.Sprintf("parameter %d", i+1)
+	case !identRe.MatchString(prm.Name):
+		p.addf(line("name"), "parameter name %q must be letters, digits and _ so templates can use it as .%s", prm.Name, prm.Name)
+	case seen[prm.Name]:
+		p.addf(line("name"), "parameter %q is declared twice", prm.Name)
+	}
+	seen[prm.Name] = true
+	if prm.Type == "" {
+		prm.Type = TypeString
+	}
+	if !slices.Contains(paramTypes, prm.Type) {
+		p.addf(line("type"), "%s: type %q is not one of %s", label, prm.Type, strings.Join(paramTypes, ", "))
+		return
+	}
+	if prm.Pattern != "" {
+		if prm.Type != TypeString {
+			p.addf(line("pattern"), "%s: pattern applies only to string parameters", label)
+		} else if re, err := regexp.Compile(prm.Pattern); err != nil {
+			p.addf(line("pattern"), "%s: pattern %q is not a valid regular expression: %s", label, prm.Pattern, strings.TrimPrefix(err.Error(), "error parsing regexp: "))
+		} else {
+			prm.re = re
+		}
+	}
+	if prm.Min != nil || prm.Max != nil {
+		if prm.Type != TypeInt {
+			p.addf(line(cmpOr(map[bool]string{true: "min"}[prm.Min != nil], "max")), "%s: min and max apply only to int parameters", label)
+		} else if prm.Min != nil && prm.Max != nil && *prm.Min > *prm.Max {
+			p.addf(line("min"), "%s: min %d is above max %d", label, *prm.Min, *prm.Max)
+		}
+	}
+	isChoice := prm.Type == TypeSelect || prm.Type == TypeMultiselect
+	if isChoice && len(prm.Options) == 0 {
+		p.addf(prm.Line, "%s: a %s parameter needs options", label, prm.Type)
+	}
+	if !isChoice && len(prm.Options) > 0 {
+		p.addf(line("options"), "%s: options apply only to select and multiselect parameters", label)
+	}
+	if prm.Secret && prm.Type != TypeString {
+		p.addf(line("secret"), "%s: secret applies only to string parameters", label)
+	}
+	if prm.When != "" {
+		prm.whenTmpl = p.parseExpr(line("when"), label+" when", prm.When)
+	}
+	if prm.Default != nil {
+		if s, ok := prm.Default.(string); ok && strings.Contains(s, "{{") {
+			prm.defaultTmpl = p.parseExpr(line("default"), label+" default", s)
+		} else if _, err := Convert(prm, prm.Default); err != nil {
+			p.addf(line("default"), "%s: default %v: %s", label, prm.Default, err)
+		} else if err := prm.Check(mustConvert(prm, prm.Default)); err != nil {
+			p.addf(line("default"), "%s: default %v: %s", label, prm.Default, err)
+		}
+	}
+}
+
+func mustConvert(prm *Parameter, v any) any {
+	out, _ := Convert(prm, v)
+	return out
+}
+
+func (p *parser) validateFiles(f *Files) {
+	if f.Delimiters != nil {
+		if len(f.Delimiters) != 2 || f.Delimiters[0] == "" || f.Delimiters[1] == "" {
+			p.addf(p.lines["files.delimiters"], "files.delimiters must be two non-empty strings, like ['[[', ']]']")
+		}
+	}
+	for _, list := range []struct {
+		key      string
+		patterns []string
+	}{{"verbatim", f.Verbatim}, {"owned", f.Owned}} {
+		for _, pat := range list.patterns {
+			if err := pathglob.Validate(pat); err != nil {
+				p.addf(p.lines["files."+list.key], "files.%s: %s", list.key, err)
+			}
+		}
+	}
+	for i := range f.Exclude {
+		ex := &f.Exclude[i]
+		if len(ex.Paths) == 0 {
+			p.addf(ex.Line, "files.exclude %d has no paths", i+1)
+		}
+		for _, pat := range ex.Paths {
+			if err := pathglob.Validate(pat); err != nil {
+				p.addf(ex.Line, "files.exclude: %s", err)
+			}
+		}
+		if ex.When != "" {
+			ex.tmpl = p.parseExpr(ex.Line, "files.exclude when", ex.When)
+		}
+	}
+	if strings.Contains(f.Suffix, "/") {
+		p.addf(p.lines["files.suffix"], "files.suffix %q must not contain /", f.Suffix)
+	}
+}
+
+func (p *parser) parseExpr(line int, what, expr string) *template.Template {
+	t, err := NewExpr(what, expr)
+	if err != nil {
+		p.addf(line, "%s does not parse: %s", what, exprError(err))
+		return nil
+	}
+	return t
+}
+
+// NewExpr parses a manifest expression (when, default, computed). They always use {{ }},
+// whatever files.delimiters says, since they are not part of the skeleton.
+func NewExpr(name, expr string) (*template.Template, error) {
+	return template.New(name).Funcs(tmplfuncs.Map()).Option("missingkey=error").Parse(expr)
+}
+
+var reTmplErr = regexp.MustCompile(`^template: [^:]*:\d+(?::\d+)?: `)
+
+func exprError(err error) string {
+	s := reTmplErr.ReplaceAllString(err.Error(), "")
+	return strings.TrimPrefix(s, "executing ")
+}
+
+// ExprError strips text/template's own prefix from an expression error.
+func ExprError(err error) string { return exprError(err) }

@@ -1,0 +1,237 @@
+package manifest
+
+import (
+	"fmt"
+	"math"
+	"slices"
+	"strconv"
+	"strings"
+	"text/template"
+)
+
+// Convert turns a raw answer (a --set string, or a value decoded from YAML or JSON) into the
+// parameter's Go type: string, int, bool, string (select) or []string (multiselect).
+func Convert(p *Parameter, v any) (any, error) {
+	switch p.Type {
+	case TypeInt:
+		switch x := v.(type) {
+		case int:
+			return x, nil
+		case int64:
+			return int(x), nil
+		case uint64:
+			if x <= math.MaxInt {
+				return int(x), nil
+			}
+		case float64:
+			if x == math.Trunc(x) && math.Abs(x) < 1<<53 {
+				return int(x), nil
+			}
+		case string:
+			n, err := strconv.Atoi(strings.TrimSpace(x))
+			if err == nil {
+				return n, nil
+			}
+			return nil, fmt.Errorf("%q is not a whole number", x)
+		}
+		return nil, fmt.Errorf("%v is not a whole number", v)
+	case TypeBool:
+		switch x := v.(type) {
+		case bool:
+			return x, nil
+		case string:
+			switch strings.ToLower(strings.TrimSpace(x)) {
+			case "true", "yes", "y", "1", "on":
+				return true, nil
+			case "false", "no", "n", "0", "off":
+				return false, nil
+			}
+			return nil, fmt.Errorf("%q is not true or false", x)
+		}
+		return nil, fmt.Errorf("%v is not true or false", v)
+	case TypeMultiselect:
+		switch x := v.(type) {
+		case []string:
+			return slices.Clone(x), nil
+		case []any:
+			out := make([]string, 0, len(x))
+			for _, item := range x {
+				s, ok := scalarString(item)
+				if !ok {
+					return nil, fmt.Errorf("%v is not a list of strings", v)
+				}
+				out = append(out, s)
+			}
+			return out, nil
+		case string:
+			if strings.TrimSpace(x) == "" {
+				return []string{}, nil
+			}
+			parts := strings.Split(x, ",")
+			for i := range parts {
+				parts[i] = strings.TrimSpace(parts[i])
+			}
+			return parts, nil
+		}
+		return nil, fmt.Errorf("%v is not a list (use a YAML list or a comma-separated string)", v)
+	default: // string, select
+		s, ok := scalarString(v)
+		if !ok {
+			return nil, fmt.Errorf("%v is not a string", v)
+		}
+		return s, nil
+	}
+}
+
+func scalarString(v any) (string, bool) {
+	switch x := v.(type) {
+	case string:
+		return x, true
+	case int, int64, uint64, float64, bool:
+		return fmt.Sprint(x), true
+	}
+	return "", false
+}
+
+// IsEmpty reports whether a converted value counts as not given for required.
+func IsEmpty(v any) bool {
+	switch x := v.(type) {
+	case nil:
+		return true
+	case string:
+		return x == ""
+	case []string:
+		return len(x) == 0
+	}
+	return false
+}
+
+// Check applies the parameter's rules (pattern, min, max, options) to a converted value and says
+// which rule failed. Required is the caller's, since an empty optional answer is fine.
+func (p *Parameter) Check(v any) error {
+	switch x := v.(type) {
+	case string:
+		if p.Type == TypeSelect {
+			if !slices.Contains(p.Options, x) {
+				return fmt.Errorf("%q is not one of the options: %s", x, strings.Join(p.Options, ", "))
+			}
+			return nil
+		}
+		if p.re != nil && x != "" && !p.re.MatchString(x) {
+			msg := fmt.Sprintf("%q does not match the pattern %s", x, p.Pattern)
+			if p.Help != "" {
+				msg += " (" + strings.TrimSuffix(p.Help, ".") + ")"
+			}
+			return fmt.Errorf("%s", msg)
+		}
+	case int:
+		if p.Min != nil && x < *p.Min {
+			return fmt.Errorf("%d is below the minimum %d", x, *p.Min)
+		}
+		if p.Max != nil && x > *p.Max {
+			return fmt.Errorf("%d is above the maximum %d", x, *p.Max)
+		}
+	case []string:
+		for _, item := range x {
+			if !slices.Contains(p.Options, item) {
+				return fmt.Errorf("%q is not one of the options: %s", item, strings.Join(p.Options, ", "))
+			}
+		}
+	}
+	return nil
+}
+
+// Zero is the value a parameter has in templates when it was not asked (its when was false).
+func (p *Parameter) Zero() any {
+	switch p.Type {
+	case TypeInt:
+		return 0
+	case TypeBool:
+		return false
+	case TypeMultiselect:
+		return []string{}
+	}
+	return ""
+}
+
+// Asked reports whether the parameter applies, given the answers so far.
+func (p *Parameter) Asked(data map[string]any) (bool, error) {
+	if p.whenTmpl == nil {
+		return true, nil
+	}
+	return evalBool(p.whenTmpl, data)
+}
+
+// HasDefault reports whether the parameter declares a default.
+func (p *Parameter) HasDefault() bool { return p.Default != nil }
+
+// DefaultValue is the parameter's default, rendered against the answers so far and converted.
+// It returns nil when there is none.
+func (p *Parameter) DefaultValue(data map[string]any) (any, error) {
+	if p.Default == nil {
+		return nil, nil
+	}
+	raw := p.Default
+	if p.defaultTmpl != nil {
+		s, err := execString(p.defaultTmpl, data)
+		if err != nil {
+			return nil, err
+		}
+		raw = s
+	}
+	return Convert(p, raw)
+}
+
+// Eval renders a computed value.
+func (c *Computed) Eval(data map[string]any) (string, error) {
+	return execString(c.tmpl, data)
+}
+
+// Applies reports whether the exclude rule is in force for these answers.
+func (e *Exclude) Applies(data map[string]any) (bool, error) {
+	if e.tmpl == nil {
+		return true, nil
+	}
+	return evalBool(e.tmpl, data)
+}
+
+func execString(t *template.Template, data map[string]any) (string, error) {
+	var b strings.Builder
+	if err := t.Execute(&b, data); err != nil {
+		return "", fmt.Errorf("%s", exprError(err))
+	}
+	return b.String(), nil
+}
+
+func evalBool(t *template.Template, data map[string]any) (bool, error) {
+	s, err := execString(t, data)
+	if err != nil {
+		return false, err
+	}
+	switch strings.TrimSpace(s) {
+	case "true":
+		return true, nil
+	case "false", "":
+		return false, nil
+	}
+	return false, fmt.Errorf("%s rendered %q; it must render true or false", t.Name(), s)
+}
+
+// Param returns the parameter with the name, or nil.
+func (m *Manifest) Param(name string) *Parameter {
+	for i := range m.Parameters {
+		if m.Parameters[i].Name == name {
+			return &m.Parameters[i]
+		}
+	}
+	return nil
+}
+
+// ParamNames lists the parameters' names in order.
+func (m *Manifest) ParamNames() []string {
+	names := make([]string, len(m.Parameters))
+	for i, p := range m.Parameters {
+		names[i] = p.Name
+	}
+	return names
+}

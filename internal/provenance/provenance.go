@@ -1,0 +1,65 @@
+// Package provenance reads and writes .idp.yaml, the record at a service's root of which golden
+// path, version and answers made it. `idp update` starts from it.
+package provenance
+
+import (
+	"bytes"
+	"fmt"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/idp-cli/idp/internal/answers"
+)
+
+// FileName is the provenance file's name at the service root.
+const FileName = ".idp.yaml"
+
+const header = "# Written by idp. `idp update` reads it; edit answers here to change them on the next update.\n"
+
+// Template says where the service's golden path came from.
+type Template struct {
+	Source  string `yaml:"source"`
+	Name    string `yaml:"name"`
+	Version string `yaml:"version,omitempty"`
+	Commit  string `yaml:"commit,omitempty"`
+}
+
+// File is the content of .idp.yaml.
+type File struct {
+	Template Template
+	Answers  []answers.KV
+}
+
+// Marshal renders the file, answers in the order given.
+func Marshal(f *File) ([]byte, error) {
+	ans := &yaml.Node{Kind: yaml.MappingNode}
+	for _, kv := range f.Answers {
+		var v yaml.Node
+		if err := v.Encode(kv.Value); err != nil {
+			return nil, fmt.Errorf("encode answer %s: %w", kv.Key, err)
+		}
+		if list, ok := kv.Value.([]string); ok && len(list) > 0 {
+			v.Style = yaml.FlowStyle
+		}
+		ans.Content = append(ans.Content, &yaml.Node{Kind: yaml.ScalarNode, Value: kv.Key}, &v)
+	}
+	var tmpl yaml.Node
+	if err := tmpl.Encode(f.Template); err != nil {
+		return nil, err
+	}
+	doc := &yaml.Node{Kind: yaml.MappingNode, Content: []*yaml.Node{
+		{Kind: yaml.ScalarNode, Value: "template"}, &tmpl,
+		{Kind: yaml.ScalarNode, Value: "answers"}, ans,
+	}}
+	var b bytes.Buffer
+	b.WriteString(header)
+	enc := yaml.NewEncoder(&b)
+	enc.SetIndent(2)
+	if err := enc.Encode(doc); err != nil {
+		return nil, err
+	}
+	if err := enc.Close(); err != nil {
+		return nil, err
+	}
+	return b.Bytes(), nil
+}

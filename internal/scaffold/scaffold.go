@@ -1,0 +1,171 @@
+// Package scaffold writes a rendered service to disk as a new git repository: everything goes to
+// a temporary directory beside the target first and is renamed into place at the end, so an
+// error or Ctrl-C leaves nothing behind.
+package scaffold
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"time"
+
+	"github.com/idp-cli/idp/internal/gitrepo"
+	"github.com/idp-cli/idp/internal/provenance"
+	"github.com/idp-cli/idp/internal/render"
+)
+
+// Options says what to write where.
+type Options struct {
+	Dir        string // the service directory to create
+	Tree       *render.Tree
+	Provenance []byte // content of .idp.yaml
+	Author     gitrepo.Author
+	Message    string
+	Now        time.Time
+}
+
+// Result is what Create made.
+type Result struct {
+	Dir    string
+	Commit string
+	Files  int // including .idp.yaml
+}
+
+// ExistsError is a target that is already there and holds something.
+type ExistsError struct{ Dir string }
+
+func (e *ExistsError) Error() string {
+	return fmt.Sprintf("%s already exists and is not empty; choose another --output-dir or remove it", e.Dir)
+}
+
+// CheckTarget refuses a target that exists and is not an empty directory.
+func CheckTarget(dir string) error {
+	entries, err := os.ReadDir(dir)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return nil
+	case err != nil:
+		if info, serr := os.Stat(dir); serr == nil && !info.IsDir() {
+			return &ExistsError{Dir: dir}
+		}
+		return fmt.Errorf("check %s: %w", dir, err)
+	case len(entries) > 0:
+		return &ExistsError{Dir: dir}
+	}
+	return nil
+}
+
+// Create writes the service and commits it.
+func Create(ctx context.Context, o Options) (res *Result, err error) {
+	target, err := filepath.Abs(o.Dir)
+	if err != nil {
+		return nil, err
+	}
+	if err := CheckTarget(target); err != nil {
+		return nil, err
+	}
+	parent := filepath.Dir(target)
+	made, err := mkdirAllTracked(parent)
+	if err != nil {
+		return nil, fmt.Errorf("create %s: %w", parent, err)
+	}
+	tmp, err := os.MkdirTemp(parent, "."+filepath.Base(target)+".idp-tmp-")
+	if err != nil {
+		removeMade(made)
+		return nil, fmt.Errorf("create a temporary directory in %s: %w", parent, err)
+	}
+	defer func() {
+		if err != nil {
+			os.RemoveAll(tmp)
+			removeMade(made)
+		}
+	}()
+
+	entries := make([]gitrepo.Entry, 0, len(o.Tree.Files)+1)
+	dirs := map[string]bool{".": true}
+	for i := range o.Tree.Files {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		f := &o.Tree.Files[i]
+		if err := writeFile(tmp, f, dirs); err != nil {
+			return nil, err
+		}
+		entries = append(entries, gitrepo.Entry{Path: f.Path, Mode: f.Mode, Data: f.Data})
+	}
+	if err := os.WriteFile(filepath.Join(tmp, provenance.FileName), o.Provenance, 0o644); err != nil {
+		return nil, fmt.Errorf("write %s: %w", provenance.FileName, err)
+	}
+	entries = append(entries, gitrepo.Entry{Path: provenance.FileName, Mode: 0o644, Data: o.Provenance})
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	commit, err := gitrepo.InitCommit(tmp, entries, o.Author, o.Message, o.Now)
+	if err != nil {
+		return nil, err
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	if err := os.Chmod(tmp, 0o755); err != nil {
+		return nil, err
+	}
+	// An empty target directory is replaced; CheckTarget made sure it is empty.
+	if err := os.Remove(target); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("replace empty %s: %w", target, err)
+	}
+	if err := os.Rename(tmp, target); err != nil {
+		return nil, fmt.Errorf("move the new service into %s: %w", target, err)
+	}
+	return &Result{Dir: target, Commit: commit, Files: len(entries)}, nil
+}
+
+func writeFile(root string, f *render.File, dirs map[string]bool) error {
+	if dir := path.Dir(f.Path); !dirs[dir] {
+		if err := os.MkdirAll(filepath.Join(root, filepath.FromSlash(dir)), 0o755); err != nil {
+			return fmt.Errorf("write %s: %w", f.Path, err)
+		}
+		for d := dir; d != "." && !dirs[d]; d = path.Dir(d) {
+			dirs[d] = true
+		}
+	}
+	dst := filepath.Join(root, filepath.FromSlash(f.Path))
+	if f.IsSymlink() {
+		if err := os.Symlink(string(f.Data), dst); err != nil {
+			return fmt.Errorf("write link %s: %w", f.Path, err)
+		}
+		return nil
+	}
+	if err := os.WriteFile(dst, f.Data, f.Mode.Perm()); err != nil {
+		return fmt.Errorf("write %s: %w", f.Path, err)
+	}
+	return nil
+}
+
+// mkdirAllTracked is os.MkdirAll that returns the directories it created, outermost first.
+func mkdirAllTracked(dir string) ([]string, error) {
+	var missing []string
+	for d := dir; ; d = filepath.Dir(d) {
+		if _, err := os.Stat(d); err == nil {
+			break
+		}
+		missing = append([]string{d}, missing...)
+		if filepath.Dir(d) == d {
+			break
+		}
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, err
+	}
+	return missing, nil
+}
+
+func removeMade(made []string) {
+	for i := len(made) - 1; i >= 0; i-- {
+		os.Remove(made[i])
+	}
+}
