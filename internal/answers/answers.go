@@ -96,12 +96,12 @@ func (e *MissingError) Error() string {
 			names[i] += " (" + p.Title + ")"
 		}
 	}
-	noun := "parameter"
+	noun, pron := "parameter", "it"
 	if len(names) > 1 {
-		noun = "parameters"
+		noun, pron = "parameters", "them"
 	}
-	return fmt.Sprintf("missing required %s: %s; pass them with --set KEY=VALUE or --values FILE, or run in a terminal to be asked",
-		noun, strings.Join(names, ", "))
+	return fmt.Sprintf("missing required %s: %s; pass %s with --set KEY=VALUE or --values FILE, or run in a terminal to be asked",
+		noun, strings.Join(names, ", "), pron)
 }
 
 // Names lists the missing parameters' names.

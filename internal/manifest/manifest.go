@@ -6,6 +6,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"regexp"
 	"slices"
 	"strings"
@@ -135,7 +136,7 @@ func Parse(data []byte, file, dirName string) (*Manifest, error) {
 	p := &parser{file: file}
 	var doc yaml.Node
 	dec := yaml.NewDecoder(bytes.NewReader(data))
-	if err := dec.Decode(&doc); err != nil {
+	if err := dec.Decode(&doc); err != nil && !errors.Is(err, io.EOF) {
 		return nil, p.yamlError(err)
 	}
 	if len(doc.Content) == 0 {
@@ -256,7 +257,7 @@ func sortedKeys(m map[string]*schema) []string {
 
 var (
 	reYAMLLine   = regexp.MustCompile(`^(?:yaml: )?line (\d+): (.*)$`)
-	reUnmarshal  = regexp.MustCompile("^cannot unmarshal !!(\\w+) `(.*)` into (.*)$")
+	reUnmarshal  = regexp.MustCompile("^cannot unmarshal !!(\\w+) (?:`(.*)` )?into (.*)$")
 	goTypeToUser = map[string]string{
 		"int": "a whole number", "*int": "a whole number", "bool": "true or false",
 		"string": "a string", "[]string": "a list of strings",

@@ -26,7 +26,7 @@ var allowed = []string{
 	"add", "add1", "sub", "div", "mod", "mul", "max", "min", "floor", "ceil", "round",
 	"atoi", "int", "int64", "float64", "toDecimal", "seq", "until", "untilStep",
 	// defaults and logic
-	"default", "empty", "coalesce", "all", "any", "compact", "ternary", "fail", "required",
+	"default", "empty", "coalesce", "all", "any", "compact", "ternary", "fail",
 	"toJson", "toPrettyJson", "toRawJson", "fromJson", "mustToJson", "mustFromJson",
 	// lists
 	"list", "first", "rest", "last", "initial", "append", "prepend", "concat", "reverse", "uniq",

@@ -1,0 +1,235 @@
+package manifest
+
+import (
+	"strings"
+	"testing"
+)
+
+const valid = `apiVersion: idp/v1
+kind: Template
+type: service
+title: Go HTTP service
+parameters:
+  - name: name
+    required: true
+    pattern: '^[a-z][a-z0-9-]{1,38}$'
+  - name: port
+    type: int
+    default: 8080
+    min: 1024
+    max: 65535
+  - name: database
+    type: select
+    options: [none, postgres]
+    default: none
+  - name: db_name
+    when: '{{ ne .database "none" }}'
+    default: '{{ .name | snakecase }}'
+  - name: envs
+    type: multiselect
+    options: [dev, prod]
+    default: [dev]
+  - name: token
+    secret: true
+computed:
+  module: 'example.com/{{ .name }}'
+  image: 'ghcr.io/{{ .module }}'
+files:
+  delimiters: ['[[', ']]']
+  verbatim: ['**/*.png']
+  exclude:
+    - paths: ['db/**']
+      when: '{{ eq .database "none" }}'
+  owned: [README.md]
+hooks:
+  - run: go mod tidy
+    when: create
+`
+
+func TestParseValid(t *testing.T) {
+	m, err := Parse([]byte(valid), "template.yaml", "go-service")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.Name != "go-service" {
+		t.Errorf("Name = %q, want the directory name", m.Name)
+	}
+	if got := strings.Join(m.ParamNames(), ","); got != "name,port,database,db_name,envs,token" {
+		t.Errorf("params = %s", got)
+	}
+	if p := m.Param("name"); p.Type != TypeString || p.Line != 6 {
+		t.Errorf("name: type %q line %d, want string at line 6", p.Type, p.Line)
+	}
+	if len(m.Computed) != 2 || m.Computed[0].Name != "module" || m.Computed[1].Name != "image" {
+		t.Errorf("computed out of order: %+v", m.Computed)
+	}
+	if m.Files.Exclude[0].Line != 34 {
+		t.Errorf("exclude line = %d, want 34", m.Files.Exclude[0].Line)
+	}
+	data := map[string]any{"name": "pay-ments", "port": 0, "database": "postgres", "db_name": "", "envs": []string{}, "token": ""}
+	if ok, err := m.Param("db_name").Asked(data); err != nil || !ok {
+		t.Errorf("db_name asked = %v, %v; want true", ok, err)
+	}
+	if v, err := m.Param("db_name").DefaultValue(data); err != nil || v != "pay_ments" {
+		t.Errorf("db_name default = %v, %v; want pay_ments", v, err)
+	}
+	data["database"] = "none"
+	if ok, _ := m.Param("db_name").Asked(data); ok {
+		t.Error("db_name asked with database=none")
+	}
+}
+
+func TestParseErrorsNameFileAndLine(t *testing.T) {
+	for _, tc := range []struct {
+		name, yaml, want string
+	}{
+		{"unknown top field", "apiVersion: idp/v1\nkind: Template\ntype: service\nparamters: []\n",
+			`template.yaml:4: unknown field "paramters"; known fields: apiVersion, computed, description, files, hooks, kind, name, parameters, title, type`},
+		{"unknown parameter field", "apiVersion: idp/v1\nkind: Template\ntype: service\nparameters:\n  - name: a\n    requird: true\n",
+			`template.yaml:6: unknown field "requird" in parameters; known fields: default, help, max, min, name, options, pattern, required, secret, title, type, when`},
+		{"wrong type", "apiVersion: idp/v1\nkind: Template\ntype: service\nparameters:\n  - name: a\n    type: int\n    min: low\n",
+			`template.yaml:7: the string "low" where a whole number is expected`},
+		{"bool as string", "apiVersion: idp/v1\nkind: Template\ntype: service\nparameters:\n  - name: a\n    required: maybe\n",
+			`template.yaml:6: the string "maybe" where true or false is expected`},
+		{"bad regex", "apiVersion: idp/v1\nkind: Template\ntype: service\nparameters:\n  - name: a\n    pattern: '[a-'\n",
+			`template.yaml:6: parameter "a": pattern "[a-" is not a valid regular expression: missing closing ]: ` + "`[a-`"},
+		{"when does not parse", "apiVersion: idp/v1\nkind: Template\ntype: service\nparameters:\n  - name: a\n    when: '{{ eq .b '\n",
+			`template.yaml:6: parameter "a" when does not parse: unclosed action`},
+		{"default does not parse", "apiVersion: idp/v1\nkind: Template\ntype: service\nparameters:\n  - name: a\n    default: '{{ nosuchfunc .b }}'\n",
+			`template.yaml:6: parameter "a" default does not parse: function "nosuchfunc" not defined`},
+		{"unknown type", "apiVersion: idp/v1\nkind: Template\ntype: service\nparameters:\n  - name: a\n    type: float\n",
+			`template.yaml:6: parameter "a": type "float" is not one of string, int, bool, select, multiselect`},
+		{"select without options", "apiVersion: idp/v1\nkind: Template\ntype: service\nparameters:\n  - name: a\n    type: select\n",
+			`template.yaml:5: parameter "a": a select parameter needs options`},
+		{"default not an option", "apiVersion: idp/v1\nkind: Template\ntype: service\nparameters:\n  - name: a\n    type: select\n    options: [x, y]\n    default: z\n",
+			`template.yaml:8: parameter "a": default z: "z" is not one of the options: x, y`},
+		{"default out of range", "apiVersion: idp/v1\nkind: Template\ntype: service\nparameters:\n  - name: p\n    type: int\n    max: 10\n    default: 11\n",
+			`template.yaml:8: parameter "p": default 11: 11 is above the maximum 10`},
+		{"duplicate parameter", "apiVersion: idp/v1\nkind: Template\ntype: service\nparameters:\n  - name: a\n  - name: a\n",
+			`template.yaml:6: parameter "a" is declared twice`},
+		{"name not an identifier", "apiVersion: idp/v1\nkind: Template\ntype: service\nparameters:\n  - name: db-name\n",
+			`template.yaml:5: parameter name "db-name" must be letters, digits and _ so templates can use it as .db-name`},
+		{"wrong apiVersion", "apiVersion: idp/v2\nkind: Template\ntype: service\n",
+			`template.yaml:1: apiVersion is "idp/v2"; this idp reads "idp/v1"`},
+		{"missing type", "apiVersion: idp/v1\nkind: Template\n",
+			`template.yaml: type is missing; set it to the kind of thing the template makes (service, library, ...)`},
+		{"bad delimiters", "apiVersion: idp/v1\nkind: Template\ntype: service\nfiles:\n  delimiters: ['[[']\n",
+			`template.yaml:5: files.delimiters must be two non-empty strings, like ['[[', ']]']`},
+		{"bad glob", "apiVersion: idp/v1\nkind: Template\ntype: service\nfiles:\n  verbatim: ['[']\n",
+			`template.yaml:5: files.verbatim: bad glob "[": syntax error in pattern`},
+		{"computed not a string", "apiVersion: idp/v1\nkind: Template\ntype: service\ncomputed:\n  x: [1]\n",
+			`template.yaml:5: computed.x must be a template string`},
+		{"hook when", "apiVersion: idp/v1\nkind: Template\ntype: service\nhooks:\n  - run: make\n    when: sometimes\n",
+			`template.yaml:5: hook 1: when is "sometimes"; use create, update or always`},
+		{"not yaml", "apiVersion: idp/v1\nkind: [\n", `template.yaml:2: did not find expected node content`},
+		{"not a mapping", "- a\n- b\n", `template.yaml:1: must be a mapping of fields (apiVersion, kind, name, ...)`},
+		{"empty", "", `template.yaml: is empty; it needs at least apiVersion: idp/v1 and kind: Template`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := Parse([]byte(tc.yaml), "template.yaml", "x")
+			if err == nil {
+				t.Fatal("no error")
+			}
+			if err.Error() != tc.want {
+				t.Errorf("error:\n got %s\nwant %s", err, tc.want)
+			}
+		})
+	}
+}
+
+func TestParseReportsEveryError(t *testing.T) {
+	_, err := Parse([]byte("apiVersion: idp/v1\nkind: Template\ntype: service\nparameters:\n  - name: a\n    type: float\n  - name: b\n    pattern: '('\n"), "t.yaml", "x")
+	errs, ok := err.(Errors)
+	if !ok || len(errs) != 2 {
+		t.Fatalf("want 2 errors, got %v", err)
+	}
+	if errs[0].Line != 6 || errs[1].Line != 8 {
+		t.Errorf("lines %d, %d; want 6, 8", errs[0].Line, errs[1].Line)
+	}
+}
+
+func TestAliasBombRefused(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("apiVersion: idp/v1\nkind: Template\ntype: service\ncomputed:\n  a: &a [x,x,x,x,x,x,x,x,x,x]\n")
+	prev := "a"
+	for i := 0; i < 12; i++ {
+		name := string(rune('b' + i))
+		b.WriteString("  " + name + ": &" + name + " [" + strings.Repeat("*"+prev+",", 9) + "*" + prev + "]\n")
+		prev = name
+	}
+	b.WriteString("description: *" + prev + "\n")
+	_, err := Parse([]byte(b.String()), "template.yaml", "x")
+	// Refused at once, before the aliases are expanded.
+	if want := "template.yaml:17: a list where a string is expected"; err == nil || err.Error() != want {
+		t.Fatalf("alias bomb: got %v, want %s", err, want)
+	}
+}
+
+func TestConvertAndCheck(t *testing.T) {
+	min, max := 1024, 65535
+	port := &Parameter{Name: "port", Type: TypeInt, Min: &min, Max: &max}
+	for _, tc := range []struct {
+		p       *Parameter
+		in      any
+		want    any
+		wantErr string
+	}{
+		{port, "8080", 8080, ""},
+		{port, 8080, 8080, ""},
+		{port, float64(9000), 9000, ""},
+		{port, "80", nil, "80 is below the minimum 1024"},
+		{port, "70000", nil, "70000 is above the maximum 65535"},
+		{port, "http", nil, `"http" is not a whole number`},
+		{port, 1.5, nil, "1.5 is not a whole number"},
+		{&Parameter{Type: TypeBool}, "yes", true, ""},
+		{&Parameter{Type: TypeBool}, "false", false, ""},
+		{&Parameter{Type: TypeBool}, "perhaps", nil, `"perhaps" is not true or false`},
+		{&Parameter{Type: TypeSelect, Options: []string{"a", "b"}}, "b", "b", ""},
+		{&Parameter{Type: TypeSelect, Options: []string{"a", "b"}}, "c", nil, `"c" is not one of the options: a, b`},
+		{&Parameter{Type: TypeMultiselect, Options: []string{"a", "b"}}, "a, b", []string{"a", "b"}, ""},
+		{&Parameter{Type: TypeMultiselect, Options: []string{"a", "b"}}, []any{"b"}, []string{"b"}, ""},
+		{&Parameter{Type: TypeMultiselect, Options: []string{"a", "b"}}, "a,z", nil, `"z" is not one of the options: a, b`},
+		{&Parameter{Type: TypeString}, 42, "42", ""},
+		{&Parameter{Type: TypeString}, []any{"x"}, nil, "[x] is not a string"},
+	} {
+		got, err := Convert(tc.p, tc.in)
+		if err == nil {
+			err = tc.p.Check(got)
+		}
+		if tc.wantErr != "" {
+			if err == nil || err.Error() != tc.wantErr {
+				t.Errorf("%s %v: error %v, want %q", tc.p.Type, tc.in, err, tc.wantErr)
+			}
+			continue
+		}
+		if err != nil {
+			t.Errorf("%s %v: %v", tc.p.Type, tc.in, err)
+			continue
+		}
+		if !equal(got, tc.want) {
+			t.Errorf("%s %v = %#v, want %#v", tc.p.Type, tc.in, got, tc.want)
+		}
+	}
+}
+
+func equal(a, b any) bool {
+	if la, ok := a.([]string); ok {
+		lb, ok := b.([]string)
+		return ok && strings.Join(la, "\x00") == strings.Join(lb, "\x00") && len(la) == len(lb)
+	}
+	return a == b
+}
+
+func TestPatternErrorIncludesHelp(t *testing.T) {
+	m, err := Parse([]byte(valid), "template.yaml", "x")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := m.Param("name")
+	p.Help = "Lowercase letters, digits and dashes."
+	err = p.Check("Payments")
+	want := `"Payments" does not match the pattern ^[a-z][a-z0-9-]{1,38}$ (Lowercase letters, digits and dashes)`
+	if err == nil || err.Error() != want {
+		t.Errorf("got %v, want %s", err, want)
+	}
+}

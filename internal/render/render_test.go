@@ -1,0 +1,231 @@
+package render_test
+
+import (
+	"context"
+	"errors"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/idp-cli/idp/internal/answers"
+	"github.com/idp-cli/idp/internal/golden"
+	"github.com/idp-cli/idp/internal/manifest"
+	"github.com/idp-cli/idp/internal/render"
+)
+
+func load(t *testing.T, dir string) (fs.FS, *manifest.Manifest) {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join(dir, manifest.FileName))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := manifest.Parse(data, manifest.FileName, filepath.Base(dir))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return os.DirFS(dir), m
+}
+
+func renderWith(t *testing.T, dir string, set ...string) (*render.Tree, error) {
+	t.Helper()
+	fsys, m := load(t, dir)
+	res, err := answers.Resolve(context.Background(), m, answers.Request{Set: set})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return render.Render(context.Background(), fsys, m, res.Data)
+}
+
+func archive(tree *render.Tree) []byte {
+	files := make([]golden.File, len(tree.Files))
+	for i, f := range tree.Files {
+		files[i] = golden.File{Path: f.Path, Mode: f.Mode, Data: f.Data}
+	}
+	return golden.Archive(files)
+}
+
+// TestRenderFull covers the format's file rules on one template: names as templates, a directory
+// whose name renders empty, suffix, verbatim, exclude with and without when, binary, modes,
+// symlinks, CRLF and a missing final newline.
+func TestRenderFull(t *testing.T) {
+	for _, tc := range []struct {
+		golden string
+		set    []string
+	}{
+		{"testdata/full-default.txtar", []string{"name=shop"}},
+		{"testdata/full-db-nodocs.txtar", []string{"name=shop", "with_db=true", "with_docs=false"}},
+	} {
+		t.Run(tc.golden, func(t *testing.T) {
+			tree, err := renderWith(t, "testdata/full", tc.set...)
+			if err != nil {
+				t.Fatal(err)
+			}
+			golden.Assert(t, tc.golden, archive(tree))
+		})
+	}
+}
+
+func TestRenderKeepsBytes(t *testing.T) {
+	tree, err := renderWith(t, "testdata/full", "name=shop")
+	if err != nil {
+		t.Fatal(err)
+	}
+	src, _ := os.ReadFile("testdata/full/skeleton/logo.png")
+	if f := tree.Lookup("logo.png"); f == nil || !f.Binary || string(f.Data) != string(src) {
+		t.Errorf("binary file not copied byte for byte: %+v", f)
+	}
+	if f := tree.Lookup("crlf.txt"); f == nil || string(f.Data) != "crlf shop\r\nline two\r\n" {
+		t.Errorf("crlf.txt = %q", f.Data)
+	}
+	if f := tree.Lookup("plain.txt"); f == nil || string(f.Data) != "no trailing newline shop" {
+		t.Errorf("plain.txt = %q", f.Data)
+	}
+	if f := tree.Lookup("scripts/run.sh"); f == nil || f.Mode != 0o755 {
+		t.Errorf("run.sh mode = %v", f.Mode)
+	}
+	if f := tree.Lookup("run"); f == nil || !f.IsSymlink() || string(f.Data) != "scripts/run.sh" {
+		t.Errorf("symlink run = %+v", f)
+	}
+	if tree.Lookup("charts/templates/deploy.yaml") == nil || string(tree.Lookup("charts/templates/deploy.yaml").Data) != "replicas: {{ .Values.replicas }}\n" {
+		t.Error("verbatim file was rendered")
+	}
+}
+
+func TestRenderBrackets(t *testing.T) {
+	dir := writeTemplate(t, "files:\n  delimiters: ['[[', ']]']\n", map[string]string{
+		"[[ .name ]].yaml":  "name: [[ .name ]]\nrun: ${{ github.sha }} {{ .Values.x }}\n",
+		"keep/{{ odd }}.md": "{{ not a template }}\n",
+	})
+	tree, err := renderWith(t, dir, "name=api")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f := tree.Lookup("api.yaml"); f == nil || string(f.Data) != "name: api\nrun: ${{ github.sha }} {{ .Values.x }}\n" {
+		t.Errorf("api.yaml = %+v", f)
+	}
+	if tree.Lookup("keep/{{ odd }}.md") == nil {
+		t.Errorf("a name without the delimiters is kept as it is; got %v", paths(tree))
+	}
+}
+
+func paths(tree *render.Tree) []string {
+	var out []string
+	for _, f := range tree.Files {
+		out = append(out, f.Path)
+	}
+	return out
+}
+
+// writeTemplate makes a golden path in a temp dir with a name parameter, extra manifest lines
+// and skeleton files.
+func writeTemplate(t *testing.T, extra string, files map[string]string) string {
+	t.Helper()
+	dir := t.TempDir()
+	manifestText := "apiVersion: idp/v1\nkind: Template\ntype: service\nparameters:\n  - name: name\n  - name: path\n" + extra
+	if err := os.WriteFile(filepath.Join(dir, "template.yaml"), []byte(manifestText), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for name, content := range files {
+		p := filepath.Join(dir, "skeleton", filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
+}
+
+func TestRenderErrors(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		files map[string]string
+		set   []string
+		want  string
+	}{
+		{"unknown key names file, line and column", map[string]string{"a/b.txt": "line one\nhello {{ .nmae }}\n"}, nil,
+			`skeleton/a/b.txt:2:9: no parameter or computed value named "nmae" (at <.nmae>)`},
+		{"parse error names file and line", map[string]string{"c.txt": "x\ny\n{{ .name }\nz\n"}, nil,
+			`skeleton/c.txt:3: unexpected "}" in operand`},
+		{"unknown function", map[string]string{"d.txt": "{{ now }}\n"}, nil,
+			`skeleton/d.txt:1: function "now" not defined`},
+		{"absolute path", map[string]string{"{{ .path }}": "x"}, []string{"path=/etc/passwd"},
+			`skeleton/{{ .path }}: renders to the absolute path "/etc/passwd"; paths must stay inside the service`},
+		{"escapes with ..", map[string]string{"a/{{ .path }}/x.txt": "x"}, []string{"path=../../.."},
+			`skeleton/a/{{ .path }}: renders to "../..", outside the service; remove the .. from its name`},
+		{"into .git", map[string]string{"{{ .path }}/config": "x"}, []string{"path=.git"},
+			`skeleton/{{ .path }}: renders to ".git", which idp does not write`},
+		{"two files to one path", map[string]string{"a.txt": "1", "{{ .path }}": "2"}, []string{"path=a.txt"},
+			`skeleton/{{ .path }}: renders to a.txt, as skeleton/a.txt does; give them different names`},
+		{"idp.yaml", map[string]string{".idp.yaml": "x"}, nil,
+			`skeleton/.idp.yaml: renders to .idp.yaml, which idp writes itself; rename it`},
+		{"error in a file name", map[string]string{"{{ .nope }}.txt": "x"}, nil,
+			`skeleton/{{ .nope }}.txt (file name):1:3: no parameter or computed value named "nope" (at <.nope>)`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := writeTemplate(t, "", tc.files)
+			_, err := renderWith(t, dir, append([]string{"name=x"}, tc.set...)...)
+			var re *render.Error
+			if !errors.As(err, &re) {
+				t.Fatalf("got %v (%T), want a *render.Error", err, err)
+			}
+			if err.Error() != tc.want {
+				t.Errorf("got  %s\nwant %s", err, tc.want)
+			}
+		})
+	}
+}
+
+func TestSymlinkOutsideRefused(t *testing.T) {
+	dir := writeTemplate(t, "", map[string]string{"ok.txt": "x"})
+	for _, target := range []string{"../../../etc/passwd", "/etc/passwd", "../template.yaml"} {
+		link := filepath.Join(dir, "skeleton", "evil")
+		os.Remove(link)
+		if err := os.Symlink(target, link); err != nil {
+			t.Fatal(err)
+		}
+		_, err := renderWith(t, dir, "name=x")
+		want := `skeleton/evil: is a symlink to "` + target + `", outside the skeleton; links must point inside it`
+		if err == nil || err.Error() != want {
+			t.Errorf("link to %s: got %v, want %s", target, err, want)
+		}
+	}
+}
+
+func TestMissingSkeleton(t *testing.T) {
+	dir := writeTemplate(t, "", nil)
+	_, err := renderWith(t, dir, "name=x")
+	if err == nil || err.Error() != "skeleton: missing: a golden path keeps its files under skeleton/" {
+		t.Errorf("got %v", err)
+	}
+}
+
+func TestRenderHonoursCancel(t *testing.T) {
+	fsys, m := load(t, "testdata/full")
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	data, err := answers.Data(m, map[string]any{"name": "x"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := render.Render(ctx, fsys, m, data); !errors.Is(err, context.Canceled) {
+		t.Errorf("got %v, want context.Canceled", err)
+	}
+}
+
+func TestRenderIsDeterministic(t *testing.T) {
+	a, err := renderWith(t, "testdata/full", "name=shop")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := renderWith(t, "testdata/full", "name=shop")
+	if string(archive(a)) != string(archive(b)) {
+		t.Error("two renders of the same answers differ")
+	}
+	if !strings.Contains(string(archive(a)), "-- shop/main.go --") {
+		t.Error("suffix .tmpl not cut from shop/main.go.tmpl")
+	}
+}
