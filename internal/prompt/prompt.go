@@ -229,7 +229,13 @@ func (a *asker) newField(q *answers.Question, st map[string]any, accessible bool
 			f.str = fmt.Sprint(def)
 			f.lastDefault = f.str
 		}
-		in := huh.NewInput().Title(title).Description(p.Help).Value(&f.str).Validate(func(s string) error { return validate(s) })
+		hasDefault := def != nil
+		in := huh.NewInput().Title(title).Description(p.Help).Value(&f.str).Validate(func(s string) error {
+			if accessible && s == "" && hasDefault {
+				return nil // an empty line takes the default, which huh fills in after validating
+			}
+			return validate(s)
+		})
 		if p.Type == manifest.TypeInt {
 			in.Description(joinNonEmpty(p.Help, rangeHint(p)))
 		}
