@@ -60,4 +60,3 @@ type constError string
 func (e constError) Error() string { return string(e) }
 
 const errRequired = constError("an answer is required")
-

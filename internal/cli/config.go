@@ -47,10 +47,6 @@ func configPath(flag string, getenv func(string) string) (path string, explicit 
 // a private viper instance, and returns the typed config. Precedence: flag > env > file > default.
 func loadConfig(cmd *cobra.Command, getenv func(string) string) (*Config, error) {
 	v := viper.New()
-	v.SetEnvPrefix("IDP")
-	v.SetEnvKeyReplacer(strings.NewReplacer("-", "_"))
-	v.AutomaticEnv()
-
 	flagPath, _ := cmd.Flags().GetString("config")
 	path, explicit := configPath(flagPath, getenv)
 	cfg := &Config{}
@@ -75,14 +71,25 @@ func loadConfig(cmd *cobra.Command, getenv func(string) string) (*Config, error)
 		}
 	}
 
+	// Viper reads the file; the environment comes through getenv so that tests can set it.
 	var applyErr error
 	cmd.Flags().VisitAll(func(f *pflag.Flag) {
-		if f.Changed || f.Name == "config" || f.Name == "help" || !v.IsSet(f.Name) || applyErr != nil {
+		if f.Changed || f.Name == "config" || f.Name == "help" || applyErr != nil {
 			return
 		}
-		for _, val := range configValues(v.Get(f.Name), f) {
-			if err := cmd.Flags().Set(f.Name, val); err != nil {
-				applyErr = usageErrorf(cmd, fmt.Errorf("%s (from %s): %w", f.Name, origin(f.Name, cfg.File, getenv), err))
+		env := envName(f.Name)
+		var val any
+		from := env
+		if s := getenv(env); s != "" {
+			val = s
+		} else if v.IsSet(f.Name) {
+			val, from = v.Get(f.Name), cfg.File
+		} else {
+			return
+		}
+		for _, s := range configValues(val, f) {
+			if err := cmd.Flags().Set(f.Name, s); err != nil {
+				applyErr = usageErrorf(cmd, fmt.Errorf("%s (from %s): %w", f.Name, from, err))
 				return
 			}
 		}
@@ -112,12 +119,10 @@ func loadConfig(cmd *cobra.Command, getenv func(string) string) (*Config, error)
 	return cfg, nil
 }
 
-func origin(name, file string, getenv func(string) string) string {
-	env := "IDP_" + strings.ToUpper(strings.ReplaceAll(name, "-", "_"))
-	if getenv(env) != "" {
-		return env
-	}
-	return file
+// envName is the variable that sets a flag: IDP_ and the flag's name in upper case, dashes as
+// underscores.
+func envName(flag string) string {
+	return "IDP_" + strings.ToUpper(strings.ReplaceAll(flag, "-", "_"))
 }
 
 // configValues turns a config or env value into the strings to Set on a flag; a list, or a

@@ -169,7 +169,10 @@ func pickTemplate(cmd *cobra.Command, f *Factory, all []*source.Template, kind, 
 	if err != nil {
 		return nil, err
 	}
-	return source.Find(matching, picked), nil
+	if t := source.Find(matching, picked); t != nil {
+		return t, nil
+	}
+	return nil, fmt.Errorf("no golden path %q was chosen", picked)
 }
 
 type fileJSON struct {
@@ -243,4 +246,3 @@ func relDir(dir string) string {
 	}
 	return dir
 }
-

@@ -184,4 +184,3 @@ func (n *treeNode) write(st storer.EncodedObjectStorer) (plumbing.Hash, error) {
 	}
 	return st.SetEncodedObject(obj)
 }
-

@@ -57,15 +57,15 @@ func resolve(t *testing.T, input string) (*answers.Result, string, error) {
 // question reads only its own line, so later ones are not starved of input.
 func TestAccessibleOverAPipe(t *testing.T) {
 	input := strings.Join([]string{
-		"Bad Name",  // refused by the pattern, asked again
-		"pay-api",   // name
-		"2",         // database: postgres, so db_name is asked
-		"",          // db_name: take the default made from the name
-		"80",        // port: below min, asked again
-		"9000",      // port
-		"3",         // envs: toggle prod on
-		"0",         // envs: done
-		"y",         // metrics
+		"Bad Name", // refused by the pattern, asked again
+		"pay-api",  // name
+		"2",        // database: postgres, so db_name is asked
+		"",         // db_name: take the default made from the name
+		"80",       // port: below min, asked again
+		"9000",     // port
+		"3",        // envs: toggle prod on
+		"0",        // envs: done
+		"y",        // metrics
 	}, "\n") + "\n"
 	res, out, err := resolve(t, input)
 	if err != nil {

@@ -1,0 +1,257 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/idp-cli/idp/internal/answers"
+	"github.com/idp-cli/idp/internal/prompt"
+)
+
+// fakePrompter answers every visible question from a map and records what it was asked.
+type fakePrompter struct {
+	answers map[string]any
+	choose  string
+	asked   []string
+	chose   []string
+}
+
+func (p *fakePrompter) Ask(_ context.Context, known map[string]any, qs []*answers.Question) (map[string]any, error) {
+	out := map[string]any{}
+	for _, q := range qs {
+		if !q.Visible(known) {
+			continue
+		}
+		p.asked = append(p.asked, q.Param.Name)
+		if v, ok := p.answers[q.Param.Name]; ok {
+			out[q.Param.Name] = v
+		} else if d := q.Default(known); d != nil {
+			out[q.Param.Name] = d
+		}
+	}
+	return out, nil
+}
+
+func (p *fakePrompter) Choose(_ context.Context, _ string, choices []prompt.Choice) (string, error) {
+	for _, c := range choices {
+		p.chose = append(p.chose, c.Value)
+	}
+	return p.choose, nil
+}
+
+type result struct {
+	code           int
+	stdout, stderr string
+}
+
+func run(t *testing.T, env map[string]string, p Prompter, args ...string) result {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	f := &Factory{
+		Build:    Build{Version: "v1.2.3", Commit: "abc1234", Date: "2026-11-01"},
+		IO:       &IOStreams{In: strings.NewReader(""), Out: &out, ErrOut: &errOut},
+		Now:      func() time.Time { return time.Date(2026, 11, 26, 0, 0, 0, 0, time.UTC) },
+		Getenv:   func(k string) string { return env[k] },
+		Prompter: p,
+	}
+	if env == nil || env["HOME"] == "" {
+		f.Getenv = func(k string) string {
+			if k == "HOME" {
+				return t.TempDir()
+			}
+			return env[k]
+		}
+	}
+	code := Run(context.Background(), f, args)
+	return result{code, out.String(), errOut.String()}
+}
+
+// twoServices is a source with two service golden paths.
+func twoServices(t *testing.T) string {
+	t.Helper()
+	dir := t.TempDir()
+	for _, name := range []string{"alpha", "beta"} {
+		tdir := filepath.Join(dir, "paths", name)
+		os.MkdirAll(filepath.Join(tdir, "skeleton"), 0o755)
+		os.WriteFile(filepath.Join(tdir, "template.yaml"), []byte("apiVersion: idp/v1\nkind: Template\ntype: service\ntitle: The "+name+" path\nparameters:\n  - name: name\n    required: true\n  - name: team\n    required: true\n"), 0o644)
+		os.WriteFile(filepath.Join(tdir, "skeleton", "who.txt"), []byte(name+" {{ .name }} {{ .team }}\n"), 0o644)
+	}
+	return dir
+}
+
+func TestExitCodesAndMessages(t *testing.T) {
+	out := t.TempDir()
+	for _, tc := range []struct {
+		name   string
+		args   []string
+		code   int
+		stderr string
+	}{
+		{"no kind", []string{"new"}, 2, "idp: accepts between 1 and 2 arg(s), received 0\nRun 'idp new --help' for usage.\n"},
+		{"unknown flag", []string{"new", "service", "--colour"}, 2, "idp: unknown flag: --colour\nRun 'idp new --help' for usage.\n"},
+		{"unknown command", []string{"nwe"}, 2, "idp: unknown command \"nwe\" for \"idp\"\n\nDid you mean this?\n\tnew\n\nRun 'idp --help' for usage.\n"},
+		{"bad output", []string{"version", "--output", "yaml"}, 2, "idp: --output \"yaml\": use text or json\nRun 'idp version --help' for usage.\n"},
+		{"missing owner", []string{"new", "service", "payments", "--no-input", "-o", filepath.Join(out, "p")}, 2,
+			"idp: missing required parameter: owner (Owning team); pass it with --set KEY=VALUE or --values FILE, or run in a terminal to be asked\nRun 'idp new --help' for usage.\n"},
+		{"unknown kind", []string{"new", "widget"}, 2, "idp: no golden path of type \"widget\"; types on offer: service\nRun 'idp new --help' for usage.\n"},
+		{"unknown template", []string{"new", "service", "-t", "rust-service"}, 2, "idp: --template rust-service: no service golden path of that name; choose one of: go-service\nRun 'idp new --help' for usage.\n"},
+		{"bad answer", []string{"new", "service", "Payments", "--set", "owner=x", "-o", filepath.Join(out, "q")}, 2,
+			"idp: NAME argument: parameter \"name\": \"Payments\" does not match the pattern ^[a-z]([a-z0-9-]{0,38}[a-z0-9])?$ (Lowercase letters, digits and dashes; it names the repository, the binary and the Kubernetes objects)\nRun 'idp new --help' for usage.\n"},
+		{"missing values file", []string{"new", "service", "x", "--values", filepath.Join(out, "nope.yaml")}, 2,
+			"idp: --values: cannot read " + filepath.Join(out, "nope.yaml") + ": no such file or directory\nRun 'idp new --help' for usage.\n"},
+		{"source missing", []string{"new", "service", "-s", filepath.Join(out, "nowhere")}, 2,
+			"idp: source " + filepath.Join(out, "nowhere") + " does not exist; give --source a directory of golden paths or a git URL\nRun 'idp new --help' for usage.\n"},
+		{"version of a dir source", []string{"new", "service", "--version", "v1.0.0"}, 2,
+			"idp: --version v1.0.0: the source builtin has no versions; versions come from the tags of a git source\nRun 'idp new --help' for usage.\n"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := run(t, nil, nil, tc.args...)
+			if r.code != tc.code || r.stderr != tc.stderr {
+				t.Errorf("exit %d, stderr:\n%s\nwant exit %d, stderr:\n%s", r.code, r.stderr, tc.code, tc.stderr)
+			}
+			if r.stdout != "" {
+				t.Errorf("stdout not empty: %q", r.stdout)
+			}
+		})
+	}
+	if entries, _ := os.ReadDir(out); len(entries) != 0 {
+		t.Errorf("failed runs left files: %v", entries)
+	}
+}
+
+func TestVersion(t *testing.T) {
+	r := run(t, nil, nil, "version")
+	if r.code != 0 || r.stdout != "idp v1.2.3 (commit abc1234, built 2026-11-01)\n" {
+		t.Errorf("%+v", r)
+	}
+	r = run(t, map[string]string{"IDP_OUTPUT": "json"}, nil, "version")
+	if r.code != 0 || !strings.Contains(r.stdout, `"version": "v1.2.3"`) || !strings.Contains(r.stdout, `"commit": "abc1234"`) {
+		t.Errorf("IDP_OUTPUT=json: %+v", r)
+	}
+}
+
+func TestHelp(t *testing.T) {
+	r := run(t, nil, nil, "--help")
+	for _, s := range []string{"Exit codes:", "3  update left conflicts", "idp help environment", "new", "templates"} {
+		if !strings.Contains(r.stdout, s) {
+			t.Errorf("--help lacks %q", s)
+		}
+	}
+	r = run(t, nil, nil, "help", "environment")
+	if r.code != 0 || !strings.Contains(r.stdout, "IDP_NO_INPUT") || !strings.Contains(r.stdout, "IDP_GIT_AUTHOR_NAME") {
+		t.Errorf("help environment: %+v", r)
+	}
+	r = run(t, nil, nil, "new", "--help")
+	if !strings.Contains(r.stdout, "-o, --output-dir directory") || !strings.Contains(r.stdout, "--set key=value") {
+		t.Errorf("new --help:\n%s", r.stdout)
+	}
+}
+
+func TestPromptsOnlyWhenAllowed(t *testing.T) {
+	src := twoServices(t)
+	out := t.TempDir()
+	// A terminal: the golden path is chosen and the answers asked.
+	p := &fakePrompter{choose: "beta", answers: map[string]any{"name": "svc", "team": "core"}}
+	r := run(t, nil, p, "new", "service", "-s", src, "-o", filepath.Join(out, "a"))
+	if r.code != 0 {
+		t.Fatalf("%+v", r)
+	}
+	if strings.Join(p.chose, ",") != "alpha,beta" || strings.Join(p.asked, ",") != "name,team" {
+		t.Errorf("chose among %v, asked %v", p.chose, p.asked)
+	}
+	if b, _ := os.ReadFile(filepath.Join(out, "a", "who.txt")); string(b) != "beta svc core\n" {
+		t.Errorf("who.txt = %q", b)
+	}
+	// --no-input, IDP_NO_INPUT and CI each stop prompting: several paths is then a usage error.
+	for _, tc := range []struct {
+		env  map[string]string
+		args []string
+	}{
+		{nil, []string{"--no-input"}},
+		{map[string]string{"IDP_NO_INPUT": "1"}, nil},
+		{map[string]string{"CI": "true"}, nil},
+	} {
+		p := &fakePrompter{}
+		r := run(t, tc.env, p, append([]string{"new", "service", "-s", src}, tc.args...)...)
+		want := "idp: several service golden paths: alpha, beta; choose one with --template\nRun 'idp new --help' for usage.\n"
+		if r.code != 2 || r.stderr != want || len(p.chose)+len(p.asked) != 0 {
+			t.Errorf("%v %v: exit %d %q, prompted %v %v", tc.env, tc.args, r.code, r.stderr, p.chose, p.asked)
+		}
+	}
+}
+
+func TestConfigPrecedence(t *testing.T) {
+	src := twoServices(t)
+	home := t.TempDir()
+	cfgDir := filepath.Join(home, "xdg", "idp")
+	os.MkdirAll(cfgDir, 0o755)
+	os.WriteFile(filepath.Join(cfgDir, "config.yaml"), []byte("source: "+src+"\noutput: json\n"), 0o644)
+	env := map[string]string{"HOME": home, "XDG_CONFIG_HOME": filepath.Join(home, "xdg")}
+
+	// The config file gives source and output.
+	r := run(t, env, nil, "templates", "list")
+	if r.code != 0 || !strings.Contains(r.stdout, `"name": "alpha"`) {
+		t.Fatalf("config file not used: %+v", r)
+	}
+	// The environment beats the file.
+	env["IDP_OUTPUT"] = "text"
+	r = run(t, env, nil, "templates", "list")
+	if r.code != 0 || !strings.HasPrefix(r.stdout, "NAME   TYPE     VERSION  TITLE\nalpha  service  -        The alpha path\n") {
+		t.Fatalf("IDP_OUTPUT did not win over the file: %+v", r)
+	}
+	// The flag beats both.
+	r = run(t, env, nil, "templates", "list", "--output", "json", "--source", "builtin")
+	if r.code != 0 || !strings.Contains(r.stdout, `"name": "go-service"`) {
+		t.Fatalf("flags did not win: %+v", r)
+	}
+	// An unknown key in the file is named.
+	os.WriteFile(filepath.Join(cfgDir, "config.yaml"), []byte("sauce: x\n"), 0o644)
+	r = run(t, env, nil, "templates", "list")
+	if r.code != 2 || !strings.Contains(r.stderr, `config.yaml: unknown key "sauce"`) {
+		t.Errorf("unknown key: %+v", r)
+	}
+	// A broken file is named with its line.
+	os.WriteFile(filepath.Join(cfgDir, "config.yaml"), []byte("source: [\n"), 0o644)
+	r = run(t, env, nil, "templates", "list")
+	if r.code != 2 || !strings.Contains(r.stderr, "config.yaml") || !strings.Contains(r.stderr, "line") {
+		t.Errorf("broken file: %+v", r)
+	}
+	// --config naming a missing file is an error, not silently ignored.
+	r = run(t, nil, nil, "templates", "list", "--config", filepath.Join(home, "nope.yaml"))
+	if r.code != 2 || !strings.Contains(r.stderr, "nope.yaml does not exist") {
+		t.Errorf("missing --config: %+v", r)
+	}
+}
+
+func TestRepeatableFlagFromEnvironment(t *testing.T) {
+	src := twoServices(t)
+	out := filepath.Join(t.TempDir(), "svc")
+	env := map[string]string{"IDP_SET": "name=svc,team=ops", "IDP_TEMPLATE": "alpha", "IDP_SOURCE": src}
+	r := run(t, env, nil, "new", "service", "--no-input", "-o", out)
+	if r.code != 0 {
+		t.Fatalf("%+v", r)
+	}
+	if b, _ := os.ReadFile(filepath.Join(out, "who.txt")); string(b) != "alpha svc ops\n" {
+		t.Errorf("who.txt = %q", b)
+	}
+}
+
+func TestNewDryRunAndJSON(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "payments")
+	r := run(t, nil, nil, "new", "service", "payments", "--set", "owner=team-payments", "--dry-run", "-o", dir)
+	if r.code != 0 || !strings.HasPrefix(r.stdout, "Would create "+dir+" with 24 files:\n  .dockerignore\n") || !strings.HasSuffix(r.stdout, "  .idp.yaml\n") {
+		t.Errorf("dry run: %+v", r)
+	}
+	if _, err := os.Stat(dir); err == nil {
+		t.Error("dry run wrote the service")
+	}
+	r = run(t, nil, nil, "new", "service", "payments", "--set", "owner=team-payments", "-o", dir, "--output", "json")
+	if r.code != 0 || !strings.Contains(r.stdout, `"branch": "main"`) || !strings.Contains(r.stdout, `"path": "cmd/payments/main.go"`) {
+		t.Errorf("json: %+v", r)
+	}
+}
