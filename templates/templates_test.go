@@ -10,8 +10,8 @@ import (
 	"time"
 
 	"github.com/idp-cli/idp/internal/answers"
-	"github.com/idp-cli/idp/internal/golden"
 	"github.com/idp-cli/idp/internal/gitrepo"
+	"github.com/idp-cli/idp/internal/golden"
 	"github.com/idp-cli/idp/internal/scaffold"
 	"github.com/idp-cli/idp/internal/source"
 	"github.com/idp-cli/idp/templates"

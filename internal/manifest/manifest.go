@@ -384,6 +384,17 @@ func (p *parser) validate(m *Manifest) {
 		c.tmpl = p.parseExpr(c.Line, "computed."+c.Name, c.Expr)
 	}
 	p.validateFiles(&m.Files)
+	if d := m.Files.Delimiters; len(d) == 2 && d[0] != "{{" {
+		for i := range m.Parameters {
+			prm := &m.Parameters[i]
+			def, _ := prm.Default.(string)
+			for field, expr := range map[string]string{"when": prm.When, "default": def} {
+				if strings.Contains(expr, d[0]) && !strings.Contains(expr, "{{") {
+					p.addf(p.lines[fmt.Sprintf("parameters.%d.%s", i, field)], "parameter %q %s uses %s; expressions in template.yaml always use {{ }}, files.delimiters applies to the skeleton only", prm.Name, field, d[0])
+				}
+			}
+		}
+	}
 	for i, h := range m.Hooks {
 		line := p.lines[fmt.Sprintf("hooks.%d", i)]
 		if strings.TrimSpace(h.Run) == "" {

@@ -117,6 +117,8 @@ func TestParseErrorsNameFileAndLine(t *testing.T) {
 			`template.yaml:5: files.delimiters must be two non-empty strings, like ['[[', ']]']`},
 		{"bad glob", "apiVersion: idp/v1\nkind: Template\ntype: service\nfiles:\n  verbatim: ['[']\n",
 			`template.yaml:5: files.verbatim: bad glob "[": syntax error in pattern`},
+		{"file delimiters in an expression", "apiVersion: idp/v1\nkind: Template\ntype: service\nfiles:\n  delimiters: ['[[', ']]']\nparameters:\n  - name: a\n    when: '[[ .b ]]'\n",
+			`template.yaml:8: parameter "a" when uses [[; expressions in template.yaml always use {{ }}, files.delimiters applies to the skeleton only`},
 		{"computed not a string", "apiVersion: idp/v1\nkind: Template\ntype: service\ncomputed:\n  x: [1]\n",
 			`template.yaml:5: computed.x must be a template string`},
 		{"hook when", "apiVersion: idp/v1\nkind: Template\ntype: service\nhooks:\n  - run: make\n    when: sometimes\n",
