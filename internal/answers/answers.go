@@ -156,7 +156,7 @@ func Resolve(ctx context.Context, m *manifest.Manifest, req Request) (*Result, e
 		p := &m.Parameters[i]
 		asked, err := p.Asked(data)
 		if err != nil {
-			return nil, &InvalidError{Param: p.Name, Origin: "template.yaml", Msg: "when: " + err.Error()}
+			return nil, &manifest.Error{File: m.File, Line: p.Line, Msg: fmt.Sprintf("parameter %q when: %s", p.Name, err)}
 		}
 		if !asked {
 			continue
@@ -173,13 +173,16 @@ func Resolve(ctx context.Context, m *manifest.Manifest, req Request) (*Result, e
 			res.Prompted = append(res.Prompted, p.Name)
 		} else if p.HasDefault() {
 			if v, err = p.DefaultValue(data); err != nil {
-				return nil, &InvalidError{Param: p.Name, Origin: "template.yaml", Msg: "default: " + err.Error()}
+				return nil, &manifest.Error{File: m.File, Line: p.Line, Msg: fmt.Sprintf("parameter %q default: %s", p.Name, err)}
 			}
 			if err := p.Check(v); err != nil {
 				return nil, &InvalidError{Param: p.Name, Origin: "default", Msg: err.Error() + "; set it with --set " + p.Name + "=VALUE"}
 			}
+		} else if p.Required {
+			missing = append(missing, p)
+			continue
 		} else {
-			v = p.Zero()
+			v = p.Unset()
 		}
 		if p.Required && manifest.IsEmpty(v) {
 			missing = append(missing, p)
@@ -195,7 +198,7 @@ func Resolve(ctx context.Context, m *manifest.Manifest, req Request) (*Result, e
 		c := &m.Computed[i]
 		s, err := c.Eval(data)
 		if err != nil {
-			return nil, &InvalidError{Origin: "template.yaml", Msg: fmt.Sprintf("computed %s: %s", c.Name, err)}
+			return nil, &manifest.Error{File: m.File, Line: c.Line, Msg: fmt.Sprintf("computed %s: %s", c.Name, err)}
 		}
 		data[c.Name] = s
 	}
@@ -244,6 +247,9 @@ func collect(m *manifest.Manifest, req Request) (map[string]given, error) {
 				return &InvalidError{Origin: origin, Msg: fmt.Sprintf("%q is computed by the template and cannot be set", name)}
 			}
 		}
+		if len(m.Parameters) == 0 {
+			return &InvalidError{Origin: origin, Msg: fmt.Sprintf("the template %s has no parameters", m.Name)}
+		}
 		return &InvalidError{Origin: origin, Msg: fmt.Sprintf("the template %s has no parameter %q; its parameters are: %s",
 			m.Name, name, strings.Join(m.ParamNames(), ", "))}
 	}
@@ -291,24 +297,56 @@ func ReadValuesFile(path string) (map[string]any, error) {
 	return ParseValues(data, path)
 }
 
-// ParseValues parses a values file's content.
+// ParseValues parses a values file's content. Scalars keep the text as written where YAML would
+// change it (1.20 stays "1.20", not 1.2); an empty value means no answer.
 func ParseValues(data []byte, name string) (map[string]any, error) {
-	var out map[string]any
-	dec := yaml.NewDecoder(bytes.NewReader(data))
-	if err := dec.Decode(&out); err != nil && !errors.Is(err, io.EOF) {
-		msg := strings.TrimPrefix(err.Error(), "yaml: ")
-		if strings.Contains(msg, "cannot unmarshal") {
-			msg = "must be a mapping of parameter names to answers"
-		}
-		return nil, &InvalidError{Origin: name, Msg: msg}
+	var doc yaml.Node
+	if err := yaml.NewDecoder(bytes.NewReader(data)).Decode(&doc); err != nil && !errors.Is(err, io.EOF) {
+		return nil, &InvalidError{Origin: name, Msg: strings.TrimPrefix(err.Error(), "yaml: ")}
 	}
-	for k, v := range out {
-		if m, ok := v.(map[string]any); ok {
-			return nil, &InvalidError{Origin: name, Param: k, Msg: fmt.Sprintf("a mapping (%v) is not an answer; give a string, number, boolean or list", m)}
-		}
+	out := map[string]any{}
+	if len(doc.Content) == 0 {
+		return out, nil
 	}
-	if out == nil {
-		out = map[string]any{}
+	root := doc.Content[0]
+	if root.Kind != yaml.MappingNode {
+		return nil, &InvalidError{Origin: fmt.Sprintf("%s:%d", name, root.Line), Msg: "must be a mapping of parameter names to answers"}
+	}
+	for i := 0; i+1 < len(root.Content); i += 2 {
+		k, v := root.Content[i].Value, root.Content[i+1]
+		origin := fmt.Sprintf("%s:%d", name, v.Line)
+		switch v.Kind {
+		case yaml.ScalarNode:
+			if val, ok := scalar(v); ok {
+				out[k] = val
+			}
+		case yaml.SequenceNode:
+			list := make([]any, 0, len(v.Content))
+			for _, item := range v.Content {
+				val, ok := scalar(item)
+				if item.Kind != yaml.ScalarNode || !ok {
+					return nil, &InvalidError{Origin: origin, Param: k, Msg: "a list of answers holds strings only"}
+				}
+				list = append(list, val)
+			}
+			out[k] = list
+		default:
+			return nil, &InvalidError{Origin: origin, Param: k, Msg: "a mapping is not an answer; give a string, number, boolean or list"}
+		}
 	}
 	return out, nil
+}
+
+// scalar decodes a YAML scalar: ints and bools as such, null as no answer, the rest as written.
+func scalar(n *yaml.Node) (any, bool) {
+	switch n.ShortTag() {
+	case "!!null":
+		return nil, false
+	case "!!int", "!!bool":
+		var v any
+		if err := n.Decode(&v); err == nil {
+			return v, true
+		}
+	}
+	return n.Value, true
 }

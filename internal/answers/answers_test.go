@@ -216,17 +216,19 @@ func TestQuestionValidate(t *testing.T) {
 }
 
 func TestParseValues(t *testing.T) {
-	v, err := ParseValues([]byte(`{"name": "api", "port": 9000, "envs": ["dev", "prod"]}`), "v.json")
+	v, err := ParseValues([]byte(`{"name": "api", "port": 9000, "envs": ["dev", "prod"], "go": 1.20, "on": true, "none": null}`), "v.json")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if v["port"] != 9000 || !reflect.DeepEqual(v["envs"], []any{"dev", "prod"}) {
-		t.Errorf("got %#v", v)
+	want := map[string]any{"name": "api", "port": 9000, "envs": []any{"dev", "prod"}, "go": "1.20", "on": true}
+	if !reflect.DeepEqual(v, want) {
+		t.Errorf("got %#v\nwant %#v", v, want)
 	}
 	for _, tc := range []struct{ in, want string }{
-		{"- a\n- b\n", "v.yaml: must be a mapping of parameter names to answers"},
+		{"- a\n- b\n", "v.yaml:1: must be a mapping of parameter names to answers"},
 		{"name: [\n", "v.yaml: line 1: did not find expected node content"},
-		{"db:\n  host: x\n", `v.yaml: parameter "db": a mapping (map[host:x]) is not an answer; give a string, number, boolean or list`},
+		{"x: 1\ndb:\n  host: x\n", `v.yaml:3: parameter "db": a mapping is not an answer; give a string, number, boolean or list`},
+		{"envs: [[a]]\n", `v.yaml:1: parameter "envs": a list of answers holds strings only`},
 	} {
 		_, err := ParseValues([]byte(tc.in), "v.yaml")
 		if err == nil || err.Error() != tc.want {
@@ -235,5 +237,36 @@ func TestParseValues(t *testing.T) {
 	}
 	if v, err := ParseValues(nil, "empty.yaml"); err != nil || len(v) != 0 {
 		t.Errorf("empty file: %v %v", v, err)
+	}
+}
+
+func TestOptionalWithoutDefault(t *testing.T) {
+	m, err := manifest.Parse([]byte("apiVersion: idp/v1\nkind: Template\ntype: service\nparameters:\n  - name: tier\n    type: select\n    options: [bronze, gold]\n  - name: replicas\n    type: int\n    min: 1\n    required: true\n"), "template.yaml", "x")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = Resolve(context.Background(), m, Request{})
+	if err == nil || err.Error() != "missing required parameter: replicas; pass it with --set KEY=VALUE or --values FILE, or run in a terminal to be asked" {
+		t.Errorf("a required int with no answer: %v", err)
+	}
+	res, err := Resolve(context.Background(), m, Request{Set: []string{"replicas=2"}})
+	if err != nil || res.Answers["tier"] != "bronze" {
+		t.Errorf("an optional select with no default takes its first option: %v %v", res, err)
+	}
+}
+
+func TestTemplateBugsNameTheLine(t *testing.T) {
+	m, err := manifest.Parse([]byte("apiVersion: idp/v1\nkind: Template\ntype: service\nparameters:\n  - name: a\n    default: '{{ .mod }}'\ncomputed:\n  c: '{{ .zz }}'\n"), "template.yaml", "x")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = Resolve(context.Background(), m, Request{})
+	var me *manifest.Error
+	if !errors.As(err, &me) || err.Error() != `template.yaml:5: parameter "a" default: no parameter or computed value named "mod" (at <.mod>)` {
+		t.Errorf("got %v", err)
+	}
+	_, err = Resolve(context.Background(), m, Request{Set: []string{"a=x"}})
+	if err == nil || err.Error() != `template.yaml:8: computed c: no parameter or computed value named "zz" (at <.zz>)` {
+		t.Errorf("got %v", err)
 	}
 }

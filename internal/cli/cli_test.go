@@ -231,12 +231,12 @@ func TestConfigPrecedence(t *testing.T) {
 func TestRepeatableFlagFromEnvironment(t *testing.T) {
 	src := twoServices(t)
 	out := filepath.Join(t.TempDir(), "svc")
-	env := map[string]string{"IDP_SET": "name=svc,team=ops", "IDP_TEMPLATE": "alpha", "IDP_SOURCE": src}
+	env := map[string]string{"IDP_SET": "name=svc,team=ops,dev", "IDP_TEMPLATE": "alpha", "IDP_SOURCE": src}
 	r := run(t, env, nil, "new", "service", "--no-input", "-o", out)
 	if r.code != 0 {
 		t.Fatalf("%+v", r)
 	}
-	if b, _ := os.ReadFile(filepath.Join(out, "who.txt")); string(b) != "alpha svc ops\n" {
+	if b, _ := os.ReadFile(filepath.Join(out, "who.txt")); string(b) != "alpha svc ops,dev\n" {
 		t.Errorf("who.txt = %q", b)
 	}
 }

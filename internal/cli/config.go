@@ -137,10 +137,13 @@ func configValues(val any, f *pflag.Flag) []string {
 		}
 		return out
 	case string:
-		if repeatable {
-			return strings.Split(x, ",")
+		if !repeatable {
+			return []string{x}
 		}
-		return []string{x}
+		if f.Name == "set" {
+			return splitSet(x)
+		}
+		return strings.Split(x, ",")
 	}
 	return []string{fmt.Sprint(val)}
 }
@@ -167,4 +170,18 @@ func unwrapAll(err error) error {
 		}
 		err = next
 	}
+}
+
+// splitSet splits IDP_SET on the commas that start a new KEY=VALUE, so that a list value keeps
+// its own commas: "name=x,environments=dev,prod" is two answers.
+func splitSet(s string) []string {
+	var out []string
+	for _, part := range strings.Split(s, ",") {
+		if len(out) > 0 && !strings.Contains(part, "=") {
+			out[len(out)-1] += "," + part
+			continue
+		}
+		out = append(out, part)
+	}
+	return out
 }

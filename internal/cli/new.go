@@ -199,7 +199,7 @@ func printDryRun(f *Factory, res *scaffold.NewResult) error {
 		return printJSON(f.IO.Out, map[string]any{"dir": res.Dir, "dryRun": true, "files": treeJSON(res), "template": res.Record.Template})
 	}
 	w := f.IO.Out
-	fmt.Fprintf(w, "Would create %s with %d files:\n", res.Dir, len(res.Tree.Files)+1)
+	fmt.Fprintf(w, "Would create %s with %s:\n", res.Dir, plural(len(res.Tree.Files)+1, "file"))
 	for _, fl := range res.Tree.Files {
 		fmt.Fprintf(w, "  %s\n", describe(fl.Path, fl.IsSymlink(), fl.Mode.Perm()&0o111 != 0, fl.Binary))
 	}
@@ -231,11 +231,41 @@ func printCreated(f *Factory, tmpl *source.Template, src *source.Source, res *sc
 		from += " " + src.Version
 	}
 	w := f.IO.Out
-	fmt.Fprintf(w, "Created %s from %s: %d files, first commit %s on main.\n\n", rel, from, len(res.Tree.Files)+1, res.Commit[:7])
+	fmt.Fprintf(w, "Created %s from %s: %s, first commit %s on main.\n\n", rel, from, plural(len(res.Tree.Files)+1, "file"), res.Commit[:7])
 	fmt.Fprintf(w, "Next steps:\n  cd %s\n", rel)
 	fmt.Fprintf(w, "  git remote add origin <url> && git push -u origin main\n")
-	fmt.Fprintf(w, "  read README.md, then 'idp update' when the golden path moves on\n")
+	if res.Tree.Lookup("README.md") != nil {
+		fmt.Fprintf(w, "  read README.md, then 'idp update' when the golden path moves on\n")
+	} else {
+		fmt.Fprintf(w, "  'idp update' when the golden path moves on\n")
+	}
+	warnHooks(f, tmpl, rel)
 	return nil
+}
+
+// warnHooks says which of the golden path's hooks were not run: hooks run only for trusted
+// sources, which this idp does not have yet.
+func warnHooks(f *Factory, tmpl *source.Template, dir string) {
+	var cmds []string
+	for _, h := range tmpl.Manifest.Hooks {
+		if h.When == "" || h.When == "create" || h.When == "always" {
+			cmds = append(cmds, h.Run)
+		}
+	}
+	if len(cmds) == 0 {
+		return
+	}
+	fmt.Fprintf(f.IO.ErrOut, "idp: the golden path's hooks were not run (they run only for trusted sources); to run them yourself:\n")
+	for _, c := range cmds {
+		fmt.Fprintf(f.IO.ErrOut, "  (cd %s && %s)\n", dir, c)
+	}
+}
+
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }
 
 func relDir(dir string) string {

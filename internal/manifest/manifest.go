@@ -37,6 +37,9 @@ var paramTypes = []string{TypeString, TypeInt, TypeBool, TypeSelect, TypeMultise
 
 // Manifest is a parsed template.yaml.
 type Manifest struct {
+	// File is the manifest's path as errors name it.
+	File string `yaml:"-"`
+
 	APIVersion  string      `yaml:"apiVersion"`
 	Kind        string      `yaml:"kind"`
 	Name        string      `yaml:"name"`
@@ -155,6 +158,7 @@ func Parse(data []byte, file, dirName string) (*Manifest, error) {
 		return nil, p.yamlError(err)
 	}
 	p.collectLines(root, m)
+	m.File = file
 	if m.Name == "" {
 		m.Name = dirName
 	}
@@ -354,7 +358,10 @@ func (p *parser) collectLines(root *yaml.Node, m *Manifest) {
 	}
 }
 
-var identRe = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
+var (
+	identRe = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
+	nameRe  = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]*$`)
+)
 
 func (p *parser) validate(m *Manifest) {
 	if m.APIVersion != APIVersion {
@@ -362,6 +369,9 @@ func (p *parser) validate(m *Manifest) {
 	}
 	if m.Kind != "Template" {
 		p.addf(p.lines["kind"], "kind is %q; it must be Template", m.Kind)
+	}
+	if !nameRe.MatchString(m.Name) {
+		p.addf(p.lines["name"], "name %q must be lowercase letters, digits, '.', '_' or '-' (it is typed in --template)", m.Name)
 	}
 	if m.Type == "" {
 		p.addf(0, "type is missing; set it to the kind of thing the template makes (service, library, ...)")
@@ -526,11 +536,21 @@ func NewExpr(name, expr string) (*template.Template, error) {
 	return template.New(name).Funcs(tmplfuncs.Map()).Option("missingkey=error").Parse(expr)
 }
 
-var reTmplErr = regexp.MustCompile(`^template: [^:]*:\d+(?::\d+)?: `)
+var (
+	reTmplErr = regexp.MustCompile(`^template: [^:]*:\d+(?::\d+)?: `)
+	reExecErr = regexp.MustCompile(`^executing "(?:[^"\\]|\\.)*" at <(.*?)>: (.*)$`)
+	reNoKey   = regexp.MustCompile(`^map has no entry for key "(.*)"$`)
+)
 
 func exprError(err error) string {
 	s := reTmplErr.ReplaceAllString(err.Error(), "")
-	return strings.TrimPrefix(s, "executing ")
+	if m := reExecErr.FindStringSubmatch(s); m != nil {
+		if k := reNoKey.FindStringSubmatch(m[2]); k != nil {
+			return fmt.Sprintf("no parameter or computed value named %q (at <%s>)", k[1], m[1])
+		}
+		return fmt.Sprintf("%s (at <%s>)", m[2], m[1])
+	}
+	return s
 }
 
 // ExprError strips text/template's own prefix from an expression error.

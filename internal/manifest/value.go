@@ -154,6 +154,15 @@ func (p *Parameter) Zero() any {
 	return ""
 }
 
+// Unset is the answer recorded for an optional parameter given no answer and no default: the
+// first option of a select, else the zero value. Rules such as min are not applied to it.
+func (p *Parameter) Unset() any {
+	if p.Type == TypeSelect && len(p.Options) > 0 {
+		return p.Options[0]
+	}
+	return p.Zero()
+}
+
 // Asked reports whether the parameter applies, given the answers so far.
 func (p *Parameter) Asked(data map[string]any) (bool, error) {
 	if p.whenTmpl == nil {

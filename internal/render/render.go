@@ -10,6 +10,7 @@ import (
 	"io/fs"
 	"path"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"text/template"
@@ -118,6 +119,9 @@ func Render(ctx context.Context, tmpl fs.FS, m *manifest.Manifest, data map[stri
 		if err != nil {
 			return err
 		}
+		if !d.IsDir() && m.Files.Suffix != "" {
+			name = strings.TrimSuffix(name, m.Files.Suffix)
+		}
 		if name == "" {
 			if d.IsDir() {
 				return fs.SkipDir
@@ -132,9 +136,6 @@ func Render(ctx context.Context, tmpl fs.FS, m *manifest.Manifest, data map[stri
 			dirs[p] = out
 			return nil
 		}
-		if !d.IsDir() && m.Files.Suffix != "" {
-			out = strings.TrimSuffix(out, m.Files.Suffix)
-		}
 		if pathglob.MatchAny(r.exclude, rel) || pathglob.MatchAny(r.exclude, out) {
 			return nil
 		}
@@ -144,6 +145,13 @@ func Render(ctx context.Context, tmpl fs.FS, m *manifest.Manifest, data map[stri
 		return nil, err
 	}
 	sort.Slice(r.files, func(i, j int) bool { return r.files[i].Path < r.files[j].Path })
+	for _, f := range r.files {
+		for dir := path.Dir(f.Path); dir != "."; dir = path.Dir(dir) {
+			if src, ok := r.seen[dir]; ok {
+				return nil, &Error{File: f.Source, Msg: fmt.Sprintf("renders to %s, inside %s, which %s renders as a file; give them different names", f.Path, dir, src)}
+			}
+		}
+	}
 	return &Tree{Files: r.files}, nil
 }
 
@@ -176,7 +184,7 @@ func checkPath(src, out string) error {
 		return &Error{File: src, Msg: fmt.Sprintf("renders to the absolute path %q; paths must stay inside the service", out)}
 	case clean == ".." || strings.HasPrefix(clean, "../"):
 		return &Error{File: src, Msg: fmt.Sprintf("renders to %q, outside the service; remove the .. from its name", out)}
-	case clean == ".git" || strings.HasPrefix(clean, ".git/") || clean == "." || clean == "":
+	case clean == "." || clean == "" || slices.Contains(strings.Split(clean, "/"), ".git"):
 		return &Error{File: src, Msg: fmt.Sprintf("renders to %q, which idp does not write", out)}
 	}
 	return nil
@@ -193,7 +201,7 @@ func (r *renderer) addFile(tmpl fs.FS, p, rel, out string, d fs.DirEntry) error 
 	r.seen[out] = p
 	f := File{Path: out, Source: p}
 	if d.Type()&fs.ModeSymlink != 0 {
-		target, err := readLink(tmpl, p)
+		target, err := readLink(tmpl, p, out)
 		if err != nil {
 			return err
 		}
@@ -228,8 +236,9 @@ func (r *renderer) addFile(tmpl fs.FS, p, rel, out string, d fs.DirEntry) error 
 	return nil
 }
 
-// readLink keeps a symlink that points inside the golden path's skeleton and refuses others.
-func readLink(tmpl fs.FS, p string) (string, error) {
+// readLink keeps a symlink whose target, taken from where the link lands in the service, stays
+// inside the service, and refuses others.
+func readLink(tmpl fs.FS, p, out string) (string, error) {
 	rl, ok := tmpl.(fs.ReadLinkFS)
 	if !ok {
 		return "", &Error{File: p, Msg: "is a symlink, and this source cannot read links"}
@@ -238,9 +247,9 @@ func readLink(tmpl fs.FS, p string) (string, error) {
 	if err != nil {
 		return "", &Error{File: p, Msg: "cannot read link: " + err.Error()}
 	}
-	resolved := path.Join(path.Dir(p), target)
-	if path.IsAbs(target) || (resolved != SkeletonDir && !strings.HasPrefix(resolved, SkeletonDir+"/")) {
-		return "", &Error{File: p, Msg: fmt.Sprintf("is a symlink to %q, outside the skeleton; links must point inside it", target)}
+	resolved := path.Join(path.Dir(out), target)
+	if path.IsAbs(target) || resolved == ".." || strings.HasPrefix(resolved, "../") {
+		return "", &Error{File: p, Msg: fmt.Sprintf("is a symlink to %q, which leads outside the service; links must point inside it", target)}
 	}
 	return target, nil
 }

@@ -160,6 +160,10 @@ func TestRenderErrors(t *testing.T) {
 			`skeleton/{{ .path }}: renders to ".git", which idp does not write`},
 		{"two files to one path", map[string]string{"a.txt": "1", "{{ .path }}": "2"}, []string{"path=a.txt"},
 			`skeleton/{{ .path }}: renders to a.txt, as skeleton/a.txt does; give them different names`},
+		{".git deeper down", map[string]string{"sub/{{ .path }}/config": "x"}, []string{"path=.git"},
+			`skeleton/sub/{{ .path }}: renders to "sub/.git", which idp does not write`},
+		{"a file where a directory renders", map[string]string{"a": "1", "{{ .path }}/f": "2"}, []string{"path=a"},
+			`skeleton/{{ .path }}/f: renders to a/f, inside a, which skeleton/a renders as a file; give them different names`},
 		{"idp.yaml", map[string]string{".idp.yaml": "x"}, nil,
 			`skeleton/.idp.yaml: renders to .idp.yaml, which idp writes itself; rename it`},
 		{"error in a file name", map[string]string{"{{ .nope }}.txt": "x"}, nil,
@@ -181,17 +185,33 @@ func TestRenderErrors(t *testing.T) {
 
 func TestSymlinkOutsideRefused(t *testing.T) {
 	dir := writeTemplate(t, "", map[string]string{"ok.txt": "x"})
-	for _, target := range []string{"../../../etc/passwd", "/etc/passwd", "../template.yaml"} {
+	for _, target := range []string{"../../../etc/passwd", "/etc/passwd", "../template.yaml", "../skeleton/ok.txt"} {
 		link := filepath.Join(dir, "skeleton", "evil")
 		os.Remove(link)
 		if err := os.Symlink(target, link); err != nil {
 			t.Fatal(err)
 		}
 		_, err := renderWith(t, dir, "name=x")
-		want := `skeleton/evil: is a symlink to "` + target + `", outside the skeleton; links must point inside it`
+		want := `skeleton/evil: is a symlink to "` + target + `", which leads outside the service; links must point inside it`
 		if err == nil || err.Error() != want {
 			t.Errorf("link to %s: got %v, want %s", target, err, want)
 		}
+	}
+}
+
+func TestSuffixIsCutBeforeThePathRules(t *testing.T) {
+	dir := writeTemplate(t, "files:\n  suffix: .tmpl\n", map[string]string{".git.tmpl": "x"})
+	_, err := renderWith(t, dir, "name=x")
+	if want := `skeleton/.git.tmpl: renders to ".git", which idp does not write`; err == nil || err.Error() != want {
+		t.Errorf("got %v, want %s", err, want)
+	}
+	dir = writeTemplate(t, "files:\n  suffix: .tmpl\n", map[string]string{"{{ .path }}.tmpl": "x", "keep.txt.tmpl": "y"})
+	tree, err := renderWith(t, dir, "name=x")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := paths(tree); len(got) != 1 || got[0] != "keep.txt" {
+		t.Errorf("a name that is empty once the suffix is cut is skipped; got %v", got)
 	}
 }
 
