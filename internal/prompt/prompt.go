@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io"
 	"strconv"
+	"strings"
 
 	"github.com/charmbracelet/huh"
 
@@ -194,6 +195,23 @@ func (a *asker) newField(q *answers.Question, st map[string]any, accessible bool
 		title += " *"
 	}
 	def := q.Default(st)
+	if accessible {
+		// Accessible mode prints only the title: put the help and the default an empty line
+		// takes into it.
+		help := p.Help
+		if p.Type == manifest.TypeInt {
+			help = joinNonEmpty(help, rangeHint(p))
+		}
+		if help != "" {
+			title += " (" + strings.TrimSuffix(help, ".") + ")"
+		}
+		if s := defaultText(def); s != "" && p.Type != manifest.TypeSelect && p.Type != manifest.TypeMultiselect {
+			title += " [" + s + "]"
+		}
+		if p.Type != manifest.TypeMultiselect && p.Type != manifest.TypeSelect && p.Type != manifest.TypeBool {
+			title += ":"
+		}
+	}
 	f := &field{kind: p.Type}
 	validate := func(raw any) error { return q.Validate(raw) }
 	switch p.Type {
@@ -246,6 +264,21 @@ func (a *asker) newField(q *answers.Question, st map[string]any, accessible bool
 		f.field = in
 	}
 	return f
+}
+
+func defaultText(def any) string {
+	switch d := def.(type) {
+	case nil:
+		return ""
+	case bool:
+		if d {
+			return "yes"
+		}
+		return "no"
+	case []string:
+		return strings.Join(d, ", ")
+	}
+	return fmt.Sprint(def)
 }
 
 func rangeHint(p *manifest.Parameter) string {
