@@ -65,22 +65,33 @@ func (h *Huh) Ask(ctx context.Context, known map[string]any, qs []*answers.Quest
 	if h.Accessible {
 		return a.askAccessible(ctx, h)
 	}
-	groups := make([]*huh.Group, len(qs))
-	for i, q := range qs {
+	form := a.form(h)
+	if err := h.run(ctx, form); err != nil {
+		return nil, err
+	}
+	return a.answers(), nil
+}
+
+// form builds one huh form, a group per question, each hidden while its when is false.
+func (a *asker) form(h *Huh) *huh.Form {
+	groups := make([]*huh.Group, len(a.qs))
+	for i, q := range a.qs {
 		f := a.newField(q, a.state(i), false, h)
 		a.fields[i] = f
 		groups[i] = huh.NewGroup(f.field).WithHideFunc(func() bool { return !a.refresh(i) })
 	}
-	if err := h.run(ctx, huh.NewForm(groups...)); err != nil {
-		return nil, err
-	}
+	return huh.NewForm(groups...)
+}
+
+// answers collects the answers to the questions that apply.
+func (a *asker) answers() map[string]any {
 	out := map[string]any{}
-	for i, q := range qs {
+	for i, q := range a.qs {
 		if a.refresh(i) {
 			out[q.Param.Name] = a.fields[i].value()
 		}
 	}
-	return out, nil
+	return out
 }
 
 func (h *Huh) run(ctx context.Context, form *huh.Form) error {
