@@ -262,6 +262,9 @@ func collect(m *manifest.Manifest, req Request) (map[string]given, error) {
 		if err := check(k, req.ValuesFile); err != nil {
 			return nil, err
 		}
+		if req.Values[k] == nil {
+			continue
+		}
 		in[k] = given{value: req.Values[k], origin: req.ValuesFile}
 	}
 	if req.Name != "" {
@@ -297,8 +300,8 @@ func ReadValuesFile(path string) (map[string]any, error) {
 	return ParseValues(data, path)
 }
 
-// ParseValues parses a values file's content. Scalars keep the text as written where YAML would
-// change it (1.20 stays "1.20", not 1.2); an empty value means no answer.
+// ParseValues parses a values file's content. Scalars keep their text as written (1.20 stays
+// "1.20", not 1.2) for the parameter's type to convert; an empty value means no answer.
 func ParseValues(data []byte, name string) (map[string]any, error) {
 	var doc yaml.Node
 	if err := yaml.NewDecoder(bytes.NewReader(data)).Decode(&doc); err != nil && !errors.Is(err, io.EOF) {
@@ -317,9 +320,7 @@ func ParseValues(data []byte, name string) (map[string]any, error) {
 		origin := fmt.Sprintf("%s:%d", name, v.Line)
 		switch v.Kind {
 		case yaml.ScalarNode:
-			if val, ok := scalar(v); ok {
-				out[k] = val
-			}
+			out[k], _ = scalar(v) // nil: named, but no answer
 		case yaml.SequenceNode:
 			list := make([]any, 0, len(v.Content))
 			for _, item := range v.Content {
@@ -337,16 +338,11 @@ func ParseValues(data []byte, name string) (map[string]any, error) {
 	return out, nil
 }
 
-// scalar decodes a YAML scalar: ints and bools as such, null as no answer, the rest as written.
+// scalar is a YAML scalar's text as written; the parameter's type converts it, so 010 given to a
+// string parameter stays "010". Null is no answer.
 func scalar(n *yaml.Node) (any, bool) {
-	switch n.ShortTag() {
-	case "!!null":
+	if n.ShortTag() == "!!null" {
 		return nil, false
-	case "!!int", "!!bool":
-		var v any
-		if err := n.Decode(&v); err == nil {
-			return v, true
-		}
 	}
 	return n.Value, true
 }

@@ -132,6 +132,7 @@ func TestErrors(t *testing.T) {
 		{"no equals", Request{Set: []string{"owner"}}, `--set owner: expected KEY=VALUE`},
 		{"name twice", Request{Name: "a", Set: []string{"name=b"}}, `--set name=b: conflicts with the NAME argument "a"; give the name once`},
 		{"values file", Request{Values: map[string]any{"port": "high"}, ValuesFile: "v.yaml"}, `v.yaml: parameter "port": "high" is not a whole number`},
+		{"values file null for no parameter", Request{Values: map[string]any{"bogus": nil}, ValuesFile: "v.yaml"}, `v.yaml: the template svc has no parameter "bogus"; its parameters are: name, owner, port, database, db_name, envs, metrics, token`},
 		{"required empty", Request{Name: "api", Set: []string{"owner="}}, "missing required parameter: owner; pass it with --set KEY=VALUE or --values FILE, or run in a terminal to be asked"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -216,11 +217,11 @@ func TestQuestionValidate(t *testing.T) {
 }
 
 func TestParseValues(t *testing.T) {
-	v, err := ParseValues([]byte(`{"name": "api", "port": 9000, "envs": ["dev", "prod"], "go": 1.20, "on": true, "none": null}`), "v.json")
+	v, err := ParseValues([]byte(`{"name": "api", "port": 9000, "envs": ["dev", "prod"], "go": 1.20, "on": true, "zip": 010, "none": null}`), "v.json")
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := map[string]any{"name": "api", "port": 9000, "envs": []any{"dev", "prod"}, "go": "1.20", "on": true}
+	want := map[string]any{"name": "api", "port": "9000", "envs": []any{"dev", "prod"}, "go": "1.20", "on": "true", "zip": "010", "none": nil}
 	if !reflect.DeepEqual(v, want) {
 		t.Errorf("got %#v\nwant %#v", v, want)
 	}

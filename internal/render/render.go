@@ -248,8 +248,8 @@ func readLink(tmpl fs.FS, p, out string) (string, error) {
 		return "", &Error{File: p, Msg: "cannot read link: " + err.Error()}
 	}
 	resolved := path.Join(path.Dir(out), target)
-	if path.IsAbs(target) || resolved == ".." || strings.HasPrefix(resolved, "../") {
-		return "", &Error{File: p, Msg: fmt.Sprintf("is a symlink to %q, which leads outside the service; links must point inside it", target)}
+	if path.IsAbs(target) || resolved == ".." || strings.HasPrefix(resolved, "../") || slices.Contains(strings.Split(resolved, "/"), ".git") {
+		return "", &Error{File: p, Msg: fmt.Sprintf("is a symlink to %q, which leads outside the service or into .git; links must point inside it", target)}
 	}
 	return target, nil
 }

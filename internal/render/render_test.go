@@ -185,14 +185,14 @@ func TestRenderErrors(t *testing.T) {
 
 func TestSymlinkOutsideRefused(t *testing.T) {
 	dir := writeTemplate(t, "", map[string]string{"ok.txt": "x"})
-	for _, target := range []string{"../../../etc/passwd", "/etc/passwd", "../template.yaml", "../skeleton/ok.txt"} {
+	for _, target := range []string{"../../../etc/passwd", "/etc/passwd", "../template.yaml", "../skeleton/ok.txt", ".git/config"} {
 		link := filepath.Join(dir, "skeleton", "evil")
 		os.Remove(link)
 		if err := os.Symlink(target, link); err != nil {
 			t.Fatal(err)
 		}
 		_, err := renderWith(t, dir, "name=x")
-		want := `skeleton/evil: is a symlink to "` + target + `", which leads outside the service; links must point inside it`
+		want := `skeleton/evil: is a symlink to "` + target + `", which leads outside the service or into .git; links must point inside it`
 		if err == nil || err.Error() != want {
 			t.Errorf("link to %s: got %v, want %s", target, err, want)
 		}
