@@ -92,7 +92,9 @@ func TestExitCodesAndMessages(t *testing.T) {
 		code   int
 		stderr string
 	}{
-		{"no kind", []string{"new"}, 2, "idp: accepts between 1 and 2 arg(s), received 0\nRun 'idp new --help' for usage.\n"},
+		{"no kind", []string{"new"}, 2, "idp: give the kind of thing to create, such as: idp new service; 'idp templates list' shows the kinds on offer\nRun 'idp new --help' for usage.\n"},
+		{"too many", []string{"new", "service", "a", "owner=x"}, 2, "idp: too many arguments: owner=x; pass answers with --set KEY=VALUE\nRun 'idp new --help' for usage.\n"},
+		{"empty source", []string{"templates", "list", "-s", out}, 1, "idp: source " + out + " holds no golden paths: directories with a template.yaml and a skeleton/, at depth 1 or 2\n"},
 		{"unknown flag", []string{"new", "service", "--colour"}, 2, "idp: unknown flag: --colour\nRun 'idp new --help' for usage.\n"},
 		{"unknown command", []string{"nwe"}, 2, "idp: unknown command \"nwe\" for \"idp\"\n\nDid you mean this?\n\tnew\n\nRun 'idp --help' for usage.\n"},
 		{"bad output", []string{"version", "--output", "yaml"}, 2, "idp: --output \"yaml\": use text or json\nRun 'idp version --help' for usage.\n"},

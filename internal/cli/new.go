@@ -47,7 +47,15 @@ lists every one missing.`,
 
   # From your platform's golden paths, answers from a file, see the files first
   idp new service payments -s ./golden-paths -t go-service --values answers.yaml --dry-run`,
-		Args: usageArgs(cobra.RangeArgs(1, 2)),
+		Args: func(cmd *cobra.Command, args []string) error {
+			switch {
+			case len(args) == 0:
+				return usageErrorf(cmd, fmt.Errorf("give the kind of thing to create, such as: idp new service; 'idp templates list' shows the kinds on offer"))
+			case len(args) > 2:
+				return usageErrorf(cmd, fmt.Errorf("too many arguments: %s; pass answers with --set KEY=VALUE", strings.Join(args[2:], " ")))
+			}
+			return nil
+		},
 		ValidArgsFunction: func(cmd *cobra.Command, args []string, _ string) ([]string, cobra.ShellCompDirective) {
 			if len(args) > 0 {
 				return nil, cobra.ShellCompDirectiveNoFileComp
@@ -139,7 +147,7 @@ func pickTemplate(cmd *cobra.Command, f *Factory, all []*source.Template, kind, 
 	if len(matching) == 0 {
 		kinds := source.Types(all)
 		if len(kinds) == 0 {
-			return nil, fmt.Errorf("the source has no golden paths (directories with a template.yaml)")
+			return nil, errNoGoldenPaths(f.Config.Source)
 		}
 		return nil, usageErrorf(cmd, fmt.Errorf("no golden path of type %q; types on offer: %s", kind, strings.Join(kinds, ", ")))
 	}
@@ -275,4 +283,8 @@ func relDir(dir string) string {
 		}
 	}
 	return dir
+}
+
+func errNoGoldenPaths(src string) error {
+	return fmt.Errorf("source %s holds no golden paths: directories with a template.yaml and a skeleton/, at depth 1 or 2", src)
 }

@@ -29,6 +29,9 @@ func newTemplatesCmd(f *Factory) *cobra.Command {
 			if err != nil {
 				return err
 			}
+			if len(all) == 0 {
+				return errNoGoldenPaths(s.Location)
+			}
 			if f.Config.Output == "json" {
 				type item struct {
 					Name        string   `json:"name"`
