@@ -16,8 +16,10 @@ import (
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/filemode"
 	"github.com/go-git/go-git/v5/plumbing/format/index"
+	"github.com/go-git/go-git/v5/plumbing/format/packfile"
 	"github.com/go-git/go-git/v5/plumbing/object"
 	"github.com/go-git/go-git/v5/plumbing/storer"
+	"github.com/go-git/go-git/v5/storage/memory"
 )
 
 // Branch is the branch a new service starts on.
@@ -50,8 +52,9 @@ type Entry struct {
 }
 
 // InitCommit makes dir (whose files are already written) a git repository on branch main with
-// one commit of entries. It writes objects straight from memory, so nothing is read back from
-// disk but the index's stat data. It returns the commit hash.
+// one commit of entries. The objects are built in memory and written as one packfile, so a
+// service of hundreds of files costs a handful of file creations in .git rather than one per
+// object. It returns the commit hash.
 func InitCommit(dir string, entries []Entry, author Author, msg string, when time.Time) (string, error) {
 	repo, err := git.PlainInitWithOptions(dir, &git.PlainInitOptions{
 		InitOptions: git.InitOptions{DefaultBranch: plumbing.NewBranchReferenceName(Branch)},
@@ -59,14 +62,16 @@ func InitCommit(dir string, entries []Entry, author Author, msg string, when tim
 	if err != nil {
 		return "", fmt.Errorf("git init %s: %w", dir, err)
 	}
-	st := repo.Storer
+	mem := memory.NewStorage()
+	var hashes []plumbing.Hash
 	root := &treeNode{children: map[string]*treeNode{}}
 	idx := &index.Index{Version: 2}
 	for _, e := range entries {
-		h, err := writeObject(st, plumbing.BlobObject, e.Data)
+		h, err := writeObject(mem, plumbing.BlobObject, e.Data)
 		if err != nil {
 			return "", err
 		}
+		hashes = append(hashes, h)
 		mode := modeOf(e.Mode)
 		root.add(strings.Split(e.Path, "/"), h, mode)
 		ie := &index.Entry{Hash: h, Name: e.Path, Mode: mode, Size: uint32(len(e.Data))}
@@ -77,28 +82,61 @@ func InitCommit(dir string, entries []Entry, author Author, msg string, when tim
 		}
 		idx.Entries = append(idx.Entries, ie)
 	}
-	treeHash, err := root.write(st)
+	treeHash, err := root.write(mem, &hashes)
 	if err != nil {
 		return "", err
 	}
 	sig := object.Signature{Name: author.Name, Email: author.Email, When: when}
 	commit := &object.Commit{Author: sig, Committer: sig, Message: msg, TreeHash: treeHash}
-	obj := st.NewEncodedObject()
+	obj := mem.NewEncodedObject()
 	if err := commit.Encode(obj); err != nil {
 		return "", err
 	}
-	ch, err := st.SetEncodedObject(obj)
+	ch, err := mem.SetEncodedObject(obj)
 	if err != nil {
-		return "", fmt.Errorf("write commit: %w", err)
+		return "", err
 	}
-	if err := st.SetReference(plumbing.NewHashReference(plumbing.NewBranchReferenceName(Branch), ch)); err != nil {
+	hashes = append(hashes, ch)
+	if err := writePack(repo, mem, hashes); err != nil {
+		return "", err
+	}
+	if err := repo.Storer.SetReference(plumbing.NewHashReference(plumbing.NewBranchReferenceName(Branch), ch)); err != nil {
 		return "", fmt.Errorf("set branch %s: %w", Branch, err)
 	}
 	sort.Slice(idx.Entries, func(i, j int) bool { return idx.Entries[i].Name < idx.Entries[j].Name })
-	if err := st.SetIndex(idx); err != nil {
+	if err := repo.Storer.SetIndex(idx); err != nil {
 		return "", fmt.Errorf("write index: %w", err)
 	}
 	return ch.String(), nil
+}
+
+func writePack(repo *git.Repository, mem *memory.Storage, hashes []plumbing.Hash) error {
+	pw, ok := repo.Storer.(storer.PackfileWriter)
+	if !ok {
+		return fmt.Errorf("git storage cannot take a packfile")
+	}
+	w, err := pw.PackfileWriter()
+	if err != nil {
+		return fmt.Errorf("write objects: %w", err)
+	}
+	// Files with the same content share a blob (and equal directories a tree): pack each once.
+	seen := make(map[plumbing.Hash]bool, len(hashes))
+	unique := hashes[:0]
+	for _, h := range hashes {
+		if !seen[h] {
+			seen[h] = true
+			unique = append(unique, h)
+		}
+	}
+	// A window of 0: no delta search; a first commit has nothing to delta against.
+	if _, err := packfile.NewEncoder(w, mem, false).Encode(unique, 0); err != nil {
+		w.Close()
+		return fmt.Errorf("write objects: %w", err)
+	}
+	if err := w.Close(); err != nil {
+		return fmt.Errorf("write objects: %w", err)
+	}
+	return nil
 }
 
 func modeOf(m fs.FileMode) filemode.FileMode {
@@ -153,7 +191,7 @@ func (n *treeNode) add(parts []string, h plumbing.Hash, mode filemode.FileMode) 
 
 // write stores the tree bottom-up. Git orders entries by name, a directory's name taken with a
 // trailing slash.
-func (n *treeNode) write(st storer.EncodedObjectStorer) (plumbing.Hash, error) {
+func (n *treeNode) write(st storer.EncodedObjectStorer, hashes *[]plumbing.Hash) (plumbing.Hash, error) {
 	names := make([]string, 0, len(n.children))
 	for name := range n.children {
 		names = append(names, name)
@@ -169,7 +207,7 @@ func (n *treeNode) write(st storer.EncodedObjectStorer) (plumbing.Hash, error) {
 	for _, name := range names {
 		c := n.children[name]
 		if c.children != nil {
-			h, err := c.write(st)
+			h, err := c.write(st, hashes)
 			if err != nil {
 				return plumbing.ZeroHash, err
 			}
@@ -182,5 +220,7 @@ func (n *treeNode) write(st storer.EncodedObjectStorer) (plumbing.Hash, error) {
 	if err := t.Encode(obj); err != nil {
 		return plumbing.ZeroHash, err
 	}
-	return st.SetEncodedObject(obj)
+	h, err := st.SetEncodedObject(obj)
+	*hashes = append(*hashes, h)
+	return h, err
 }

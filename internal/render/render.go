@@ -86,6 +86,8 @@ func Render(ctx context.Context, tmpl fs.FS, m *manifest.Manifest, data map[stri
 	if d := m.Files.Delimiters; len(d) == 2 {
 		r.left, r.right = d[0], d[1]
 	}
+	r.root = newTemplate("", r.left, r.right)
+	r.named = regexp.MustCompile(regexp.QuoteMeta(r.left) + `-?\s*(define|block|template)\b`)
 	for i := range m.Files.Exclude {
 		ex := &m.Files.Exclude[i]
 		on, err := ex.Applies(data)
@@ -163,6 +165,14 @@ type renderer struct {
 	files       []File
 	seen        map[string]string // rendered path -> template path
 	buf         bytes.Buffer
+	// root carries the delimiters, options and function map once; files are parsed as its
+	// associates instead of copying the function map into a new template for each file.
+	root  *template.Template
+	named *regexp.Regexp // a file that defines or calls named templates gets a namespace of its own
+}
+
+func newTemplate(name, left, right string) *template.Template {
+	return template.New(name).Delims(left, right).Funcs(tmplfuncs.Map()).Option("missingkey=error")
 }
 
 func (r *renderer) renderName(p, name string) (string, error) {
@@ -255,7 +265,11 @@ func readLink(tmpl fs.FS, p, out string) (string, error) {
 }
 
 func (r *renderer) exec(name, text string) ([]byte, error) {
-	t, err := template.New(name).Delims(r.left, r.right).Funcs(tmplfuncs.Map()).Option("missingkey=error").Parse(text)
+	t := r.root.New(name)
+	if r.named.MatchString(text) {
+		t = newTemplate(name, r.left, r.right)
+	}
+	t, err := t.Parse(text)
 	if err != nil {
 		return nil, templateError(name, err)
 	}

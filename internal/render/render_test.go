@@ -215,6 +215,31 @@ func TestSuffixIsCutBeforeThePathRules(t *testing.T) {
 	}
 }
 
+// TestNamedTemplatesStayInTheirFile: files share a function map, not a namespace, so a block
+// defined in one file is not seen, nor overridden, by another.
+func TestNamedTemplatesStayInTheirFile(t *testing.T) {
+	dir := writeTemplate(t, "", map[string]string{
+		"a.txt": `{{ define "greet" }}A {{ .name }}{{ end }}{{ template "greet" . }}` + "\n",
+		"b.txt": `{{- define "greet" }}B{{ end }}{{ template "greet" . }}` + "\n",
+		"c.txt": `{{ template "greet" . }}` + "\n",
+		"d.txt": "template: {{ .name }}\n",
+	})
+	_, err := renderWith(t, dir, "name=x")
+	if want := `skeleton/c.txt:1:12: template "greet" not defined (at <{{template "greet" .}}>)`; err == nil || err.Error() != want {
+		t.Fatalf("got %v, want %s", err, want)
+	}
+	os.Remove(filepath.Join(dir, "skeleton", "c.txt"))
+	tree, err := renderWith(t, dir, "name=x")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for p, want := range map[string]string{"a.txt": "A x\n", "b.txt": "B\n", "d.txt": "template: x\n"} {
+		if got := string(tree.Lookup(p).Data); got != want {
+			t.Errorf("%s = %q, want %q", p, got, want)
+		}
+	}
+}
+
 func TestMissingSkeleton(t *testing.T) {
 	dir := writeTemplate(t, "", nil)
 	_, err := renderWith(t, dir, "name=x")

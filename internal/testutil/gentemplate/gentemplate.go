@@ -77,19 +77,19 @@ var dirs = []struct{ dir, ext string }{
 	{"scripts", "sh"},
 }
 
-// Lines to build files from. <n> becomes a number, so files differ as real ones do.
-var lines = map[string][]string{
+// Lines to build files from: mostly plain, with one line in varEvery using the answers, which
+// gives a file the dozen or so {{ .var }} uses a real skeleton file has. <n> becomes a number,
+// so files differ as real ones do.
+const varEvery = 8
+
+var plain = map[string][]string{
 	"go": {
-		"// Package {{ .name }} serves the {{ .description }}.",
 		"func handle<n>(w http.ResponseWriter, r *http.Request) {",
 		"\tif err := s.store.Get(r.Context(), \"key-<n>\"); err != nil {",
 		"\t\thttp.Error(w, err.Error(), http.StatusInternalServerError)",
 		"\t\treturn",
 		"\t}",
 		"}",
-		"\tlog.Info(\"{{ .name }}: handled request\", \"id\", <n>, \"team\", \"{{ .team }}\")",
-		"const image<n> = \"{{ .registry }}/{{ .name }}:v0.<n>.0\"",
-		"// Owned by {{ .owner }}/{{ .team }}; see docs/runbook.md before changing limits.",
 		"var errNotFound<n> = errors.New(\"not found\")",
 		"\tctx, cancel := context.WithTimeout(ctx, <n>*time.Millisecond)",
 		"\tdefer cancel()",
@@ -99,48 +99,68 @@ var lines = map[string][]string{
 		"apiVersion: apps/v1",
 		"kind: Deployment",
 		"metadata:",
-		"  name: {{ .name }}",
 		"  labels:",
-		"    app.kubernetes.io/name: {{ .name }}",
-		"    team: {{ .team }}",
-		"    owner: {{ .owner }}",
 		"spec:",
 		"  replicas: <n>",
 		"      containers:",
 		"        - name: app-<n>",
-		"          image: {{ .registry }}/{{ .name }}:latest",
 		"          ports: [{containerPort: 80<n>}]",
+		"          resources: {limits: {memory: <n>Mi}}",
 		"---",
 	},
 	"tf": {
 		"resource \"aws_sqs_queue\" \"q<n>\" {",
-		"  name = \"{{ .name }}-queue-<n>\"",
 		"  tags = {",
-		"    owner = \"{{ .owner }}\"",
-		"    team  = \"{{ .team }}\"",
+		"  visibility_timeout_seconds = <n>",
 		"  }",
 		"}",
-		"# {{ .description }}",
 		"variable \"size_<n>\" { default = <n> }",
 		"",
 	},
 	"md": {
-		"# {{ .name }}",
 		"",
-		"{{ .description }}, owned by {{ .team }} at {{ .owner }}.",
 		"Run `make test` before a pull request; CI runs the same target (step <n>).",
-		"Images are pushed to {{ .registry }}/{{ .name }} on every tag.",
 		"- item <n>: see the runbook for what to do when the queue backs up.",
+		"The service reads its configuration from the environment at start-up.",
 		"",
 	},
 	"sh": {
-		"#!/bin/sh",
 		"set -eu",
+		"retries=<n>",
+		"until curl -fsS localhost:80<n>/healthz >/dev/null; do sleep 1; done",
+		"",
+	},
+}
+
+var withVars = map[string][]string{
+	"go": {
+		"// Package {{ .name }} serves the {{ .description }}.",
+		"\tlog.Info(\"{{ .name }}: handled request\", \"id\", <n>, \"team\", \"{{ .team }}\")",
+		"const image<n> = \"{{ .registry }}/{{ .name }}:v0.<n>.0\"",
+		"// Owned by {{ .owner }}/{{ .team }}; see docs/runbook.md before changing limits.",
+	},
+	"yaml": {
+		"  name: {{ .name }}",
+		"    app.kubernetes.io/name: {{ .name }}",
+		"    team: {{ .team }}",
+		"    owner: {{ .owner }}",
+		"          image: {{ .registry }}/{{ .name }}:latest",
+	},
+	"tf": {
+		"  name = \"{{ .name }}-queue-<n>\"",
+		"    owner = \"{{ .owner }}\"",
+		"    team  = \"{{ .team }}\"",
+		"# {{ .description }}",
+	},
+	"md": {
+		"# {{ .name }}",
+		"{{ .description }}, owned by {{ .team }} at {{ .owner }}.",
+		"Images are pushed to {{ .registry }}/{{ .name }} on every tag.",
+	},
+	"sh": {
 		"echo \"deploying {{ .name }} for {{ .team }}\"",
 		"docker push \"{{ .registry }}/{{ .name }}:$TAG\"",
-		"retries=<n>",
 		"curl -fsS \"https://status.example.com/{{ .owner }}/{{ .name }}\" >/dev/null",
-		"",
 	},
 }
 
@@ -184,9 +204,12 @@ func write(root, dir, name string, data []byte, mode os.FileMode) error {
 }
 
 func text(rng *rand.Rand, ext string, size int) []byte {
-	pool := lines[ext]
 	var b strings.Builder
-	for b.Len() < size {
+	for i := 0; b.Len() < size; i++ {
+		pool := plain[ext]
+		if i%varEvery == 0 {
+			pool = withVars[ext]
+		}
 		b.WriteString(strings.ReplaceAll(pool[rng.IntN(len(pool))], "<n>", strconv.Itoa(rng.IntN(1000))))
 		b.WriteByte('\n')
 	}
