@@ -4,6 +4,7 @@ package gitrepo
 
 import (
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -16,10 +17,7 @@ import (
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/filemode"
 	"github.com/go-git/go-git/v5/plumbing/format/index"
-	"github.com/go-git/go-git/v5/plumbing/format/packfile"
 	"github.com/go-git/go-git/v5/plumbing/object"
-	"github.com/go-git/go-git/v5/plumbing/storer"
-	"github.com/go-git/go-git/v5/storage/memory"
 )
 
 // Branch is the branch a new service starts on.
@@ -53,8 +51,8 @@ type Entry struct {
 
 // InitCommit makes dir (whose files are already written) a git repository on branch main with
 // one commit of entries. The objects are built in memory and written as one packfile, so a
-// service of hundreds of files costs a handful of file creations in .git rather than one per
-// object. It returns the commit hash.
+// service of hundreds of files costs two file creations in .git rather than one per object.
+// It returns the commit hash.
 func InitCommit(dir string, entries []Entry, author Author, msg string, when time.Time) (string, error) {
 	repo, err := git.PlainInitWithOptions(dir, &git.PlainInitOptions{
 		InitOptions: git.InitOptions{DefaultBranch: plumbing.NewBranchReferenceName(Branch)},
@@ -62,16 +60,11 @@ func InitCommit(dir string, entries []Entry, author Author, msg string, when tim
 	if err != nil {
 		return "", fmt.Errorf("git init %s: %w", dir, err)
 	}
-	mem := memory.NewStorage()
-	var hashes []plumbing.Hash
+	objs := &objectSet{seen: map[plumbing.Hash]bool{}}
 	root := &treeNode{children: map[string]*treeNode{}}
 	idx := &index.Index{Version: 2}
 	for _, e := range entries {
-		h, err := writeObject(mem, plumbing.BlobObject, e.Data)
-		if err != nil {
-			return "", err
-		}
-		hashes = append(hashes, h)
+		h := objs.add(plumbing.BlobObject, e.Data)
 		mode := modeOf(e.Mode)
 		root.add(strings.Split(e.Path, "/"), h, mode)
 		ie := &index.Entry{Hash: h, Name: e.Path, Mode: mode, Size: uint32(len(e.Data))}
@@ -82,22 +75,17 @@ func InitCommit(dir string, entries []Entry, author Author, msg string, when tim
 		}
 		idx.Entries = append(idx.Entries, ie)
 	}
-	treeHash, err := root.write(mem, &hashes)
+	treeHash, err := root.write(objs)
 	if err != nil {
 		return "", err
 	}
 	sig := object.Signature{Name: author.Name, Email: author.Email, When: when}
 	commit := &object.Commit{Author: sig, Committer: sig, Message: msg, TreeHash: treeHash}
-	obj := mem.NewEncodedObject()
-	if err := commit.Encode(obj); err != nil {
-		return "", err
-	}
-	ch, err := mem.SetEncodedObject(obj)
+	ch, err := objs.encode(commit)
 	if err != nil {
 		return "", err
 	}
-	hashes = append(hashes, ch)
-	if err := writePack(repo, mem, hashes); err != nil {
+	if err := writePackFiles(filepath.Join(dir, git.GitDirName), objs.list); err != nil {
 		return "", err
 	}
 	if err := repo.Storer.SetReference(plumbing.NewHashReference(plumbing.NewBranchReferenceName(Branch), ch)); err != nil {
@@ -110,35 +98,6 @@ func InitCommit(dir string, entries []Entry, author Author, msg string, when tim
 	return ch.String(), nil
 }
 
-func writePack(repo *git.Repository, mem *memory.Storage, hashes []plumbing.Hash) error {
-	pw, ok := repo.Storer.(storer.PackfileWriter)
-	if !ok {
-		return fmt.Errorf("git storage cannot take a packfile")
-	}
-	w, err := pw.PackfileWriter()
-	if err != nil {
-		return fmt.Errorf("write objects: %w", err)
-	}
-	// Files with the same content share a blob (and equal directories a tree): pack each once.
-	seen := make(map[plumbing.Hash]bool, len(hashes))
-	unique := hashes[:0]
-	for _, h := range hashes {
-		if !seen[h] {
-			seen[h] = true
-			unique = append(unique, h)
-		}
-	}
-	// A window of 0: no delta search; a first commit has nothing to delta against.
-	if _, err := packfile.NewEncoder(w, mem, false).Encode(unique, 0); err != nil {
-		w.Close()
-		return fmt.Errorf("write objects: %w", err)
-	}
-	if err := w.Close(); err != nil {
-		return fmt.Errorf("write objects: %w", err)
-	}
-	return nil
-}
-
 func modeOf(m fs.FileMode) filemode.FileMode {
 	switch {
 	case m&fs.ModeSymlink != 0:
@@ -149,25 +108,40 @@ func modeOf(m fs.FileMode) filemode.FileMode {
 	return filemode.Regular
 }
 
-func writeObject(st storer.EncodedObjectStorer, t plumbing.ObjectType, data []byte) (plumbing.Hash, error) {
-	obj := st.NewEncodedObject()
-	obj.SetType(t)
-	obj.SetSize(int64(len(data)))
-	w, err := obj.Writer()
+// objectSet collects the objects of a commit, each once: files with the same content share a
+// blob, and equal directories a tree.
+type objectSet struct {
+	list []packObject
+	seen map[plumbing.Hash]bool
+}
+
+func (s *objectSet) add(t plumbing.ObjectType, data []byte) plumbing.Hash {
+	h := plumbing.ComputeHash(t, data)
+	if !s.seen[h] {
+		s.seen[h] = true
+		s.list = append(s.list, packObject{hash: h, typ: t, data: data})
+	}
+	return h
+}
+
+// encode adds a tree or commit in git's encoding.
+func (s *objectSet) encode(o interface {
+	Encode(plumbing.EncodedObject) error
+}) (plumbing.Hash, error) {
+	obj := &plumbing.MemoryObject{}
+	if err := o.Encode(obj); err != nil {
+		return plumbing.ZeroHash, err
+	}
+	r, err := obj.Reader()
 	if err != nil {
 		return plumbing.ZeroHash, err
 	}
-	if _, err := w.Write(data); err != nil {
-		return plumbing.ZeroHash, err
-	}
-	if err := w.Close(); err != nil {
-		return plumbing.ZeroHash, err
-	}
-	h, err := st.SetEncodedObject(obj)
+	defer r.Close()
+	data, err := io.ReadAll(r)
 	if err != nil {
-		return plumbing.ZeroHash, fmt.Errorf("write object: %w", err)
+		return plumbing.ZeroHash, err
 	}
-	return h, nil
+	return s.add(obj.Type(), data), nil
 }
 
 type treeNode struct {
@@ -191,7 +165,7 @@ func (n *treeNode) add(parts []string, h plumbing.Hash, mode filemode.FileMode) 
 
 // write stores the tree bottom-up. Git orders entries by name, a directory's name taken with a
 // trailing slash.
-func (n *treeNode) write(st storer.EncodedObjectStorer, hashes *[]plumbing.Hash) (plumbing.Hash, error) {
+func (n *treeNode) write(objs *objectSet) (plumbing.Hash, error) {
 	names := make([]string, 0, len(n.children))
 	for name := range n.children {
 		names = append(names, name)
@@ -207,7 +181,7 @@ func (n *treeNode) write(st storer.EncodedObjectStorer, hashes *[]plumbing.Hash)
 	for _, name := range names {
 		c := n.children[name]
 		if c.children != nil {
-			h, err := c.write(st, hashes)
+			h, err := c.write(objs)
 			if err != nil {
 				return plumbing.ZeroHash, err
 			}
@@ -216,11 +190,5 @@ func (n *treeNode) write(st storer.EncodedObjectStorer, hashes *[]plumbing.Hash)
 		}
 		t.Entries = append(t.Entries, object.TreeEntry{Name: name, Mode: c.mode, Hash: c.hash})
 	}
-	obj := st.NewEncodedObject()
-	if err := t.Encode(obj); err != nil {
-		return plumbing.ZeroHash, err
-	}
-	h, err := st.SetEncodedObject(obj)
-	*hashes = append(*hashes, h)
-	return h, err
+	return objs.encode(t)
 }

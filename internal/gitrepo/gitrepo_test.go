@@ -1,6 +1,7 @@
 package gitrepo
 
 import (
+	"bytes"
 	"io/fs"
 	"os"
 	"os/exec"
@@ -8,6 +9,9 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	gogit "github.com/go-git/go-git/v5"
+	"github.com/go-git/go-git/v5/plumbing"
 )
 
 // TestInitCommitAsGitSeesIt writes files that share content (one blob, two paths; two equal
@@ -21,6 +25,7 @@ func TestInitCommitAsGitSeesIt(t *testing.T) {
 		{Path: "run.sh", Mode: 0o755, Data: []byte("#!/bin/sh\n")},
 		{Path: "link", Mode: fs.ModeSymlink, Data: []byte("run.sh")},
 		{Path: "a.txt", Mode: 0o644, Data: []byte("sorts before a/ in git's tree order\n")},
+		{Path: "big.bin", Mode: 0o644, Data: bytes.Repeat([]byte{0, 1, 2, 3, 255}, 40_000)}, // a 3-byte pack entry header
 	}
 	for _, e := range entries {
 		p := filepath.Join(dir, filepath.FromSlash(e.Path))
@@ -56,12 +61,28 @@ func TestInitCommitAsGitSeesIt(t *testing.T) {
 	if got := git("status", "--porcelain"); got != "" {
 		t.Errorf("worktree not clean:\n%s", got)
 	}
-	want := "100644 a.txt\n040000 a\n040000 b\n120000 link\n100755 run.sh\n"
+	want := "100644 a.txt\n040000 a\n040000 b\n100644 big.bin\n120000 link\n100755 run.sh\n"
 	if got := git("ls-tree", "--format=%(objectmode) %(path)", "HEAD"); got != want {
 		t.Errorf("ls-tree:\n%s\nwant:\n%s", got, want)
 	}
 	if got := git("rev-parse", "HEAD:a", "HEAD:b"); strings.Count(strings.Split(got, "\n")[0], strings.Split(got, "\n")[1]) != 1 {
 		t.Errorf("equal directories are not one tree: %s", got)
+	}
+	// go-git, which update will use, reads the same pack.
+	repo, err := gogit.PlainOpen(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := repo.CommitObject(plumbing.NewHash(h))
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := c.File("big.bin")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := f.Contents(); got != string(entries[5].Data) {
+		t.Error("go-git reads big.bin back differently")
 	}
 	if got := git("count-objects", "-v"); !strings.Contains(got, "count: 0") || !strings.Contains(got, "packs: 1") {
 		t.Errorf("objects not in one pack:\n%s", got)
