@@ -1,0 +1,276 @@
+package source
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strings"
+
+	git "github.com/go-git/go-git/v5"
+	"github.com/go-git/go-git/v5/config"
+	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/go-git/go-git/v5/plumbing/object"
+	"github.com/go-git/go-git/v5/plumbing/transport"
+	githttp "github.com/go-git/go-git/v5/plumbing/transport/http"
+
+	"github.com/idp-cli/idp/internal/gitfs"
+	"github.com/idp-cli/idp/internal/versions"
+)
+
+var scpLike = regexp.MustCompile(`^[A-Za-z0-9._-]+@[A-Za-z0-9._-]+:[^/]`)
+
+// IsGitURL reports whether s names a git repository rather than a local directory:
+// https://, http://, ssh://, file:// or git@host:path.
+func IsGitURL(s string) bool {
+	for _, scheme := range []string{"https://", "http://", "ssh://", "file://", "git://"} {
+		if strings.HasPrefix(s, scheme) {
+			return true
+		}
+	}
+	return scpLike.MatchString(s)
+}
+
+// Redact removes the password or token from a URL, for anything idp prints or records.
+func Redact(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil || u.User == nil {
+		return raw
+	}
+	if _, ok := u.User.Password(); ok {
+		u.User = url.User(u.User.Username())
+	}
+	if u.Scheme == "https" || u.Scheme == "http" {
+		u.User = nil
+	}
+	return u.String()
+}
+
+// GitOptions says where the cache is and how to reach the source.
+type GitOptions struct {
+	CacheDir string // sources are cloned into CacheDir/<hash of the URL>
+	Offline  bool   // use the cache as it is
+	Auth     transport.AuthMethod
+	Progress io.Writer
+}
+
+// GitSource is a git repository of golden paths, cloned (bare) into the cache.
+type GitSource struct {
+	URL    string // as recorded: without credentials
+	repo   *git.Repository
+	tags   []versions.Tag
+	Cloned bool // this run made the clone (rather than fetching into an existing one)
+}
+
+// OpenGit clones rawURL into the cache, or fetches what changed when the cache has it already.
+// Concurrent runs take turns through a lock on the cache entry.
+func OpenGit(ctx context.Context, rawURL string, o GitOptions) (*GitSource, error) {
+	clean := Redact(rawURL)
+	auth := o.Auth
+	if u, err := url.Parse(rawURL); err == nil && u.User != nil && (u.Scheme == "https" || u.Scheme == "http") {
+		if pw, ok := u.User.Password(); ok && auth == nil {
+			auth = &githttp.BasicAuth{Username: u.User.Username(), Password: pw}
+		}
+	}
+	if strings.HasPrefix(rawURL, "file://") {
+		if _, err := exec.LookPath("git-upload-pack"); err != nil {
+			if _, err := exec.LookPath("git"); err != nil {
+				return nil, fmt.Errorf("source %s: file:// sources need the git command, which is not installed; install git or give the directory path instead", clean)
+			}
+		}
+	}
+	sum := sha256.Sum256([]byte(clean))
+	dir := filepath.Join(o.CacheDir, hex.EncodeToString(sum[:12]))
+	if err := os.MkdirAll(o.CacheDir, 0o755); err != nil {
+		return nil, fmt.Errorf("source cache %s: %w", o.CacheDir, err)
+	}
+	unlock, err := lockFile(dir + ".lock")
+	if err != nil {
+		return nil, fmt.Errorf("lock source cache %s: %w", dir, err)
+	}
+	defer unlock()
+
+	g := &GitSource{URL: clean}
+	repo, err := git.PlainOpen(dir)
+	switch {
+	case err == nil && o.Offline:
+	case err == nil:
+		err = repo.FetchContext(ctx, &git.FetchOptions{
+			RemoteName: "origin", RemoteURL: remoteURL(rawURL), Auth: auth, Progress: o.Progress,
+			RefSpecs: []config.RefSpec{"+refs/heads/*:refs/heads/*", "+refs/tags/*:refs/tags/*"},
+			Tags:     git.AllTags, Force: true, Prune: true,
+		})
+		if err != nil && !errors.Is(err, git.NoErrAlreadyUpToDate) {
+			return nil, gitError(clean, "fetch", err)
+		}
+	case o.Offline:
+		return nil, fmt.Errorf("source %s is not in the cache; run once without --offline", clean)
+	default:
+		tmp := dir + ".tmp"
+		os.RemoveAll(tmp)
+		repo, err = git.PlainCloneContext(ctx, tmp, true, &git.CloneOptions{
+			URL: remoteURL(rawURL), Auth: auth, Mirror: true, Tags: git.AllTags, Progress: o.Progress,
+		})
+		if err != nil {
+			os.RemoveAll(tmp)
+			return nil, gitError(clean, "clone", err)
+		}
+		if err := os.Rename(tmp, dir); err != nil {
+			return nil, fmt.Errorf("source cache: %w", err)
+		}
+		if repo, err = git.PlainOpen(dir); err != nil {
+			return nil, err
+		}
+		g.Cloned = true
+	}
+	g.repo = repo
+	if g.tags, err = readTags(repo); err != nil {
+		return nil, err
+	}
+	return g, nil
+}
+
+// remoteURL is what go-git connects to: the URL without a password, which goes as Auth so that
+// it is never written to the cache's config.
+func remoteURL(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil || u.User == nil || (u.Scheme != "https" && u.Scheme != "http") {
+		return raw
+	}
+	u.User = nil
+	return u.String()
+}
+
+func gitError(src, op string, err error) error {
+	switch {
+	case errors.Is(err, transport.ErrAuthenticationRequired), errors.Is(err, transport.ErrAuthorizationFailed):
+		return fmt.Errorf("source %s: %s refused: the credentials were missing or wrong; give them in the URL, IDP_GIT_TOKEN or .netrc", src, op)
+	case errors.Is(err, transport.ErrRepositoryNotFound):
+		return fmt.Errorf("source %s: no repository there; check the URL", src)
+	case errors.Is(err, transport.ErrEmptyRemoteRepository):
+		return fmt.Errorf("source %s: the repository is empty; push golden paths and tag a version first", src)
+	}
+	return fmt.Errorf("source %s: %s: %w", src, op, err)
+}
+
+func readTags(repo *git.Repository) ([]versions.Tag, error) {
+	iter, err := repo.Tags()
+	if err != nil {
+		return nil, err
+	}
+	var tags []versions.Tag
+	err = iter.ForEach(func(ref *plumbing.Reference) error {
+		t := versions.Tag{Name: ref.Name().Short()}
+		c, err := peel(repo, ref.Hash())
+		if err != nil {
+			return nil // a tag on a tree or blob is not a version
+		}
+		t.Commit, t.Date = c.Hash.String(), c.Committer.When
+		tags = append(tags, t)
+		return nil
+	})
+	sort.Slice(tags, func(i, j int) bool { return tags[i].Name < tags[j].Name })
+	return tags, err
+}
+
+// peel follows annotated tags to the commit.
+func peel(repo *git.Repository, h plumbing.Hash) (*object.Commit, error) {
+	if tag, err := repo.TagObject(h); err == nil {
+		return tag.Commit()
+	}
+	return repo.CommitObject(h)
+}
+
+// Versions lists the golden path's versions in dir, newest first.
+func (g *GitSource) Versions(dir string) []versions.Version {
+	return versions.ForTemplate(dir, g.tags)
+}
+
+// Catalog lists the golden paths as of the newest whole-source version tag, or the default
+// branch when there is none.
+func (g *GitSource) Catalog() (*Source, []*Template, error) {
+	vs := versions.ForTemplate(".", g.tags)
+	var src *Source
+	var err error
+	if v, perr := versions.Pick("latest", vs, false); perr == nil {
+		src, err = g.at(v.Commit, v.Name)
+	} else {
+		src, err = g.head()
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	all, err := src.Catalog()
+	return src, all, err
+}
+
+// At returns the source as of the golden path in dir at version request: latest, a tag, a
+// semver constraint, a branch or a commit.
+func (g *GitSource) At(dir, request string, pre bool) (*Source, error) {
+	vs := g.Versions(dir)
+	v, err := versions.Pick(request, vs, pre)
+	if err == nil {
+		name := v.Name
+		if dir != "." {
+			name = strings.TrimPrefix(name, dir+"/")
+		}
+		return g.at(v.Commit, name)
+	}
+	if ref, rerr := g.repo.Reference(plumbing.NewBranchReferenceName(request), true); rerr == nil {
+		return g.at(ref.Hash().String(), request)
+	}
+	if len(request) >= 7 && isHex(request) {
+		if h, rerr := g.repo.ResolveRevision(plumbing.Revision(request)); rerr == nil {
+			return g.at(h.String(), h.String()[:12])
+		}
+	}
+	var nf *versions.NotFoundError
+	if errors.As(err, &nf) || errors.Is(err, versions.ErrNotAVersion) {
+		return nil, fmt.Errorf("--version %s: %s", request, versionHint(err, vs))
+	}
+	return nil, err
+}
+
+func versionHint(err error, vs []versions.Version) string {
+	if errors.Is(err, versions.ErrNotAVersion) {
+		return (&versions.NotFoundError{Request: "it as a tag, constraint, branch or commit", Have: vs}).Error()
+	}
+	return err.Error()
+}
+
+func isHex(s string) bool {
+	for _, r := range s {
+		if !strings.ContainsRune("0123456789abcdef", r) {
+			return false
+		}
+	}
+	return true
+}
+
+func (g *GitSource) head() (*Source, error) {
+	ref, err := g.repo.Head()
+	if err != nil {
+		return nil, fmt.Errorf("source %s: no default branch: %w", g.URL, err)
+	}
+	return g.at(ref.Hash().String(), ref.Name().Short())
+}
+
+func (g *GitSource) at(commit, version string) (*Source, error) {
+	c, err := g.repo.CommitObject(plumbing.NewHash(commit))
+	if err != nil {
+		return nil, fmt.Errorf("source %s: commit %s: %w", g.URL, commit, err)
+	}
+	tree, err := c.Tree()
+	if err != nil {
+		return nil, err
+	}
+	return &Source{Location: g.URL, Version: version, Commit: c.Hash.String(), fsys: gitfs.New(tree)}, nil
+}

@@ -1,0 +1,6 @@
+//go:build !unix
+
+package source
+
+// lockFile is a no-op where flock is missing; concurrent runs there may race on the cache.
+func lockFile(string) (func(), error) { return func() {}, nil }
