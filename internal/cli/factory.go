@@ -12,8 +12,6 @@ import (
 	"github.com/idp-cli/idp/internal/answers"
 	"github.com/idp-cli/idp/internal/gitrepo"
 	"github.com/idp-cli/idp/internal/prompt"
-	"github.com/idp-cli/idp/internal/source"
-	"github.com/idp-cli/idp/templates"
 )
 
 // Build identifies this binary; main fills it from -ldflags.
@@ -83,18 +81,6 @@ func (f *Factory) prompter() Prompter {
 		}
 	}
 	return f.Prompter
-}
-
-// Source opens --source, else the configured source, else the golden paths built in.
-func (f *Factory) Source(flag string) (*source.Source, error) {
-	loc := flag
-	if loc == "" {
-		loc = f.Config.Source
-	}
-	if loc == "" || loc == source.Builtin {
-		return source.Embedded(templates.FS, f.Build.Version), nil
-	}
-	return source.Dir(loc)
 }
 
 // Author signs a new service's first commit: IDP_GIT_AUTHOR_NAME and _EMAIL, else git config,

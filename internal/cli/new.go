@@ -24,6 +24,8 @@ type newOptions struct {
 	ValuesFile string
 	OutputDir  string
 	DryRun     bool
+	Pre        bool
+	Offline    bool
 }
 
 func newNewCmd(f *Factory) *cobra.Command {
@@ -60,15 +62,11 @@ lists every one missing.`,
 			if len(args) > 0 {
 				return nil, cobra.ShellCompDirectiveNoFileComp
 			}
-			src, err := f.Source(o.Source)
+			cat, err := f.openCatalog(cmd.Context(), o.Source, true)
 			if err != nil {
 				return nil, cobra.ShellCompDirectiveError
 			}
-			all, err := src.Catalog()
-			if err != nil {
-				return nil, cobra.ShellCompDirectiveError
-			}
-			return source.Types(all), cobra.ShellCompDirectiveNoFileComp
+			return source.Types(cat.all), cobra.ShellCompDirectiveNoFileComp
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
 			o.Kind = args[0]
@@ -81,21 +79,20 @@ lists every one missing.`,
 	}
 	fl := cmd.Flags()
 	fl.StringVarP(&o.Template, "template", "t", "", "golden path `name`; asked when several match and input is allowed")
-	fl.StringVarP(&o.Source, "source", "s", "", "golden paths `directory` (default: config source, else the ones built in)")
-	fl.StringVar(&o.Version, "version", "latest", "golden path version: latest, a tag or a constraint (git sources)")
+	fl.StringVarP(&o.Source, "source", "s", "", "golden paths: a git `URL` or a directory (default: config source, else the ones built in)")
+	fl.StringVar(&o.Version, "version", "latest", "golden path version: latest, a tag, a constraint (^1.2), a branch or a commit")
+	fl.BoolVar(&o.Pre, "pre", false, "let latest and constraints pick pre-release versions")
+	fl.BoolVar(&o.Offline, "offline", false, "use the cached clone of a git source as it is")
 	fl.StringArrayVar(&o.Set, "set", nil, "an answer as `key=value`; repeatable")
 	fl.StringVar(&o.ValuesFile, "values", "", "answers from a YAML or JSON `file`")
 	fl.StringVarP(&o.OutputDir, "output-dir", "o", "", "`directory` to create (default ./<name>)")
 	fl.BoolVar(&o.DryRun, "dry-run", false, "print the files that would be written; write nothing")
 	cmd.RegisterFlagCompletionFunc("template", func(cmd *cobra.Command, args []string, _ string) ([]string, cobra.ShellCompDirective) {
-		src, err := f.Source(o.Source)
+		cat, err := f.openCatalog(cmd.Context(), o.Source, true)
 		if err != nil {
 			return nil, cobra.ShellCompDirectiveError
 		}
-		all, err := src.Catalog()
-		if err != nil {
-			return nil, cobra.ShellCompDirectiveError
-		}
+		all := cat.all
 		if len(args) > 0 {
 			all = source.ByType(all, args[0])
 		}
@@ -106,20 +103,17 @@ lists every one missing.`,
 
 func runNew(cmd *cobra.Command, f *Factory, o *newOptions) error {
 	ctx := cmd.Context()
-	src, err := f.Source(o.Source)
+	cat, err := f.openCatalog(ctx, o.Source, o.Offline)
 	if err != nil {
-		return usageErrorf(cmd, err)
+		return withCmd(cmd, err)
 	}
-	if o.Version != "latest" && o.Version != "" {
-		return usageErrorf(cmd, fmt.Errorf("--version %s: the source %s has no versions; versions come from the tags of a git source", o.Version, src.Location))
-	}
-	all, err := src.Catalog()
+	tmpl, err := pickTemplate(cmd, f, cat.all, o.Kind, o.Template)
 	if err != nil {
 		return err
 	}
-	tmpl, err := pickTemplate(cmd, f, all, o.Kind, o.Template)
+	src, tmpl, err := cat.at(tmpl, o.Version, o.Pre)
 	if err != nil {
-		return err
+		return withCmd(cmd, err)
 	}
 	req := answers.Request{Set: o.Set, Name: o.Name, Prompter: f.prompter()}
 	if o.ValuesFile != "" {
@@ -287,4 +281,12 @@ func relDir(dir string) string {
 
 func errNoGoldenPaths(src string) error {
 	return fmt.Errorf("source %s holds no golden paths: directories with a template.yaml and a skeleton/, at depth 1 or 2", src)
+}
+
+// withCmd attaches the command to a usage error so the hint names it.
+func withCmd(cmd *cobra.Command, err error) error {
+	if ue, ok := err.(*UsageError); ok && ue.Cmd == nil {
+		ue.Cmd = cmd
+	}
+	return err
 }

@@ -1,0 +1,117 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+
+	githttp "github.com/go-git/go-git/v5/plumbing/transport/http"
+
+	"github.com/idp-cli/idp/internal/source"
+	"github.com/idp-cli/idp/templates"
+)
+
+// catalog is the golden paths on offer from one source, and the way to a chosen one at a version.
+type catalog struct {
+	src *source.Source    // what the list comes from
+	git *source.GitSource // set for git sources, which have versions
+	all []*source.Template
+}
+
+// openCatalog opens --source (else the configured source, else the built-in golden paths).
+func (f *Factory) openCatalog(ctx context.Context, loc string, offline bool) (*catalog, error) {
+	if loc == "" {
+		loc = f.Config.Source
+	}
+	c := &catalog{}
+	var err error
+	switch {
+	case loc == "" || loc == source.Builtin:
+		c.src = source.Embedded(templates.FS, f.Build.Version)
+	case source.IsGitURL(loc):
+		c.git, err = source.OpenGit(ctx, loc, source.GitOptions{CacheDir: f.cacheDir(), Offline: offline, Auth: f.gitAuth()})
+		if err != nil {
+			return nil, err
+		}
+		c.src, c.all, err = c.git.Catalog()
+		return c, err
+	default:
+		if c.src, err = source.Dir(loc); err != nil {
+			return nil, &UsageError{Err: err}
+		}
+	}
+	c.all, err = c.src.Catalog()
+	return c, err
+}
+
+// at returns the golden path t at version (latest, a tag, a constraint, a branch or a commit),
+// and the source state it comes from.
+func (c *catalog) at(t *source.Template, version string, pre bool) (*source.Source, *source.Template, error) {
+	if c.git == nil {
+		if version != "" && version != "latest" {
+			return nil, nil, &UsageError{Err: fmt.Errorf("--version %s: the source %s has no versions; versions come from the tags of a git source", version, c.src.Location)}
+		}
+		return c.src, t, nil
+	}
+	src, err := c.git.At(t.Dir, version, pre)
+	if err != nil {
+		return nil, nil, &UsageError{Err: err}
+	}
+	all, err := src.Catalog()
+	if err != nil {
+		return nil, nil, err
+	}
+	for _, at := range all {
+		if at.Dir == t.Dir {
+			return src, at, nil
+		}
+	}
+	return nil, nil, fmt.Errorf("golden path %s is not in %s at %s", t.Manifest.Name, src.Location, src.Version)
+}
+
+// latest is the version a golden path's list row shows.
+func (c *catalog) latest(t *source.Template) (string, []string) {
+	if c.git == nil {
+		return c.src.Version, nil
+	}
+	var all []string
+	latest := ""
+	for _, v := range c.git.Versions(t.Dir) {
+		name := v.Semver.Original()
+		all = append(all, "v"+trimV(name))
+		if latest == "" && v.Semver.Prerelease() == "" {
+			latest = "v" + trimV(name)
+		}
+	}
+	return latest, all
+}
+
+func trimV(s string) string {
+	if len(s) > 0 && s[0] == 'v' {
+		return s[1:]
+	}
+	return s
+}
+
+// cacheDir is where git sources are cloned: $XDG_CACHE_HOME/idp/sources, else ~/.cache/idp/sources.
+func (f *Factory) cacheDir() string {
+	base := f.Getenv("XDG_CACHE_HOME")
+	if base == "" {
+		base = filepath.Join(f.Getenv("HOME"), ".cache")
+	}
+	return filepath.Join(base, "idp", "sources")
+}
+
+// gitAuth is the HTTPS credential from IDP_GIT_TOKEN (and IDP_GIT_USERNAME), if set; a
+// password in the source URL is used too, by the source itself.
+func (f *Factory) gitAuth() *githttp.BasicAuth {
+	token := f.Getenv("IDP_GIT_TOKEN")
+	if token == "" {
+		return nil
+	}
+	user := f.Getenv("IDP_GIT_USERNAME")
+	if user == "" {
+		user = "git"
+	}
+	return &githttp.BasicAuth{Username: user, Password: token}
+}
