@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"path/filepath"
 
+	"github.com/go-git/go-git/v5/plumbing/transport"
 	githttp "github.com/go-git/go-git/v5/plumbing/transport/http"
 
 	"github.com/idp-cli/idp/internal/source"
@@ -104,7 +105,7 @@ func (f *Factory) cacheDir() string {
 
 // gitAuth is the HTTPS credential from IDP_GIT_TOKEN (and IDP_GIT_USERNAME), if set; a
 // password in the source URL is used too, by the source itself.
-func (f *Factory) gitAuth() *githttp.BasicAuth {
+func (f *Factory) gitAuth() transport.AuthMethod {
 	token := f.Getenv("IDP_GIT_TOKEN")
 	if token == "" {
 		return nil

@@ -1,0 +1,93 @@
+package cli
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/idp-cli/idp/internal/testutil/gitserver"
+)
+
+// pushGoldenPaths makes a golden-path repository, tags it v1.0.0 and pushes it to url.
+func pushGoldenPaths(t *testing.T, url string) {
+	t.Helper()
+	dir := t.TempDir()
+	os.MkdirAll(filepath.Join(dir, "svc", "skeleton"), 0o755)
+	os.WriteFile(filepath.Join(dir, "svc", "template.yaml"), []byte("apiVersion: idp/v1\nkind: Template\ntype: service\nparameters:\n  - name: name\n    required: true\n"), 0o644)
+	os.WriteFile(filepath.Join(dir, "svc", "skeleton", "hello.txt"), []byte("hello {{ .name }}\n"), 0o644)
+	for _, args := range [][]string{
+		{"init", "-q", "-b", "main"}, {"add", "-A"}, {"commit", "-q", "-m", "v1"}, {"tag", "v1.0.0"},
+		{"push", "-q", url, "main", "v1.0.0"},
+	} {
+		cmd := exec.Command("git", args...)
+		cmd.Dir = dir
+		cmd.Env = append(os.Environ(), "HOME="+dir, "GIT_CONFIG_NOSYSTEM=1", "GIT_TERMINAL_PROMPT=0",
+			"GIT_AUTHOR_NAME=t", "GIT_AUTHOR_EMAIL=t@x", "GIT_COMMITTER_NAME=t", "GIT_COMMITTER_EMAIL=t@x")
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("git %v: %v\n%s", args, err, out)
+		}
+	}
+}
+
+// TestHTTPSourceWithCredentials runs idp against a real git server (git http-backend on
+// loopback) that asks for basic auth.
+func TestHTTPSourceWithCredentials(t *testing.T) {
+	srv := gitserver.Start(t, "ada", "s3cret-pw")
+	srv.NewBare(t, "golden")
+	pushGoldenPaths(t, srv.CredentialURL("golden"))
+	home := t.TempDir()
+	env := map[string]string{"HOME": home}
+	plain := srv.URL + "/golden.git"
+
+	// Credentials in the URL: used, never recorded, never written to the cache's config.
+	out := filepath.Join(t.TempDir(), "a")
+	r := run(t, env, nil, "new", "service", "a", "--source", srv.CredentialURL("golden"), "-o", out)
+	if r.code != 0 {
+		t.Fatalf("%+v", r)
+	}
+	prov, _ := os.ReadFile(filepath.Join(out, ".idp.yaml"))
+	if !strings.Contains(string(prov), "  source: "+plain+"\n  name: svc\n  version: v1.0.0\n  commit: ") {
+		t.Errorf(".idp.yaml:\n%s", prov)
+	}
+	assertNoSecret(t, "s3cret-pw", out, home)
+
+	// IDP_GIT_TOKEN with a plain URL; the second run fetches into the same cache.
+	env["IDP_GIT_TOKEN"], env["IDP_GIT_USERNAME"] = "s3cret-pw", "ada"
+	r = run(t, env, nil, "templates", "list", "--source", plain)
+	if r.code != 0 || !strings.Contains(r.stdout, "svc   service  v1.0.0") {
+		t.Fatalf("%+v", r)
+	}
+	entries, _ := os.ReadDir(filepath.Join(home, ".cache", "idp", "sources"))
+	if len(entries) != 2 {
+		t.Errorf("a second cache entry for the same URL: %v", entries)
+	}
+
+	// A wrong password is refused, named as a credential problem, and not echoed.
+	delete(env, "IDP_GIT_TOKEN")
+	bad := strings.Replace(srv.CredentialURL("golden"), "s3cret-pw", "wrong-pw", 1)
+	r = run(t, env, nil, "templates", "list", "--source", bad)
+	want := "idp: source " + plain + ": fetch refused: the credentials were missing or wrong; give them in the URL, IDP_GIT_TOKEN or .netrc\n"
+	if r.code != 1 || r.stderr != want {
+		t.Errorf("wrong password: exit %d %q\nwant %q", r.code, r.stderr, want)
+	}
+	if strings.Contains(r.stderr+r.stdout, "wrong-pw") {
+		t.Error("the password was echoed")
+	}
+}
+
+func assertNoSecret(t *testing.T, secret string, dirs ...string) {
+	t.Helper()
+	for _, dir := range dirs {
+		filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
+			if err != nil || d.IsDir() {
+				return nil
+			}
+			if b, _ := os.ReadFile(p); strings.Contains(string(b), secret) {
+				t.Errorf("%s holds the secret", p)
+			}
+			return nil
+		})
+	}
+}
