@@ -68,7 +68,7 @@ func TestHTTPSourceWithCredentials(t *testing.T) {
 	delete(env, "IDP_GIT_TOKEN")
 	bad := strings.Replace(srv.CredentialURL("golden"), "s3cret-pw", "wrong-pw", 1)
 	r = run(t, env, nil, "templates", "list", "--source", bad)
-	want := "idp: source " + plain + ": fetch refused: the credentials were missing or wrong; give them in the URL, IDP_GIT_TOKEN or .netrc\n"
+	want := "idp: source " + plain + ": fetch refused: the credentials were missing or wrong; give them in the URL or in IDP_GIT_TOKEN (and IDP_GIT_USERNAME)\n"
 	if r.code != 1 || r.stderr != want {
 		t.Errorf("wrong password: exit %d %q\nwant %q", r.code, r.stderr, want)
 	}

@@ -152,7 +152,7 @@ func remoteURL(raw string) string {
 func gitError(src, op string, err error) error {
 	switch {
 	case errors.Is(err, transport.ErrAuthenticationRequired), errors.Is(err, transport.ErrAuthorizationFailed):
-		return fmt.Errorf("source %s: %s refused: the credentials were missing or wrong; give them in the URL, IDP_GIT_TOKEN or .netrc", src, op)
+		return fmt.Errorf("source %s: %s refused: the credentials were missing or wrong; give them in the URL or in IDP_GIT_TOKEN (and IDP_GIT_USERNAME)", src, op)
 	case errors.Is(err, transport.ErrRepositoryNotFound):
 		return fmt.Errorf("source %s: no repository there; check the URL", src)
 	case errors.Is(err, transport.ErrEmptyRemoteRepository):
