@@ -10,7 +10,11 @@ wins over the config file. A repeatable flag (--set) takes a comma-separated val
 IDP_CONFIG: the config file to read instead of $XDG_CONFIG_HOME/idp/config.yaml
 (~/.config/idp/config.yaml when XDG_CONFIG_HOME is not set).
 
-IDP_SOURCE: where golden paths come from (a directory); default: the ones built into idp.
+IDP_SOURCE: where golden paths come from (a git URL or a directory); default: the ones built
+into idp.
+
+IDP_GIT_TOKEN, IDP_GIT_USERNAME: HTTP basic auth for git sources (username default "git").
+Never printed or recorded.
 
 IDP_NO_INPUT: never prompt. idp also never prompts when CI is set or when stdin or stdout is
 not a terminal; missing input is then a usage error (exit 2) that lists what is missing.
@@ -29,7 +33,10 @@ CI: when set, idp never prompts.
 
 TERM: when "dumb", prompts use accessible mode.
 
-XDG_CONFIG_HOME: where the config file lives.`
+XDG_CONFIG_HOME: where the config file lives.
+
+XDG_CACHE_HOME: git sources are cloned into $XDG_CACHE_HOME/idp/sources (~/.cache/idp/sources
+when not set).`
 
 func newEnvironmentTopic() *cobra.Command {
 	return &cobra.Command{
