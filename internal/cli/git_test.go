@@ -91,3 +91,59 @@ func assertNoSecret(t *testing.T, secret string, dirs ...string) {
 		})
 	}
 }
+
+func TestNewPushesToRemote(t *testing.T) {
+	srv := gitserver.Start(t, "ada", "s3cret-pw")
+	srv.NewBare(t, "payments")
+	home := t.TempDir()
+	env := map[string]string{"HOME": home}
+	out := filepath.Join(t.TempDir(), "payments")
+	r := run(t, env, nil, "new", "service", "payments", "--set", "owner=team-payments", "-o", out, "--remote", srv.CredentialURL("payments"))
+	if r.code != 0 || !strings.Contains(r.stdout, "Pushed main to "+srv.URL+"/payments.git.\n") {
+		t.Fatalf("%+v", r)
+	}
+	assertNoSecret(t, "s3cret-pw", out)
+	// The server has the commit: clone it back with git.
+	clone := filepath.Join(t.TempDir(), "clone")
+	cmd := exec.Command("git", "clone", "-q", srv.CredentialURL("payments"), clone)
+	cmd.Env = append(os.Environ(), "HOME="+home, "GIT_TERMINAL_PROMPT=0")
+	if b, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("clone: %v\n%s", err, b)
+	}
+	if _, err := os.Stat(filepath.Join(clone, "cmd", "payments", "main.go")); err != nil {
+		t.Error("pushed tree lacks cmd/payments/main.go")
+	}
+}
+
+func TestPushFailureKeepsTheServiceAndIdpPushRetries(t *testing.T) {
+	srv := gitserver.Start(t, "ada", "s3cret-pw")
+	srv.NewBare(t, "orders")
+	env := map[string]string{"HOME": t.TempDir()}
+	parent := t.TempDir()
+	out := filepath.Join(parent, "orders")
+	bad := strings.Replace(srv.CredentialURL("orders"), "s3cret-pw", "wrong-pw", 1)
+	r := run(t, env, nil, "new", "service", "orders", "--set", "owner=o", "-o", out, "--remote", bad)
+	if r.code != 1 || !strings.Contains(r.stderr, "push to "+srv.URL+"/orders.git refused: the credentials were missing or wrong") ||
+		!strings.Contains(r.stderr, "to retry the push: cd "+out+" && idp push") || strings.Contains(r.stderr, "wrong-pw") {
+		t.Fatalf("%+v", r)
+	}
+	if !strings.HasPrefix(r.stdout, "Created ") || strings.Contains(r.stdout, "git remote add") {
+		t.Errorf("stdout: %q", r.stdout)
+	}
+	if _, err := os.Stat(filepath.Join(out, ".idp.yaml")); err != nil {
+		t.Fatal("the service was not kept after the failed push")
+	}
+	env["IDP_GIT_TOKEN"], env["IDP_GIT_USERNAME"] = "s3cret-pw", "ada"
+	r = run(t, env, nil, "push", "--dir", out)
+	if r.code != 0 || r.stdout != "Pushed main to "+srv.URL+"/orders.git.\n" {
+		t.Fatalf("idp push: %+v", r)
+	}
+	// Pushing again is a no-op, not an error; a directory without origin is a usage error.
+	if r = run(t, env, nil, "push", "--dir", out); r.code != 0 {
+		t.Errorf("second push: %+v", r)
+	}
+	r = run(t, env, nil, "push", "--dir", parent)
+	if r.code != 1 || !strings.Contains(r.stderr, "is not a git repository") {
+		t.Errorf("push outside a repository: %+v", r)
+	}
+}

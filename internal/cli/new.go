@@ -8,6 +8,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/idp-cli/idp/internal/answers"
+	"github.com/idp-cli/idp/internal/gitrepo"
 	"github.com/idp-cli/idp/internal/prompt"
 	"github.com/idp-cli/idp/internal/provenance"
 	"github.com/idp-cli/idp/internal/scaffold"
@@ -26,6 +27,7 @@ type newOptions struct {
 	DryRun     bool
 	Pre        bool
 	Offline    bool
+	Remote     string
 }
 
 func newNewCmd(f *Factory) *cobra.Command {
@@ -87,6 +89,7 @@ lists every one missing.`,
 	fl.StringVar(&o.ValuesFile, "values", "", "answers from a YAML or JSON `file`")
 	fl.StringVarP(&o.OutputDir, "output-dir", "o", "", "`directory` to create (default ./<name>)")
 	fl.BoolVar(&o.DryRun, "dry-run", false, "print the files that would be written; write nothing")
+	fl.StringVar(&o.Remote, "remote", "", "push the first commit to this empty git repository (`URL`)")
 	cmd.RegisterFlagCompletionFunc("template", func(cmd *cobra.Command, args []string, _ string) ([]string, cobra.ShellCompDirective) {
 		cat, err := f.openCatalog(cmd.Context(), o.Source, true)
 		if err != nil {
@@ -132,7 +135,18 @@ func runNew(cmd *cobra.Command, f *Factory, o *newOptions) error {
 	if o.DryRun {
 		return printDryRun(f, res)
 	}
-	return printCreated(f, tmpl, src, res)
+	if o.Remote == "" {
+		return printCreated(f, tmpl, src, res, "")
+	}
+	if err := gitrepo.SetRemote(res.Dir, o.Remote); err != nil {
+		return err
+	}
+	if err := gitrepo.Push(ctx, res.Dir, o.Remote, f.gitAuth()); err != nil {
+		printCreated(f, tmpl, src, res, notPushed)
+		rel := relDir(res.Dir)
+		return fmt.Errorf("%w\nthe service is committed in %s; to retry the push: cd %s && idp push", err, rel, rel)
+	}
+	return printCreated(f, tmpl, src, res, source.Redact(o.Remote))
 }
 
 // pickTemplate chooses the golden path: --template, the only one of the kind, or a prompt.
@@ -221,11 +235,18 @@ func describe(path string, link, exec, binary bool) string {
 	return path
 }
 
-func printCreated(f *Factory, tmpl *source.Template, src *source.Source, res *scaffold.NewResult) error {
+// notPushed tells printCreated that the push to --remote failed.
+const notPushed = "\x00"
+
+func printCreated(f *Factory, tmpl *source.Template, src *source.Source, res *scaffold.NewResult, pushed string) error {
 	if f.Config.Output == "json" {
-		return printJSON(f.IO.Out, map[string]any{
+		out := map[string]any{
 			"dir": res.Dir, "commit": res.Commit, "branch": "main", "template": res.Record.Template, "files": treeJSON(res),
-		})
+		}
+		if pushed != "" && pushed != notPushed {
+			out["remote"] = pushed
+		}
+		return printJSON(f.IO.Out, out)
 	}
 	rel := relDir(res.Dir)
 	from := tmpl.Manifest.Name
@@ -234,8 +255,16 @@ func printCreated(f *Factory, tmpl *source.Template, src *source.Source, res *sc
 	}
 	w := f.IO.Out
 	fmt.Fprintf(w, "Created %s from %s: %s, first commit %s on main.\n\n", rel, from, plural(len(res.Tree.Files)+1, "file"), res.Commit[:7])
+	if pushed == notPushed {
+		return nil // the error that follows says how to retry
+	}
+	if pushed != "" {
+		fmt.Fprintf(w, "Pushed main to %s.\n\n", pushed)
+	}
 	fmt.Fprintf(w, "Next steps:\n  cd %s\n", rel)
-	fmt.Fprintf(w, "  git remote add origin <url> && git push -u origin main\n")
+	if pushed == "" {
+		fmt.Fprintf(w, "  git remote add origin <url> && git push -u origin main\n")
+	}
 	if res.Tree.Lookup("README.md") != nil {
 		fmt.Fprintf(w, "  read README.md, then 'idp update' when the golden path moves on\n")
 	} else {

@@ -101,6 +101,7 @@ func NewRootCmd(f *Factory) *cobra.Command {
 	root.AddCommand(
 		newNewCmd(f),
 		newTemplatesCmd(f),
+		newPushCmd(f),
 		newVersionCmd(f),
 		newEnvironmentTopic(),
 	)

@@ -1,0 +1,53 @@
+package cli
+
+import (
+	"fmt"
+	"path/filepath"
+
+	"github.com/spf13/cobra"
+
+	"github.com/idp-cli/idp/internal/gitrepo"
+	"github.com/idp-cli/idp/internal/source"
+)
+
+func newPushCmd(f *Factory) *cobra.Command {
+	var dir, remote string
+	cmd := &cobra.Command{
+		Use:   "push",
+		Short: "Push a new service's main branch to its remote",
+		Long: `Push main to the service's origin remote: the retry when 'idp new --remote' could not
+push. --remote sets (or replaces) origin first.`,
+		Example: `  cd payments && idp push
+  idp push --dir payments --remote https://git.example.com/team/payments.git`,
+		Args: usageArgs(cobra.NoArgs),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if remote != "" {
+				if err := gitrepo.SetRemote(dir, remote); err != nil {
+					return err
+				}
+			}
+			url, err := gitrepo.RemoteURL(dir)
+			if err != nil {
+				return err
+			}
+			if url == "" {
+				return usageErrorf(cmd, fmt.Errorf("%s has no origin remote; give one with --remote URL", dir))
+			}
+			if remote != "" {
+				url = remote // keeps a password given on the command line for this push
+			}
+			if err := gitrepo.Push(cmd.Context(), dir, url, f.gitAuth()); err != nil {
+				return err
+			}
+			abs, _ := filepath.Abs(dir)
+			if f.Config.Output == "json" {
+				return printJSON(f.IO.Out, map[string]string{"dir": abs, "remote": source.Redact(url), "branch": gitrepo.Branch})
+			}
+			_, err = fmt.Fprintf(f.IO.Out, "Pushed %s to %s.\n", gitrepo.Branch, source.Redact(url))
+			return err
+		},
+	}
+	cmd.Flags().StringVar(&dir, "dir", ".", "the service `directory`")
+	cmd.Flags().StringVar(&remote, "remote", "", "set origin to this `URL` first")
+	return cmd
+}

@@ -1,0 +1,87 @@
+package gitrepo
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/url"
+
+	git "github.com/go-git/go-git/v5"
+	"github.com/go-git/go-git/v5/config"
+	"github.com/go-git/go-git/v5/plumbing/transport"
+	githttp "github.com/go-git/go-git/v5/plumbing/transport/http"
+)
+
+// Remote is the remote a service pushes to.
+const Remote = "origin"
+
+// SetRemote records url (without a password) as the service's origin.
+func SetRemote(dir, rawURL string) error {
+	repo, err := git.PlainOpen(dir)
+	if err != nil {
+		return err
+	}
+	clean, _ := splitCredentials(rawURL)
+	repo.DeleteRemote(Remote)
+	_, err = repo.CreateRemote(&config.RemoteConfig{Name: Remote, URLs: []string{clean}})
+	return err
+}
+
+// RemoteURL is the service's recorded origin, or "" when it has none.
+func RemoteURL(dir string) (string, error) {
+	repo, err := git.PlainOpen(dir)
+	if err != nil {
+		return "", fmt.Errorf("%s is not a git repository: %w", dir, err)
+	}
+	r, err := repo.Remote(Remote)
+	if errors.Is(err, git.ErrRemoteNotFound) {
+		return "", nil
+	}
+	if err != nil {
+		return "", err
+	}
+	return r.Config().URLs[0], nil
+}
+
+// Push pushes branch main of the repository in dir to its origin. A password in rawURL, else
+// auth, authenticates; neither is written anywhere.
+func Push(ctx context.Context, dir, rawURL string, auth transport.AuthMethod) error {
+	repo, err := git.PlainOpen(dir)
+	if err != nil {
+		return err
+	}
+	clean, creds := splitCredentials(rawURL)
+	if creds != nil {
+		auth = creds
+	}
+	err = repo.PushContext(ctx, &git.PushOptions{
+		RemoteName: Remote, RemoteURL: clean, Auth: auth,
+		RefSpecs: []config.RefSpec{config.RefSpec("refs/heads/" + Branch + ":refs/heads/" + Branch)},
+	})
+	switch {
+	case err == nil, errors.Is(err, git.NoErrAlreadyUpToDate):
+		return nil
+	case errors.Is(err, transport.ErrAuthenticationRequired), errors.Is(err, transport.ErrAuthorizationFailed):
+		return fmt.Errorf("push to %s refused: the credentials were missing or wrong; give them in the URL or in IDP_GIT_TOKEN (and IDP_GIT_USERNAME)", clean)
+	case errors.Is(err, transport.ErrRepositoryNotFound):
+		return fmt.Errorf("push to %s: no repository there; create it empty first, or use --provider", clean)
+	case errors.Is(err, git.ErrNonFastForwardUpdate):
+		return fmt.Errorf("push to %s: the repository already has a different %s; push to an empty repository", clean, Branch)
+	}
+	return fmt.Errorf("push to %s: %w", clean, err)
+}
+
+// splitCredentials takes the user and password out of an http(s) URL.
+func splitCredentials(raw string) (string, transport.AuthMethod) {
+	u, err := url.Parse(raw)
+	if err != nil || u.User == nil || (u.Scheme != "https" && u.Scheme != "http") {
+		return raw, nil
+	}
+	pw, ok := u.User.Password()
+	user := u.User.Username()
+	u.User = nil
+	if !ok {
+		return u.String(), nil
+	}
+	return u.String(), &githttp.BasicAuth{Username: user, Password: pw}
+}
