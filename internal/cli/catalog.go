@@ -6,8 +6,8 @@ import (
 	"path/filepath"
 
 	"github.com/go-git/go-git/v5/plumbing/transport"
-	githttp "github.com/go-git/go-git/v5/plumbing/transport/http"
 
+	"github.com/idp-cli/idp/internal/gitauth"
 	"github.com/idp-cli/idp/internal/source"
 	"github.com/idp-cli/idp/templates"
 )
@@ -30,7 +30,8 @@ func (f *Factory) openCatalog(ctx context.Context, loc string, offline bool) (*c
 	case loc == "" || loc == source.Builtin:
 		c.src = source.Embedded(templates.FS, f.Build.Version)
 	case source.IsGitURL(loc):
-		c.git, err = source.OpenGit(ctx, loc, source.GitOptions{CacheDir: f.cacheDir(), Offline: offline, Auth: f.gitAuth()})
+		auth, tried := f.gitAuth(loc)
+		c.git, err = source.OpenGit(ctx, loc, source.GitOptions{CacheDir: f.cacheDir(), Offline: offline, Auth: auth, Tried: tried})
 		if err != nil {
 			return nil, err
 		}
@@ -103,16 +104,11 @@ func (f *Factory) cacheDir() string {
 	return filepath.Join(base, "idp", "sources")
 }
 
-// gitAuth is the HTTPS credential from IDP_GIT_TOKEN (and IDP_GIT_USERNAME), if set; a
-// password in the source URL is used too, by the source itself.
-func (f *Factory) gitAuth() transport.AuthMethod {
-	token := f.Getenv("IDP_GIT_TOKEN")
-	if token == "" {
-		return nil
+// gitAuth finds the credential for a git URL and says where it looked.
+func (f *Factory) gitAuth(rawURL string) (transport.AuthMethod, []string) {
+	r := gitauth.For(rawURL, f.Getenv)
+	if r.From != "" {
+		f.Logger.Debug("git credentials", "url", source.Redact(rawURL), "from", r.From)
 	}
-	user := f.Getenv("IDP_GIT_USERNAME")
-	if user == "" {
-		user = "git"
-	}
-	return &githttp.BasicAuth{Username: user, Password: token}
+	return r.Auth, r.Tried
 }

@@ -13,8 +13,11 @@ IDP_CONFIG: the config file to read instead of $XDG_CONFIG_HOME/idp/config.yaml
 IDP_SOURCE: where golden paths come from (a git URL or a directory); default: the ones built
 into idp.
 
-IDP_GIT_TOKEN, IDP_GIT_USERNAME: HTTP basic auth for git sources (username default "git").
-Never printed or recorded.
+IDP_GIT_TOKEN, IDP_GIT_USERNAME: HTTP basic auth for git sources and remotes (username default
+"git"), when the URL holds none. Never printed or recorded.
+
+GITHUB_TOKEN, GITLAB_TOKEN, GITEA_TOKEN: used for their forges' hosts when neither the URL nor
+IDP_GIT_TOKEN gives a credential; then ~/.netrc (or $NETRC).
 
 IDP_NO_INPUT: never prompt. idp also never prompts when CI is set or when stdin or stdout is
 not a terminal; missing input is then a usage error (exit 2) that lists what is missing.

@@ -68,9 +68,19 @@ func TestHTTPSourceWithCredentials(t *testing.T) {
 	delete(env, "IDP_GIT_TOKEN")
 	bad := strings.Replace(srv.CredentialURL("golden"), "s3cret-pw", "wrong-pw", 1)
 	r = run(t, env, nil, "templates", "list", "--source", bad)
-	want := "idp: source " + plain + ": fetch refused: the credentials were missing or wrong; give them in the URL or in IDP_GIT_TOKEN (and IDP_GIT_USERNAME)\n"
+	want := "idp: source " + plain + ": fetch refused: the credentials were missing or wrong (tried: the URL); give them in the URL, IDP_GIT_TOKEN (and IDP_GIT_USERNAME), the host's token variable or ~/.netrc\n"
 	if r.code != 1 || r.stderr != want {
 		t.Errorf("wrong password: exit %d %q\nwant %q", r.code, r.stderr, want)
+	}
+	// No credential anywhere: the message lists every place looked at.
+	r = run(t, env, nil, "templates", "list", "--source", plain)
+	if r.code != 1 || !strings.Contains(r.stderr, "(tried: IDP_GIT_TOKEN, "+filepath.Join(home, ".netrc")+")") {
+		t.Errorf("no credentials: %+v", r)
+	}
+	// ~/.netrc is read for the host.
+	os.WriteFile(filepath.Join(home, ".netrc"), []byte("machine 127.0.0.1 login ada password s3cret-pw\n"), 0o600)
+	if r = run(t, env, nil, "templates", "list", "--source", plain); r.code != 0 {
+		t.Errorf(".netrc: %+v", r)
 	}
 	if strings.Contains(r.stderr+r.stdout, "wrong-pw") {
 		t.Error("the password was echoed")

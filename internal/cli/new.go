@@ -141,7 +141,8 @@ func runNew(cmd *cobra.Command, f *Factory, o *newOptions) error {
 	if err := gitrepo.SetRemote(res.Dir, o.Remote); err != nil {
 		return err
 	}
-	if err := gitrepo.Push(ctx, res.Dir, o.Remote, f.gitAuth()); err != nil {
+	auth, tried := f.gitAuth(o.Remote)
+	if err := gitrepo.Push(ctx, res.Dir, o.Remote, auth, source.CredentialHint(tried)); err != nil {
 		printCreated(f, tmpl, src, res, notPushed)
 		rel := relDir(res.Dir)
 		return fmt.Errorf("%w\nthe service is committed in %s; to retry the push: cd %s && idp push", err, rel, rel)

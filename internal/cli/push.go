@@ -36,7 +36,8 @@ push. --remote sets (or replaces) origin first.`,
 			if remote != "" {
 				url = remote // keeps a password given on the command line for this push
 			}
-			if err := gitrepo.Push(cmd.Context(), dir, url, f.gitAuth()); err != nil {
+			auth, tried := f.gitAuth(url)
+			if err := gitrepo.Push(cmd.Context(), dir, url, auth, source.CredentialHint(tried)); err != nil {
 				return err
 			}
 			abs, _ := filepath.Abs(dir)

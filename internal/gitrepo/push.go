@@ -43,17 +43,14 @@ func RemoteURL(dir string) (string, error) {
 	return r.Config().URLs[0], nil
 }
 
-// Push pushes branch main of the repository in dir to its origin. A password in rawURL, else
-// auth, authenticates; neither is written anywhere.
-func Push(ctx context.Context, dir, rawURL string, auth transport.AuthMethod) error {
+// Push pushes branch main of the repository in dir to rawURL with auth; the credentials are
+// not written anywhere. hint says what to do when they are refused.
+func Push(ctx context.Context, dir, rawURL string, auth transport.AuthMethod, hint string) error {
 	repo, err := git.PlainOpen(dir)
 	if err != nil {
 		return err
 	}
-	clean, creds := splitCredentials(rawURL)
-	if creds != nil {
-		auth = creds
-	}
+	clean, _ := splitCredentials(rawURL)
 	err = repo.PushContext(ctx, &git.PushOptions{
 		RemoteName: Remote, RemoteURL: clean, Auth: auth,
 		RefSpecs: []config.RefSpec{config.RefSpec("refs/heads/" + Branch + ":refs/heads/" + Branch)},
@@ -62,7 +59,7 @@ func Push(ctx context.Context, dir, rawURL string, auth transport.AuthMethod) er
 	case err == nil, errors.Is(err, git.NoErrAlreadyUpToDate):
 		return nil
 	case errors.Is(err, transport.ErrAuthenticationRequired), errors.Is(err, transport.ErrAuthorizationFailed):
-		return fmt.Errorf("push to %s refused: the credentials were missing or wrong; give them in the URL or in IDP_GIT_TOKEN (and IDP_GIT_USERNAME)", clean)
+		return fmt.Errorf("push to %s refused: %s", clean, hint)
 	case errors.Is(err, transport.ErrRepositoryNotFound):
 		return fmt.Errorf("push to %s: no repository there; create it empty first, or use --provider", clean)
 	case errors.Is(err, git.ErrNonFastForwardUpdate):

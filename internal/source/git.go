@@ -20,7 +20,6 @@ import (
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/object"
 	"github.com/go-git/go-git/v5/plumbing/transport"
-	githttp "github.com/go-git/go-git/v5/plumbing/transport/http"
 
 	"github.com/idp-cli/idp/internal/gitfs"
 	"github.com/idp-cli/idp/internal/versions"
@@ -59,6 +58,7 @@ type GitOptions struct {
 	CacheDir string // sources are cloned into CacheDir/<hash of the URL>
 	Offline  bool   // use the cache as it is
 	Auth     transport.AuthMethod
+	Tried    []string // where the caller looked for Auth, for the message when it is refused
 	Progress io.Writer
 }
 
@@ -75,11 +75,6 @@ type GitSource struct {
 func OpenGit(ctx context.Context, rawURL string, o GitOptions) (*GitSource, error) {
 	clean := Redact(rawURL)
 	auth := o.Auth
-	if u, err := url.Parse(rawURL); err == nil && u.User != nil && (u.Scheme == "https" || u.Scheme == "http") {
-		if pw, ok := u.User.Password(); ok && auth == nil {
-			auth = &githttp.BasicAuth{Username: u.User.Username(), Password: pw}
-		}
-	}
 	if strings.HasPrefix(rawURL, "file://") {
 		if _, err := exec.LookPath("git-upload-pack"); err != nil {
 			if _, err := exec.LookPath("git"); err != nil {
@@ -109,7 +104,7 @@ func OpenGit(ctx context.Context, rawURL string, o GitOptions) (*GitSource, erro
 			Tags:     git.AllTags, Force: true, Prune: true,
 		})
 		if err != nil && !errors.Is(err, git.NoErrAlreadyUpToDate) {
-			return nil, gitError(clean, "fetch", err)
+			return nil, gitError(clean, "fetch", err, o.Tried)
 		}
 	case o.Offline:
 		return nil, fmt.Errorf("source %s is not in the cache; run once without --offline", clean)
@@ -121,7 +116,7 @@ func OpenGit(ctx context.Context, rawURL string, o GitOptions) (*GitSource, erro
 		})
 		if err != nil {
 			os.RemoveAll(tmp)
-			return nil, gitError(clean, "clone", err)
+			return nil, gitError(clean, "clone", err, o.Tried)
 		}
 		if err := os.Rename(tmp, dir); err != nil {
 			return nil, fmt.Errorf("source cache: %w", err)
@@ -149,10 +144,10 @@ func remoteURL(raw string) string {
 	return u.String()
 }
 
-func gitError(src, op string, err error) error {
+func gitError(src, op string, err error, tried []string) error {
 	switch {
 	case errors.Is(err, transport.ErrAuthenticationRequired), errors.Is(err, transport.ErrAuthorizationFailed):
-		return fmt.Errorf("source %s: %s refused: the credentials were missing or wrong; give them in the URL or in IDP_GIT_TOKEN (and IDP_GIT_USERNAME)", src, op)
+		return fmt.Errorf("source %s: %s refused: %s", src, op, CredentialHint(tried))
 	case errors.Is(err, transport.ErrRepositoryNotFound):
 		return fmt.Errorf("source %s: no repository there; check the URL", src)
 	case errors.Is(err, transport.ErrEmptyRemoteRepository):
@@ -273,4 +268,13 @@ func (g *GitSource) at(commit, version string) (*Source, error) {
 		return nil, err
 	}
 	return &Source{Location: g.URL, Version: version, Commit: c.Hash.String(), fsys: gitfs.New(tree)}, nil
+}
+
+// CredentialHint says that credentials were refused and where idp looked for them.
+func CredentialHint(tried []string) string {
+	msg := "the credentials were missing or wrong"
+	if len(tried) > 0 {
+		msg += " (tried: " + strings.Join(tried, ", ") + ")"
+	}
+	return msg + "; give them in the URL, IDP_GIT_TOKEN (and IDP_GIT_USERNAME), the host's token variable or ~/.netrc"
 }
