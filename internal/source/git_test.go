@@ -10,12 +10,16 @@ import (
 	"testing"
 )
 
-func gitCmd(t *testing.T, dir string, args ...string) string {
-	t.Helper()
+func gitCmdB(dir string, args ...string) *exec.Cmd {
 	cmd := exec.Command("git", args...)
 	cmd.Dir = dir
 	cmd.Env = append(os.Environ(), "GIT_AUTHOR_NAME=t", "GIT_AUTHOR_EMAIL=t@x", "GIT_COMMITTER_NAME=t", "GIT_COMMITTER_EMAIL=t@x", "GIT_CONFIG_NOSYSTEM=1", "HOME="+dir)
-	out, err := cmd.CombinedOutput()
+	return cmd
+}
+
+func gitCmd(t *testing.T, dir string, args ...string) string {
+	t.Helper()
+	out, err := gitCmdB(dir, args...).CombinedOutput()
 	if err != nil {
 		t.Fatalf("git %v: %v\n%s", args, err, out)
 	}
