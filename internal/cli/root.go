@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"syscall"
 	"time"
 
@@ -32,6 +33,12 @@ $XDG_CONFIG_HOME/idp/config.yaml; see 'idp help environment'.`
 func Main(build Build, args []string) int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	if build.Version == "dev" {
+		// `go install .../cmd/idp@v1.2.3` sets no ldflags, but the module version is known.
+		if info, ok := debug.ReadBuildInfo(); ok && info.Main.Version != "" && info.Main.Version != "(devel)" {
+			build.Version = info.Main.Version
+		}
+	}
 	f := &Factory{Build: build, IO: SystemIO(), Now: time.Now, Getenv: os.Getenv}
 	return Run(ctx, f, args)
 }
