@@ -79,20 +79,12 @@ func (c *catalog) latest(t *source.Template) (string, []string) {
 	var all []string
 	latest := ""
 	for _, v := range c.git.Versions(t.Dir) {
-		name := v.Semver.Original()
-		all = append(all, "v"+trimV(name))
+		all = append(all, v.Short())
 		if latest == "" && v.Semver.Prerelease() == "" {
-			latest = "v" + trimV(name)
+			latest = v.Short()
 		}
 	}
 	return latest, all
-}
-
-func trimV(s string) string {
-	if len(s) > 0 && s[0] == 'v' {
-		return s[1:]
-	}
-	return s
 }
 
 // cacheDir is where git sources are cloned: $XDG_CACHE_HOME/idp/sources, else ~/.cache/idp/sources.
@@ -108,7 +100,7 @@ func (f *Factory) cacheDir() string {
 func (f *Factory) gitAuth(rawURL string) (transport.AuthMethod, []string) {
 	r := gitauth.For(rawURL, f.Getenv)
 	if r.From != "" {
-		f.Logger.Debug("git credentials", "url", source.Redact(rawURL), "from", r.From)
+		f.Logger.Debug("git credentials", "url", gitauth.Redact(rawURL), "from", r.From)
 	}
 	return r.Auth, r.Tried
 }

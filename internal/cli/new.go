@@ -8,6 +8,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/idp-cli/idp/internal/answers"
+	"github.com/idp-cli/idp/internal/gitauth"
 	"github.com/idp-cli/idp/internal/gitrepo"
 	"github.com/idp-cli/idp/internal/prompt"
 	"github.com/idp-cli/idp/internal/provenance"
@@ -142,12 +143,12 @@ func runNew(cmd *cobra.Command, f *Factory, o *newOptions) error {
 		return err
 	}
 	auth, tried := f.gitAuth(o.Remote)
-	if err := gitrepo.Push(ctx, res.Dir, o.Remote, auth, source.CredentialHint(tried)); err != nil {
+	if err := gitrepo.Push(ctx, res.Dir, o.Remote, auth, gitauth.Hint(tried)); err != nil {
 		printCreated(f, tmpl, src, res, notPushed)
 		rel := relDir(res.Dir)
 		return fmt.Errorf("%w\nthe service is committed in %s; to retry the push: cd %s && idp push", err, rel, rel)
 	}
-	return printCreated(f, tmpl, src, res, source.Redact(o.Remote))
+	return printCreated(f, tmpl, src, res, gitauth.Redact(o.Remote))
 }
 
 // pickTemplate chooses the golden path: --template, the only one of the kind, or a prompt.

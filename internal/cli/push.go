@@ -6,8 +6,8 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/idp-cli/idp/internal/gitauth"
 	"github.com/idp-cli/idp/internal/gitrepo"
-	"github.com/idp-cli/idp/internal/source"
 )
 
 func newPushCmd(f *Factory) *cobra.Command {
@@ -37,14 +37,14 @@ push. --remote sets (or replaces) origin first.`,
 				url = remote // keeps a password given on the command line for this push
 			}
 			auth, tried := f.gitAuth(url)
-			if err := gitrepo.Push(cmd.Context(), dir, url, auth, source.CredentialHint(tried)); err != nil {
+			if err := gitrepo.Push(cmd.Context(), dir, url, auth, gitauth.Hint(tried)); err != nil {
 				return err
 			}
 			abs, _ := filepath.Abs(dir)
 			if f.Config.Output == "json" {
-				return printJSON(f.IO.Out, map[string]string{"dir": abs, "remote": source.Redact(url), "branch": gitrepo.Branch})
+				return printJSON(f.IO.Out, map[string]string{"dir": abs, "remote": gitauth.Redact(url), "branch": gitrepo.Branch})
 			}
-			_, err = fmt.Fprintf(f.IO.Out, "Pushed %s to %s.\n", gitrepo.Branch, source.Redact(url))
+			_, err = fmt.Fprintf(f.IO.Out, "Pushed %s to %s.\n", gitrepo.Branch, gitauth.Redact(url))
 			return err
 		},
 	}

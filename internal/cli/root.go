@@ -15,6 +15,8 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+
+	"github.com/idp-cli/idp/internal/prompt"
 )
 
 const rootLong = `idp turns a platform team's golden paths into new services and keeps those services on the
@@ -60,7 +62,7 @@ func Run(ctx context.Context, f *Factory, args []string) int {
 	if errors.As(err, &ue) && ue.Cmd != nil {
 		cmd = ue.Cmd
 	}
-	if code == ExitUsage && cmd != nil && !errors.Is(err, context.Canceled) && !isCancelled(err) {
+	if code == ExitUsage && cmd != nil && !errors.Is(err, context.Canceled) && !errors.Is(err, prompt.ErrCancelled) {
 		fmt.Fprintf(f.IO.ErrOut, "Run '%s --help' for usage.\n", cmd.CommandPath())
 	}
 	return code
@@ -114,8 +116,6 @@ func NewRootCmd(f *Factory) *cobra.Command {
 	)
 	return root
 }
-
-func isCancelled(err error) bool { return exitCode(err) == ExitUsage && err.Error() == "cancelled" }
 
 // printJSON writes v as indented JSON to w.
 func printJSON(w io.Writer, v any) error {

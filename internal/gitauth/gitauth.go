@@ -131,3 +131,28 @@ func netrc(host string, getenv func(string) string) (string, string) {
 	}
 	return defLogin, defPassword
 }
+
+// Redact removes the password or token from a URL, for anything idp prints, records or hands
+// to git as a remote: all userinfo of http(s) URLs (it goes as HTTP auth instead), the
+// password of others.
+func Redact(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil || u.User == nil {
+		return raw
+	}
+	if u.Scheme == "https" || u.Scheme == "http" {
+		u.User = nil
+	} else if _, ok := u.User.Password(); ok {
+		u.User = url.User(u.User.Username())
+	}
+	return u.String()
+}
+
+// Hint says that credentials were refused and where idp looked for them.
+func Hint(tried []string) string {
+	msg := "the credentials were missing or wrong"
+	if len(tried) > 0 {
+		msg += " (tried: " + strings.Join(tried, ", ") + ")"
+	}
+	return msg + "; give them in the URL, IDP_GIT_TOKEN (and IDP_GIT_USERNAME), the host's token variable or ~/.netrc"
+}

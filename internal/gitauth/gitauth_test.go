@@ -56,3 +56,24 @@ func TestFor(t *testing.T) {
 		t.Errorf("nothing found: %+v", r)
 	}
 }
+
+func TestRedact(t *testing.T) {
+	for in, want := range map[string]string{
+		"https://user:s3cret@git.example.com/p.git": "https://git.example.com/p.git",
+		"https://token@git.example.com/p.git":       "https://git.example.com/p.git",
+		"ssh://git@host/p.git":                      "ssh://git@host/p.git",
+		"ssh://git:pw@host/p.git":                   "ssh://git@host/p.git",
+		"git@github.com:org/repo.git":               "git@github.com:org/repo.git",
+	} {
+		if got := Redact(in); got != want {
+			t.Errorf("Redact(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestHint(t *testing.T) {
+	want := "the credentials were missing or wrong (tried: the URL, IDP_GIT_TOKEN); give them in the URL, IDP_GIT_TOKEN (and IDP_GIT_USERNAME), the host's token variable or ~/.netrc"
+	if got := Hint([]string{"the URL", "IDP_GIT_TOKEN"}); got != want {
+		t.Errorf("got %s", got)
+	}
+}

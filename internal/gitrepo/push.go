@@ -4,12 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/url"
 
 	git "github.com/go-git/go-git/v5"
 	"github.com/go-git/go-git/v5/config"
 	"github.com/go-git/go-git/v5/plumbing/transport"
-	githttp "github.com/go-git/go-git/v5/plumbing/transport/http"
+
+	"github.com/idp-cli/idp/internal/gitauth"
 )
 
 // Remote is the remote a service pushes to.
@@ -21,7 +21,7 @@ func SetRemote(dir, rawURL string) error {
 	if err != nil {
 		return err
 	}
-	clean, _ := splitCredentials(rawURL)
+	clean := gitauth.Redact(rawURL)
 	repo.DeleteRemote(Remote)
 	_, err = repo.CreateRemote(&config.RemoteConfig{Name: Remote, URLs: []string{clean}})
 	return err
@@ -50,7 +50,7 @@ func Push(ctx context.Context, dir, rawURL string, auth transport.AuthMethod, hi
 	if err != nil {
 		return err
 	}
-	clean, _ := splitCredentials(rawURL)
+	clean := gitauth.Redact(rawURL)
 	err = repo.PushContext(ctx, &git.PushOptions{
 		RemoteName: Remote, RemoteURL: clean, Auth: auth,
 		RefSpecs: []config.RefSpec{config.RefSpec("refs/heads/" + Branch + ":refs/heads/" + Branch)},
@@ -66,19 +66,4 @@ func Push(ctx context.Context, dir, rawURL string, auth transport.AuthMethod, hi
 		return fmt.Errorf("push to %s: the repository already has a different %s; push to an empty repository", clean, Branch)
 	}
 	return fmt.Errorf("push to %s: %w", clean, err)
-}
-
-// splitCredentials takes the user and password out of an http(s) URL.
-func splitCredentials(raw string) (string, transport.AuthMethod) {
-	u, err := url.Parse(raw)
-	if err != nil || u.User == nil || (u.Scheme != "https" && u.Scheme != "http") {
-		return raw, nil
-	}
-	pw, ok := u.User.Password()
-	user := u.User.Username()
-	u.User = nil
-	if !ok {
-		return u.String(), nil
-	}
-	return u.String(), &githttp.BasicAuth{Username: user, Password: pw}
 }

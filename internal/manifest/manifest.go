@@ -473,17 +473,12 @@ func (p *parser) validateParam(i int, prm *Parameter, seen map[string]bool) {
 	if prm.Default != nil {
 		if s, ok := prm.Default.(string); ok && strings.Contains(s, "{{") {
 			prm.defaultTmpl = p.parseExpr(line("default"), label+" default", s)
-		} else if _, err := Convert(prm, prm.Default); err != nil {
+		} else if v, err := Convert(prm, prm.Default); err != nil {
 			p.addf(line("default"), "%s: default %v: %s", label, prm.Default, err)
-		} else if err := prm.Check(mustConvert(prm, prm.Default)); err != nil {
+		} else if err := prm.Check(v); err != nil {
 			p.addf(line("default"), "%s: default %v: %s", label, prm.Default, err)
 		}
 	}
-}
-
-func mustConvert(prm *Parameter, v any) any {
-	out, _ := Convert(prm, v)
-	return out
 }
 
 func (p *parser) validateFiles(f *Files) {

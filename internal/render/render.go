@@ -52,15 +52,6 @@ func (t *Tree) Lookup(p string) *File {
 	return nil
 }
 
-// Size is the total bytes of content in the tree.
-func (t *Tree) Size() int64 {
-	var n int64
-	for i := range t.Files {
-		n += int64(len(t.Files[i].Data))
-	}
-	return n
-}
-
 // Error is a fault in one file of the golden path.
 type Error struct {
 	File string // path in the golden path, e.g. skeleton/cmd/main.go

@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -21,6 +20,7 @@ import (
 	"github.com/go-git/go-git/v5/plumbing/object"
 	"github.com/go-git/go-git/v5/plumbing/transport"
 
+	"github.com/idp-cli/idp/internal/gitauth"
 	"github.com/idp-cli/idp/internal/gitfs"
 	"github.com/idp-cli/idp/internal/versions"
 )
@@ -36,21 +36,6 @@ func IsGitURL(s string) bool {
 		}
 	}
 	return scpLike.MatchString(s)
-}
-
-// Redact removes the password or token from a URL, for anything idp prints or records.
-func Redact(raw string) string {
-	u, err := url.Parse(raw)
-	if err != nil || u.User == nil {
-		return raw
-	}
-	if _, ok := u.User.Password(); ok {
-		u.User = url.User(u.User.Username())
-	}
-	if u.Scheme == "https" || u.Scheme == "http" {
-		u.User = nil
-	}
-	return u.String()
 }
 
 // GitOptions says where the cache is and how to reach the source.
@@ -73,7 +58,7 @@ type GitSource struct {
 // OpenGit clones rawURL into the cache, or fetches what changed when the cache has it already.
 // Concurrent runs take turns through a lock on the cache entry.
 func OpenGit(ctx context.Context, rawURL string, o GitOptions) (*GitSource, error) {
-	clean := Redact(rawURL)
+	clean := gitauth.Redact(rawURL)
 	auth := o.Auth
 	if strings.HasPrefix(rawURL, "file://") {
 		if _, err := exec.LookPath("git-upload-pack"); err != nil {
@@ -99,7 +84,7 @@ func OpenGit(ctx context.Context, rawURL string, o GitOptions) (*GitSource, erro
 	case err == nil && o.Offline:
 	case err == nil:
 		err = repo.FetchContext(ctx, &git.FetchOptions{
-			RemoteName: "origin", RemoteURL: remoteURL(rawURL), Auth: auth, Progress: o.Progress,
+			RemoteName: "origin", RemoteURL: clean, Auth: auth, Progress: o.Progress,
 			RefSpecs: []config.RefSpec{"+refs/heads/*:refs/heads/*", "+refs/tags/*:refs/tags/*"},
 			Tags:     git.AllTags, Force: true, Prune: true,
 		})
@@ -112,7 +97,7 @@ func OpenGit(ctx context.Context, rawURL string, o GitOptions) (*GitSource, erro
 		tmp := dir + ".tmp"
 		os.RemoveAll(tmp)
 		repo, err = git.PlainCloneContext(ctx, tmp, true, &git.CloneOptions{
-			URL: remoteURL(rawURL), Auth: auth, Mirror: true, Tags: git.AllTags, Progress: o.Progress,
+			URL: clean, Auth: auth, Mirror: true, Tags: git.AllTags, Progress: o.Progress,
 		})
 		if err != nil {
 			os.RemoveAll(tmp)
@@ -133,21 +118,10 @@ func OpenGit(ctx context.Context, rawURL string, o GitOptions) (*GitSource, erro
 	return g, nil
 }
 
-// remoteURL is what go-git connects to: the URL without a password, which goes as Auth so that
-// it is never written to the cache's config.
-func remoteURL(raw string) string {
-	u, err := url.Parse(raw)
-	if err != nil || u.User == nil || (u.Scheme != "https" && u.Scheme != "http") {
-		return raw
-	}
-	u.User = nil
-	return u.String()
-}
-
 func gitError(src, op string, err error, tried []string) error {
 	switch {
 	case errors.Is(err, transport.ErrAuthenticationRequired), errors.Is(err, transport.ErrAuthorizationFailed):
-		return fmt.Errorf("source %s: %s refused: %s", src, op, CredentialHint(tried))
+		return fmt.Errorf("source %s: %s refused: %s", src, op, gitauth.Hint(tried))
 	case errors.Is(err, transport.ErrRepositoryNotFound):
 		return fmt.Errorf("source %s: no repository there; check the URL", src)
 	case errors.Is(err, transport.ErrEmptyRemoteRepository):
@@ -213,11 +187,7 @@ func (g *GitSource) At(dir, request string, pre bool) (*Source, error) {
 	vs := g.Versions(dir)
 	v, err := versions.Pick(request, vs, pre)
 	if err == nil {
-		name := v.Name
-		if dir != "." {
-			name = strings.TrimPrefix(name, dir+"/")
-		}
-		return g.at(v.Commit, name)
+		return g.at(v.Commit, v.Short())
 	}
 	if ref, rerr := g.repo.Reference(plumbing.NewBranchReferenceName(request), true); rerr == nil {
 		return g.at(ref.Hash().String(), request)
@@ -227,18 +197,11 @@ func (g *GitSource) At(dir, request string, pre bool) (*Source, error) {
 			return g.at(h.String(), h.String()[:12])
 		}
 	}
-	var nf *versions.NotFoundError
-	if errors.As(err, &nf) || errors.Is(err, versions.ErrNotAVersion) {
-		return nil, fmt.Errorf("--version %s: %s", request, versionHint(err, vs))
-	}
-	return nil, err
-}
-
-func versionHint(err error, vs []versions.Version) string {
 	if errors.Is(err, versions.ErrNotAVersion) {
-		return (&versions.NotFoundError{Request: "it as a tag, constraint, branch or commit", Have: vs}).Error()
+		// Neither a version nor a branch or commit: say so, with the versions there are.
+		err = &versions.NotFoundError{Request: "it as a tag, constraint, branch or commit", Have: vs}
 	}
-	return err.Error()
+	return nil, fmt.Errorf("--version %s: %w", request, err)
 }
 
 func isHex(s string) bool {
@@ -268,13 +231,4 @@ func (g *GitSource) at(commit, version string) (*Source, error) {
 		return nil, err
 	}
 	return &Source{Location: g.URL, Version: version, Commit: c.Hash.String(), fsys: gitfs.New(tree)}, nil
-}
-
-// CredentialHint says that credentials were refused and where idp looked for them.
-func CredentialHint(tried []string) string {
-	msg := "the credentials were missing or wrong"
-	if len(tried) > 0 {
-		msg += " (tried: " + strings.Join(tried, ", ") + ")"
-	}
-	return msg + "; give them in the URL, IDP_GIT_TOKEN (and IDP_GIT_USERNAME), the host's token variable or ~/.netrc"
 }

@@ -26,6 +26,9 @@ type Version struct {
 	Semver *semver.Version
 }
 
+// Short is the version without a golden path's directory: v1.2.0 for the tag go-service/v1.2.0.
+func (v Version) Short() string { return "v" + v.Semver.Original() }
+
 // String is the tag name.
 func (v Version) String() string { return v.Name }
 
