@@ -31,7 +31,7 @@ func (f *Factory) openCatalog(ctx context.Context, loc string, offline bool) (*c
 		c.src = source.Embedded(templates.FS, f.Build.Version)
 	case source.IsGitURL(loc):
 		auth, tried := f.gitAuth(loc)
-		c.git, err = source.OpenGit(ctx, loc, source.GitOptions{CacheDir: f.cacheDir(), Offline: offline, Auth: auth, Tried: tried})
+		c.git, err = source.OpenGit(ctx, loc, source.GitOptions{CacheDir: f.cacheDir(), Offline: offline, Auth: auth, Tried: tried, Progress: f.progress()})
 		if err != nil {
 			return nil, err
 		}

@@ -51,6 +51,12 @@ type result struct {
 
 func run(t *testing.T, env map[string]string, p Prompter, args ...string) result {
 	t.Helper()
+	return runWith(t, env, p, nil, args...)
+}
+
+// runWith is run with a change to the factory first (a terminal on stderr, say).
+func runWith(t *testing.T, env map[string]string, p Prompter, change func(*Factory), args ...string) result {
+	t.Helper()
 	var out, errOut bytes.Buffer
 	f := &Factory{
 		Build:    Build{Version: "v1.2.3", Commit: "abc1234", Date: "2026-11-01"},
@@ -66,6 +72,9 @@ func run(t *testing.T, env map[string]string, p Prompter, args ...string) result
 			}
 			return env[k]
 		}
+	}
+	if change != nil {
+		change(f)
 	}
 	code := Run(context.Background(), f, args)
 	return result{code, out.String(), errOut.String()}

@@ -28,6 +28,7 @@ type IOStreams struct {
 	ErrOut io.Writer
 	InTTY  bool
 	OutTTY bool
+	ErrTTY bool
 }
 
 // SystemIO returns the process's real streams.
@@ -36,6 +37,7 @@ func SystemIO() *IOStreams {
 		In: os.Stdin, Out: os.Stdout, ErrOut: os.Stderr,
 		InTTY:  term.IsTerminal(int(os.Stdin.Fd())),
 		OutTTY: term.IsTerminal(int(os.Stdout.Fd())),
+		ErrTTY: term.IsTerminal(int(os.Stderr.Fd())),
 	}
 }
 
@@ -67,6 +69,15 @@ func (f *Factory) CanPrompt() bool {
 		return true
 	}
 	return f.IO.InTTY && f.IO.OutTTY
+}
+
+// progress is where clones, fetches and pushes report progress: stderr when it is a terminal,
+// else nowhere.
+func (f *Factory) progress() io.Writer {
+	if f.IO.ErrTTY {
+		return f.IO.ErrOut
+	}
+	return nil
 }
 
 // prompter returns the prompter, or nil when idp may not prompt.

@@ -157,3 +157,32 @@ func TestPushFailureKeepsTheServiceAndIdpPushRetries(t *testing.T) {
 		t.Errorf("push outside a repository: %+v", r)
 	}
 }
+
+// TestProgressOnATerminal: clone, fetch and push report progress on stderr when it is a
+// terminal, and say nothing otherwise.
+func TestProgressOnATerminal(t *testing.T) {
+	srv := gitserver.Start(t, "ada", "s3cret-pw")
+	srv.NewBare(t, "golden")
+	srv.NewBare(t, "svc-a")
+	pushGoldenPaths(t, srv.CredentialURL("golden"))
+	env := map[string]string{"HOME": t.TempDir(), "IDP_GIT_USERNAME": "ada", "IDP_GIT_TOKEN": "s3cret-pw"}
+	tty := func(f *Factory) { f.IO.ErrTTY = true }
+	plain := srv.URL + "/golden.git"
+
+	r := runWith(t, env, nil, tty, "templates", "list", "-s", plain)
+	if r.code != 0 || !strings.HasPrefix(r.stderr, "Cloning "+plain+"\n") || !strings.Contains(r.stderr, "objects") {
+		t.Fatalf("clone progress: %+v", r)
+	}
+	out := filepath.Join(t.TempDir(), "a")
+	r = runWith(t, env, nil, tty, "new", "service", "a", "-s", plain, "-o", out, "--remote", srv.URL+"/svc-a.git")
+	if r.code != 0 || !strings.HasPrefix(r.stderr, "Fetching "+plain+"\n") || !strings.Contains(r.stderr, "Pushing main to "+srv.URL+"/svc-a.git\n") {
+		t.Fatalf("fetch and push progress: %+v", r)
+	}
+	if strings.Contains(r.stdout, "Fetching") || strings.Contains(r.stdout, "Pushing") {
+		t.Errorf("progress on stdout: %q", r.stdout)
+	}
+	// Not a terminal: quiet.
+	if r = run(t, env, nil, "templates", "list", "-s", plain); r.code != 0 || r.stderr != "" {
+		t.Errorf("progress without a terminal: %+v", r)
+	}
+}

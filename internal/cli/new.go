@@ -143,7 +143,7 @@ func runNew(cmd *cobra.Command, f *Factory, o *newOptions) error {
 		return err
 	}
 	auth, tried := f.gitAuth(o.Remote)
-	if err := gitrepo.Push(ctx, res.Dir, o.Remote, auth, gitauth.Hint(tried)); err != nil {
+	if err := gitrepo.Push(ctx, res.Dir, gitrepo.PushOptions{URL: o.Remote, Auth: auth, Hint: gitauth.Hint(tried), Progress: f.progress()}); err != nil {
 		printCreated(f, tmpl, src, res, notPushed)
 		rel := relDir(res.Dir)
 		return fmt.Errorf("%w\nthe service is committed in %s; to retry the push: cd %s && idp push", err, rel, rel)

@@ -37,7 +37,7 @@ push. --remote sets (or replaces) origin first.`,
 				url = remote // keeps a password given on the command line for this push
 			}
 			auth, tried := f.gitAuth(url)
-			if err := gitrepo.Push(cmd.Context(), dir, url, auth, gitauth.Hint(tried)); err != nil {
+			if err := gitrepo.Push(cmd.Context(), dir, gitrepo.PushOptions{URL: url, Auth: auth, Hint: gitauth.Hint(tried), Progress: f.progress()}); err != nil {
 				return err
 			}
 			abs, _ := filepath.Abs(dir)

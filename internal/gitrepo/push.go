@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 
 	git "github.com/go-git/go-git/v5"
 	"github.com/go-git/go-git/v5/config"
@@ -43,23 +44,34 @@ func RemoteURL(dir string) (string, error) {
 	return r.Config().URLs[0], nil
 }
 
-// Push pushes branch main of the repository in dir to rawURL with auth; the credentials are
-// not written anywhere. hint says what to do when they are refused.
-func Push(ctx context.Context, dir, rawURL string, auth transport.AuthMethod, hint string) error {
+// PushOptions says where and how to push.
+type PushOptions struct {
+	URL      string // may carry credentials; they are used, never written
+	Auth     transport.AuthMethod
+	Hint     string    // what to do when the credentials are refused
+	Progress io.Writer // the remote's progress messages, or nil
+}
+
+// Push pushes branch main of the repository in dir to o.URL; the credentials are not written
+// anywhere.
+func Push(ctx context.Context, dir string, o PushOptions) error {
 	repo, err := git.PlainOpen(dir)
 	if err != nil {
 		return err
 	}
-	clean := gitauth.Redact(rawURL)
+	clean := gitauth.Redact(o.URL)
+	if o.Progress != nil {
+		fmt.Fprintf(o.Progress, "Pushing %s to %s\n", Branch, clean)
+	}
 	err = repo.PushContext(ctx, &git.PushOptions{
-		RemoteName: Remote, RemoteURL: clean, Auth: auth,
+		RemoteName: Remote, RemoteURL: clean, Auth: o.Auth, Progress: o.Progress,
 		RefSpecs: []config.RefSpec{config.RefSpec("refs/heads/" + Branch + ":refs/heads/" + Branch)},
 	})
 	switch {
 	case err == nil, errors.Is(err, git.NoErrAlreadyUpToDate):
 		return nil
 	case errors.Is(err, transport.ErrAuthenticationRequired), errors.Is(err, transport.ErrAuthorizationFailed):
-		return fmt.Errorf("push to %s refused: %s", clean, hint)
+		return fmt.Errorf("push to %s refused: %s", clean, o.Hint)
 	case errors.Is(err, transport.ErrRepositoryNotFound):
 		return fmt.Errorf("push to %s: no repository there; create it empty first, or use --provider", clean)
 	case errors.Is(err, git.ErrNonFastForwardUpdate):

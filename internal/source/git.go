@@ -83,6 +83,9 @@ func OpenGit(ctx context.Context, rawURL string, o GitOptions) (*GitSource, erro
 	switch {
 	case err == nil && o.Offline:
 	case err == nil:
+		if o.Progress != nil {
+			fmt.Fprintf(o.Progress, "Fetching %s\n", clean)
+		}
 		err = repo.FetchContext(ctx, &git.FetchOptions{
 			RemoteName: "origin", RemoteURL: clean, Auth: auth, Progress: o.Progress,
 			RefSpecs: []config.RefSpec{"+refs/heads/*:refs/heads/*", "+refs/tags/*:refs/tags/*"},
@@ -96,6 +99,9 @@ func OpenGit(ctx context.Context, rawURL string, o GitOptions) (*GitSource, erro
 	default:
 		tmp := dir + ".tmp"
 		os.RemoveAll(tmp)
+		if o.Progress != nil {
+			fmt.Fprintf(o.Progress, "Cloning %s\n", clean)
+		}
 		repo, err = git.PlainCloneContext(ctx, tmp, true, &git.CloneOptions{
 			URL: clean, Auth: auth, Mirror: true, Tags: git.AllTags, Progress: o.Progress,
 		})
