@@ -3,7 +3,10 @@ package cli
 import (
 	"context"
 	"fmt"
+	"maps"
 	"path/filepath"
+	"slices"
+	"strings"
 
 	"github.com/go-git/go-git/v5/plumbing/transport"
 
@@ -24,6 +27,7 @@ func (f *Factory) openCatalog(ctx context.Context, loc string, offline bool) (*c
 	if loc == "" {
 		loc = f.Config.Source
 	}
+	loc = f.Config.resolveSource(loc)
 	c := &catalog{}
 	var err error
 	switch {
@@ -39,6 +43,9 @@ func (f *Factory) openCatalog(ctx context.Context, loc string, offline bool) (*c
 		return c, err
 	default:
 		if c.src, err = source.Dir(loc); err != nil {
+			if names := slices.Sorted(maps.Keys(f.Config.Sources)); len(names) > 0 {
+				err = fmt.Errorf("%w, or one of the sources named in %s: %s", err, f.Config.File, strings.Join(names, ", "))
+			}
 			return nil, &UsageError{Err: err}
 		}
 	}

@@ -239,6 +239,49 @@ func TestConfigPrecedence(t *testing.T) {
 	}
 }
 
+func TestNamedSources(t *testing.T) {
+	src := twoServices(t)
+	home := t.TempDir()
+	cfgDir := filepath.Join(home, ".config", "idp")
+	os.MkdirAll(cfgDir, 0o755)
+	cfg := filepath.Join(cfgDir, "config.yaml")
+	os.WriteFile(cfg, []byte("source: platform\nsources:\n  platform: "+src+"\n  Builtins: builtin\n"), 0o644)
+	env := map[string]string{"HOME": home}
+
+	// source: names one of sources; --source takes a name too (case does not matter).
+	r := run(t, env, nil, "templates", "list")
+	if r.code != 0 || !strings.Contains(r.stdout, "alpha  service") {
+		t.Fatalf("source: platform: %+v", r)
+	}
+	r = run(t, env, nil, "templates", "list", "--source", "BUILTINS")
+	if r.code != 0 || !strings.Contains(r.stdout, "go-service") {
+		t.Fatalf("--source builtins: %+v", r)
+	}
+	out := filepath.Join(t.TempDir(), "svc")
+	r = run(t, env, nil, "new", "service", "svc", "-s", "platform", "-t", "beta", "--set", "team=ops", "-o", out)
+	if b, _ := os.ReadFile(filepath.Join(out, ".idp.yaml")); r.code != 0 || !strings.Contains(string(b), "source: "+src+"\n") {
+		t.Fatalf("the recorded source must be the location, not the name: %+v\n%s", r, b)
+	}
+	// A name that is neither a directory nor configured lists the names there are.
+	r = run(t, env, nil, "templates", "list", "--source", "platfrom")
+	want := "idp: source platfrom does not exist; give --source a directory of golden paths or a git URL, or one of the sources named in " + cfg + ": builtins, platform\n"
+	if r.code != 2 || !strings.HasPrefix(r.stderr, want) {
+		t.Errorf("unknown name: %+v\nwant %q", r, want)
+	}
+	// sources: must be a map of names to locations.
+	for body, msg := range map[string]string{
+		"sources: https://x/y.git\n":             "sources must map names to git URLs or directories",
+		"sources:\n  a: [1]\n":                    "sources.a must be a git URL or a directory",
+		"sources:\n  a/b: https://x/y.git\n":      "source name \"a/b\": use a short name without / : @",
+		"sources:\n  a: x\nplatform:\n  b: y\n": "unknown key \"platform.b\"",
+	} {
+		os.WriteFile(cfg, []byte(body), 0o644)
+		if r = run(t, env, nil, "templates", "list"); r.code != 2 || !strings.Contains(r.stderr, msg) {
+			t.Errorf("%q: %+v\nwant %q", body, r, msg)
+		}
+	}
+}
+
 func TestRepeatableFlagFromEnvironment(t *testing.T) {
 	src := twoServices(t)
 	out := filepath.Join(t.TempDir(), "svc")

@@ -21,7 +21,8 @@ type Config struct {
 	NoInput    bool
 	Accessible bool
 	Verbose    bool
-	File       string // the config file read, if any
+	File       string            // the config file read, if any
+	Sources    map[string]string // named sources from the config file: name -> URL or directory
 }
 
 // configPath is the config file: --config, else IDP_CONFIG, else $XDG_CONFIG_HOME/idp/config.yaml.
@@ -65,9 +66,16 @@ func loadConfig(cmd *cobra.Command, getenv func(string) string) (*Config, error)
 	if cfg.File != "" {
 		known := allFlagNames(cmd.Root())
 		for _, k := range v.AllKeys() {
-			if !slices.Contains(known, k) && !strings.Contains(k, ".") {
-				return nil, usageErrorf(cmd, fmt.Errorf("config file %s: unknown key %q; keys are flag names, such as source, no-input, accessible", cfg.File, k))
+			if k == "sources" || strings.HasPrefix(k, "sources.") {
+				continue
 			}
+			if !slices.Contains(known, k) {
+				return nil, usageErrorf(cmd, fmt.Errorf("config file %s: unknown key %q; keys are flag names, such as source, no-input, accessible, and sources", cfg.File, k))
+			}
+		}
+		var err error
+		if cfg.Sources, err = namedSources(v, cfg.File); err != nil {
+			return nil, usageErrorf(cmd, err)
 		}
 	}
 
@@ -117,6 +125,38 @@ func loadConfig(cmd *cobra.Command, getenv func(string) string) (*Config, error)
 		return nil, usageErrorf(cmd, fmt.Errorf("--output %q: use text or json", cfg.Output))
 	}
 	return cfg, nil
+}
+
+// namedSources reads `sources:`, a map from a short name to a git URL or directory, so that
+// `--source platform` (and `source: platform`) can stand for the URL.
+func namedSources(v *viper.Viper, file string) (map[string]string, error) {
+	if !v.IsSet("sources") {
+		return nil, nil
+	}
+	raw, ok := v.Get("sources").(map[string]any)
+	if !ok {
+		return nil, fmt.Errorf("config file %s: sources must map names to git URLs or directories, such as\n  sources:\n    platform: https://git.example.com/platform/golden-paths.git", file)
+	}
+	out := make(map[string]string, len(raw))
+	for name, loc := range raw {
+		s, ok := loc.(string)
+		if !ok || s == "" {
+			return nil, fmt.Errorf("config file %s: sources.%s must be a git URL or a directory", file, name)
+		}
+		if strings.ContainsAny(name, "/:@\\") {
+			return nil, fmt.Errorf("config file %s: source name %q: use a short name without / : @", file, name)
+		}
+		out[name] = s
+	}
+	return out, nil
+}
+
+// resolveSource turns a source name from the config's sources into its URL or directory.
+func (c *Config) resolveSource(loc string) string {
+	if u, ok := c.Sources[strings.ToLower(loc)]; ok {
+		return u
+	}
+	return loc
 }
 
 // envName is the variable that sets a flag: IDP_ and the flag's name in upper case, dashes as
