@@ -270,9 +270,9 @@ func TestNamedSources(t *testing.T) {
 	}
 	// sources: must be a map of names to locations.
 	for body, msg := range map[string]string{
-		"sources: https://x/y.git\n":             "sources must map names to git URLs or directories",
-		"sources:\n  a: [1]\n":                    "sources.a must be a git URL or a directory",
-		"sources:\n  a/b: https://x/y.git\n":      "source name \"a/b\": use a short name without / : @",
+		"sources: https://x/y.git\n":            "sources must map names to git URLs or directories",
+		"sources:\n  a: [1]\n":                  "sources.a must be a git URL or a directory",
+		"sources:\n  a/b: https://x/y.git\n":    "source name \"a/b\": use a short name without / : @",
 		"sources:\n  a: x\nplatform:\n  b: y\n": "unknown key \"platform.b\"",
 	} {
 		os.WriteFile(cfg, []byte(body), 0o644)
