@@ -173,6 +173,7 @@ func TestProgressOnATerminal(t *testing.T) {
 	if r.code != 0 || !strings.HasPrefix(r.stderr, "Cloning "+plain+"\n") || !strings.Contains(r.stderr, "objects") {
 		t.Fatalf("clone progress: %+v", r)
 	}
+	gitIn(t, filepath.Join(srv.Root, "golden.git"), "tag", "v1.1.0", "main")
 	out := filepath.Join(t.TempDir(), "a")
 	r = runWith(t, env, nil, tty, "new", "service", "a", "-s", plain, "-o", out, "--remote", srv.URL+"/svc-a.git")
 	if r.code != 0 || !strings.HasPrefix(r.stderr, "Fetching "+plain+"\n") || !strings.Contains(r.stderr, "Pushing main to "+srv.URL+"/svc-a.git\n") {

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -83,16 +84,8 @@ func OpenGit(ctx context.Context, rawURL string, o GitOptions) (*GitSource, erro
 	switch {
 	case err == nil && o.Offline:
 	case err == nil:
-		if o.Progress != nil {
-			fmt.Fprintf(o.Progress, "Fetching %s\n", clean)
-		}
-		err = repo.FetchContext(ctx, &git.FetchOptions{
-			RemoteName: "origin", RemoteURL: clean, Auth: auth, Progress: o.Progress,
-			RefSpecs: []config.RefSpec{"+refs/heads/*:refs/heads/*", "+refs/tags/*:refs/tags/*"},
-			Tags:     git.AllTags, Force: true, Prune: true,
-		})
-		if err != nil && !errors.Is(err, git.NoErrAlreadyUpToDate) {
-			return nil, gitError(clean, "fetch", err, o.Tried)
+		if err := refresh(ctx, repo, clean, o); err != nil {
+			return nil, err
 		}
 	case o.Offline:
 		return nil, fmt.Errorf("source %s is not in the cache; run once without --offline", clean)
@@ -122,6 +115,56 @@ func OpenGit(ctx context.Context, rawURL string, o GitOptions) (*GitSource, erro
 		return nil, err
 	}
 	return g, nil
+}
+
+// refresh brings the cached mirror up to date: one look at the remote's refs, and a fetch
+// only when they differ from the cache's. go-git's own Prune rewrites every ref file on each
+// fetch, so refs gone upstream are deleted here instead.
+func refresh(ctx context.Context, repo *git.Repository, clean string, o GitOptions) error {
+	remote := git.NewRemote(nil, &config.RemoteConfig{Name: "origin", URLs: []string{clean}})
+	listed, err := remote.ListContext(ctx, &git.ListOptions{Auth: o.Auth})
+	if err != nil {
+		return gitError(clean, "fetch", err, o.Tried)
+	}
+	want := map[plumbing.ReferenceName]plumbing.Hash{}
+	for _, ref := range listed {
+		if ref.Type() == plumbing.HashReference && (ref.Name().IsBranch() || ref.Name().IsTag()) {
+			want[ref.Name()] = ref.Hash()
+		}
+	}
+	have := map[plumbing.ReferenceName]plumbing.Hash{}
+	iter, err := repo.References()
+	if err != nil {
+		return err
+	}
+	iter.ForEach(func(ref *plumbing.Reference) error {
+		if ref.Type() == plumbing.HashReference && (ref.Name().IsBranch() || ref.Name().IsTag()) {
+			have[ref.Name()] = ref.Hash()
+		}
+		return nil
+	})
+	if maps.Equal(want, have) {
+		return nil
+	}
+	if o.Progress != nil {
+		fmt.Fprintf(o.Progress, "Fetching %s\n", clean)
+	}
+	err = repo.FetchContext(ctx, &git.FetchOptions{
+		RemoteName: "origin", RemoteURL: clean, Auth: o.Auth, Progress: o.Progress,
+		RefSpecs: []config.RefSpec{"+refs/heads/*:refs/heads/*", "+refs/tags/*:refs/tags/*"},
+		Tags:     git.AllTags, Force: true,
+	})
+	if err != nil && !errors.Is(err, git.NoErrAlreadyUpToDate) {
+		return gitError(clean, "fetch", err, o.Tried)
+	}
+	for name := range have {
+		if _, ok := want[name]; !ok {
+			if err := repo.Storer.RemoveReference(name); err != nil {
+				return fmt.Errorf("source cache: remove %s: %w", name, err)
+			}
+		}
+	}
+	return nil
 }
 
 func gitError(src, op string, err error, tried []string) error {

@@ -161,6 +161,22 @@ func TestGitSourceVersions(t *testing.T) {
 	if s, _ := g3.At("svc", "latest", false); s.Version != "v1.3.0" {
 		t.Errorf("offline saw %s", s.Version)
 	}
+	// A tag deleted upstream and a moved branch: the next open drops the one and moves the other.
+	gitCmd(t, repo, "tag", "-d", "v1.3.0")
+	gitCmd(t, repo, "reset", "-q", "--hard", "v1.0.0")
+	g4, err := OpenGit(ctx, "file://"+repo, GitOptions{CacheDir: cache})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s, _ := g4.At("svc", "latest", false); s == nil || s.Version != "v1.4.0" {
+		t.Errorf("after upstream changes: %v", s)
+	}
+	if _, err := g4.At("svc", "v1.3.0", false); err == nil {
+		t.Error("a tag deleted upstream is still offered")
+	}
+	if s, _ := g4.At("svc", "main", false); s == nil || s.Commit != commits["v1.0.0"] {
+		t.Errorf("main after a forced move: %v", s)
+	}
 	if _, err := OpenGit(ctx, "file://"+repo+"-other", GitOptions{CacheDir: cache, Offline: true}); err == nil || !strings.Contains(err.Error(), "is not in the cache; run once without --offline") {
 		t.Errorf("offline, not cached: %v", err)
 	}
