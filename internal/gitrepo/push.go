@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 
 	git "github.com/go-git/go-git/v5"
 	"github.com/go-git/go-git/v5/config"
@@ -74,7 +75,8 @@ func Push(ctx context.Context, dir string, o PushOptions) error {
 		return fmt.Errorf("push to %s refused: %s", clean, o.Hint)
 	case errors.Is(err, transport.ErrRepositoryNotFound):
 		return fmt.Errorf("push to %s: no repository there; create it empty first, or use --provider", clean)
-	case errors.Is(err, git.ErrNonFastForwardUpdate):
+	case errors.Is(err, git.ErrNonFastForwardUpdate), strings.HasPrefix(err.Error(), "non-fast-forward update"):
+		// go-git's push reports this with an unwrapped message of its own.
 		return fmt.Errorf("push to %s: the repository already has a different %s; push to an empty repository", clean, Branch)
 	}
 	return fmt.Errorf("push to %s: %w", clean, err)
