@@ -1,0 +1,182 @@
+package provenance
+
+import (
+	"errors"
+	"fmt"
+	"regexp"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/idp-cli/idp/internal/answers"
+)
+
+// Error is a fault in .idp.yaml, with the line it is on.
+type Error struct {
+	File string
+	Line int
+	Msg  string
+}
+
+func (e *Error) Error() string {
+	where := e.File
+	if e.Line > 0 {
+		where = fmt.Sprintf("%s:%d", e.File, e.Line)
+	}
+	return fmt.Sprintf("%s: %s; fix it, or restore the file with git checkout -- %s", where, e.Msg, FileName)
+}
+
+var (
+	reCommit   = regexp.MustCompile(`^[0-9a-f]{40}$`)
+	reYAMLLine = regexp.MustCompile(`^(?:yaml: )?line (\d+): (.*)$`)
+)
+
+// Parse reads .idp.yaml strictly: only template (source, name, version, commit) and answers
+// (names to scalars or lists of scalars). file names it in errors.
+func Parse(data []byte, file string) (*File, error) {
+	var doc yaml.Node
+	if err := yaml.Unmarshal(data, &doc); err != nil {
+		msg := strings.TrimPrefix(err.Error(), "yaml: ")
+		line := 0
+		if m := reYAMLLine.FindStringSubmatch(msg); m != nil {
+			fmt.Sscan(m[1], &line)
+			msg = m[2]
+		}
+		return nil, &Error{File: file, Line: line, Msg: "not valid YAML: " + msg}
+	}
+	if len(doc.Content) == 0 {
+		return nil, &Error{File: file, Msg: "is empty"}
+	}
+	root := doc.Content[0]
+	if root.Kind != yaml.MappingNode {
+		return nil, &Error{File: file, Line: root.Line, Msg: "must be a mapping with template and answers"}
+	}
+	if err := noAliases(root, file); err != nil {
+		return nil, err
+	}
+	f := &File{}
+	var sawTemplate bool
+	for i := 0; i+1 < len(root.Content); i += 2 {
+		k, v := root.Content[i], root.Content[i+1]
+		switch k.Value {
+		case "template":
+			sawTemplate = true
+			if err := parseTemplate(v, file, &f.Template); err != nil {
+				return nil, err
+			}
+		case "answers":
+			kvs, err := parseAnswers(v, file)
+			if err != nil {
+				return nil, err
+			}
+			f.Answers = kvs
+		default:
+			return nil, &Error{File: file, Line: k.Line, Msg: fmt.Sprintf("unknown key %q; the keys are template and answers", k.Value)}
+		}
+	}
+	if !sawTemplate {
+		return nil, &Error{File: file, Line: root.Line, Msg: "template is missing (source, name, version, commit)"}
+	}
+	return f, nil
+}
+
+func parseTemplate(n *yaml.Node, file string, t *Template) error {
+	if n.Kind != yaml.MappingNode {
+		return &Error{File: file, Line: n.Line, Msg: "template must be a mapping of source, name, version and commit"}
+	}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := n.Content[i], n.Content[i+1]
+		if v.Kind != yaml.ScalarNode {
+			return &Error{File: file, Line: v.Line, Msg: fmt.Sprintf("template.%s must be a string", k.Value)}
+		}
+		switch k.Value {
+		case "source":
+			t.Source = v.Value
+		case "name":
+			t.Name = v.Value
+		case "version":
+			t.Version = v.Value
+		case "commit":
+			if !reCommit.MatchString(v.Value) {
+				return &Error{File: file, Line: v.Line, Msg: fmt.Sprintf("template.commit %q is not a full commit hash (40 hex digits)", v.Value)}
+			}
+			t.Commit = v.Value
+		default:
+			return &Error{File: file, Line: k.Line, Msg: fmt.Sprintf("unknown key template.%s; the keys are source, name, version and commit", k.Value)}
+		}
+	}
+	switch {
+	case t.Source == "":
+		return &Error{File: file, Line: n.Line, Msg: "template.source is missing: the golden paths' git URL or directory"}
+	case t.Name == "":
+		return &Error{File: file, Line: n.Line, Msg: "template.name is missing: the golden path's name"}
+	}
+	return nil
+}
+
+func parseAnswers(n *yaml.Node, file string) ([]answers.KV, error) {
+	if n.Kind == yaml.ScalarNode && n.Tag == "!!null" {
+		return nil, nil
+	}
+	if n.Kind != yaml.MappingNode {
+		return nil, &Error{File: file, Line: n.Line, Msg: "answers must be a mapping of parameter names to values"}
+	}
+	var kvs []answers.KV
+	seen := map[string]bool{}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := n.Content[i], n.Content[i+1]
+		if seen[k.Value] {
+			return nil, &Error{File: file, Line: k.Line, Msg: fmt.Sprintf("answer %q is given twice", k.Value)}
+		}
+		seen[k.Value] = true
+		var val any
+		switch v.Kind {
+		case yaml.ScalarNode:
+			if err := v.Decode(&val); err != nil {
+				return nil, &Error{File: file, Line: v.Line, Msg: fmt.Sprintf("answer %s: %v", k.Value, err)}
+			}
+		case yaml.SequenceNode:
+			list := []string{}
+			for _, item := range v.Content {
+				if item.Kind != yaml.ScalarNode {
+					return nil, &Error{File: file, Line: item.Line, Msg: fmt.Sprintf("answer %s: list items must be plain values", k.Value)}
+				}
+				list = append(list, item.Value)
+			}
+			val = list
+		default:
+			return nil, &Error{File: file, Line: v.Line, Msg: fmt.Sprintf("answer %s must be a value or a list of values", k.Value)}
+		}
+		kvs = append(kvs, answers.KV{Key: k.Value, Value: val})
+	}
+	return kvs, nil
+}
+
+// noAliases refuses YAML anchors and aliases: idp never writes them, and a hand-made alias
+// chain can expand into gigabytes.
+func noAliases(n *yaml.Node, file string) error {
+	if n.Kind == yaml.AliasNode || n.Anchor != "" {
+		return &Error{File: file, Line: n.Line, Msg: "YAML anchors and aliases are not allowed here"}
+	}
+	for _, c := range n.Content {
+		if err := noAliases(c, file); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Recorded returns the answers as a map, for answers.Request.Recorded.
+func (f *File) Recorded() map[string]any {
+	m := make(map[string]any, len(f.Answers))
+	for _, kv := range f.Answers {
+		m[kv.Key] = kv.Value
+	}
+	return m
+}
+
+// IsError reports whether err is a fault in the file's content.
+func IsError(err error) bool {
+	var e *Error
+	return errors.As(err, &e)
+}

@@ -1,0 +1,79 @@
+package provenance
+
+import (
+	"reflect"
+	"testing"
+
+	"github.com/idp-cli/idp/internal/answers"
+)
+
+func TestRoundTrip(t *testing.T) {
+	in := &File{
+		Template: Template{Source: "https://git.example.com/p/g.git", Name: "go-service", Version: "v1.4.0", Commit: "3f2a9c0000000000000000000000000000000001"},
+		Answers: []answers.KV{
+			{Key: "name", Value: "payments"}, {Key: "port", Value: 8080}, {Key: "debug", Value: false},
+			{Key: "environments", Value: []string{"dev", "prod"}}, {Key: "none", Value: []string{}}, {Key: "quoted", Value: "0123"},
+		},
+	}
+	data, err := Marshal(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := `# Written by idp. ` + "`idp update`" + ` reads it; edit answers here to change them on the next update.
+template:
+  source: https://git.example.com/p/g.git
+  name: go-service
+  version: v1.4.0
+  commit: 3f2a9c0000000000000000000000000000000001
+answers:
+  name: payments
+  port: 8080
+  debug: false
+  environments: [dev, prod]
+  none: []
+  quoted: "0123"
+`
+	if string(data) != want {
+		t.Errorf("Marshal:\n%s\nwant:\n%s", data, want)
+	}
+	out, err := Parse(data, ".idp.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(out, in) {
+		t.Errorf("Parse(Marshal(f)) = %#v\nwant %#v", out, in)
+	}
+	if got := out.Recorded(); got["port"] != 8080 || got["quoted"] != "0123" {
+		t.Errorf("Recorded = %v", got)
+	}
+}
+
+func TestParseErrors(t *testing.T) {
+	const tmpl = "template:\n  source: s\n  name: n\n"
+	for _, tc := range []struct{ in, want string }{
+		{"", ".idp.yaml: is empty"},
+		{"- a\n", ".idp.yaml:1: must be a mapping with template and answers"},
+		{"template: [\n", ".idp.yaml:1: not valid YAML: did not find expected node content"},
+		{"answers: {}\n", ".idp.yaml:1: template is missing (source, name, version, commit)"},
+		{tmpl + "extra: 1\n", `.idp.yaml:4: unknown key "extra"; the keys are template and answers`},
+		{"template:\n  source: s\n  nmae: n\n", ".idp.yaml:3: unknown key template.nmae; the keys are source, name, version and commit"},
+		{"template:\n  name: n\n", ".idp.yaml:2: template.source is missing: the golden paths' git URL or directory"},
+		{"template: x\n", ".idp.yaml:1: template must be a mapping of source, name, version and commit"},
+		{tmpl + "  commit: abc\n", `.idp.yaml:4: template.commit "abc" is not a full commit hash (40 hex digits)`},
+		{tmpl + "  version: [1]\n", ".idp.yaml:4: template.version must be a string"},
+		{tmpl + "answers: [a]\n", ".idp.yaml:4: answers must be a mapping of parameter names to values"},
+		{tmpl + "answers:\n  a: 1\n  a: 2\n", `.idp.yaml:6: answer "a" is given twice`},
+		{tmpl + "answers:\n  a: {b: 1}\n", ".idp.yaml:5: answer a must be a value or a list of values"},
+		{tmpl + "answers:\n  a: [[1]]\n", ".idp.yaml:5: answer a: list items must be plain values"},
+		{tmpl + "answers:\n  a: &x [1]\n  b: *x\n", ".idp.yaml:5: YAML anchors and aliases are not allowed here"},
+	} {
+		_, err := Parse([]byte(tc.in), ".idp.yaml")
+		want := tc.want + "; fix it, or restore the file with git checkout -- .idp.yaml"
+		if err == nil || err.Error() != want || !IsError(err) {
+			t.Errorf("Parse(%q) = %v\nwant %s", tc.in, err, want)
+		}
+	}
+	if f, err := Parse([]byte(tmpl+"answers:\n"), ".idp.yaml"); err != nil || f.Answers != nil {
+		t.Errorf("empty answers: %v %v", f, err)
+	}
+}
