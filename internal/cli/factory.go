@@ -4,6 +4,7 @@ import (
 	"context"
 	"io"
 	"log/slog"
+	"net/http"
 	"os"
 	"time"
 
@@ -57,6 +58,8 @@ type Factory struct {
 	Logger *slog.Logger
 	// Prompter, when set, replaces the huh prompter (tests).
 	Prompter Prompter
+	// HTTPClient is for forge APIs; nil means a default client.
+	HTTPClient *http.Client
 }
 
 // CanPrompt reports whether idp may ask the user: stdin and stdout are terminals and input is

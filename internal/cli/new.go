@@ -8,6 +8,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/idp-cli/idp/internal/answers"
+	"github.com/idp-cli/idp/internal/forge"
 	"github.com/idp-cli/idp/internal/gitauth"
 	"github.com/idp-cli/idp/internal/gitrepo"
 	"github.com/idp-cli/idp/internal/prompt"
@@ -29,6 +30,12 @@ type newOptions struct {
 	Pre        bool
 	Offline    bool
 	Remote     string
+
+	Provider    string
+	Owner       string
+	Host        string
+	Private     bool
+	UseExisting bool
 }
 
 func newNewCmd(f *Factory) *cobra.Command {
@@ -91,6 +98,12 @@ lists every one missing.`,
 	fl.StringVarP(&o.OutputDir, "output-dir", "o", "", "`directory` to create (default ./<name>)")
 	fl.BoolVar(&o.DryRun, "dry-run", false, "print the files that would be written; write nothing")
 	fl.StringVar(&o.Remote, "remote", "", "push the first commit to this empty git repository (`URL`)")
+	fl.StringVar(&o.Provider, "provider", "", "create the repository on `forge` github, gitlab or gitea (token in GITHUB_TOKEN, GITLAB_TOKEN or GITEA_TOKEN), then push")
+	fl.StringVar(&o.Owner, "owner", "", "with --provider: the `organization`, group or user that owns the repository")
+	fl.StringVar(&o.Host, "host", "", "with --provider: the forge's `URL` when self-hosted (default github.com, gitlab.com, gitea.com)")
+	fl.BoolVar(&o.Private, "private", true, "with --provider: make the repository private; --private=false makes it public")
+	fl.BoolVar(&o.UseExisting, "use-existing", false, "with --provider: push into the repository if it exists and is empty")
+	cmd.RegisterFlagCompletionFunc("provider", cobra.FixedCompletions(forge.Names(), cobra.ShellCompDirectiveNoFileComp))
 	cmd.RegisterFlagCompletionFunc("template", func(cmd *cobra.Command, args []string, _ string) ([]string, cobra.ShellCompDirective) {
 		cat, err := f.openCatalog(cmd.Context(), o.Source, true)
 		if err != nil {
@@ -107,6 +120,10 @@ lists every one missing.`,
 
 func runNew(cmd *cobra.Command, f *Factory, o *newOptions) error {
 	ctx := cmd.Context()
+	pub, err := newPublish(cmd, f, o)
+	if err != nil {
+		return err
+	}
 	cat, err := f.openCatalog(ctx, o.Source, o.Offline)
 	if err != nil {
 		return withCmd(cmd, err)
@@ -126,29 +143,45 @@ func runNew(cmd *cobra.Command, f *Factory, o *newOptions) error {
 		}
 		req.ValuesFile = o.ValuesFile
 	}
-	res, err := scaffold.New(ctx, scaffold.NewOptions{
+	opts := scaffold.NewOptions{
 		Source: src, Template: tmpl, Answers: req, OutputDir: o.OutputDir, DryRun: o.DryRun,
 		Author: f.Author(), Now: f.Now(),
-	})
+	}
+	if pub != nil {
+		pub.description = tmpl.Manifest.Title
+		opts.BeforeWrite = pub.beforeWrite
+	}
+	res, err := scaffold.New(ctx, opts)
 	if err != nil {
+		if pub != nil && pub.repo != nil && !pub.repo.Existed {
+			err = fmt.Errorf("%w\nthe repository %s/%s was created empty; run again with --use-existing to push into it", err, pub.owner, pub.name)
+		}
 		return err
 	}
 	if o.DryRun {
 		return printDryRun(f, res)
 	}
+	if pub != nil {
+		if err := pub.push(ctx, res.Dir); err != nil {
+			printCreated(f, tmpl, src, res, notPushed, "")
+			rel := relDir(res.Dir)
+			return fmt.Errorf("%w\nthe service is committed in %s; to retry the push: cd %s && idp push", err, rel, rel)
+		}
+		return printCreated(f, tmpl, src, res, gitauth.Redact(pub.repo.CloneURL), pub.repo.WebURL)
+	}
 	if o.Remote == "" {
-		return printCreated(f, tmpl, src, res, "")
+		return printCreated(f, tmpl, src, res, "", "")
 	}
 	if err := gitrepo.SetRemote(res.Dir, o.Remote); err != nil {
 		return err
 	}
 	auth, tried := f.gitAuth(o.Remote)
 	if err := gitrepo.Push(ctx, res.Dir, gitrepo.PushOptions{URL: o.Remote, Auth: auth, Hint: gitauth.Hint(tried), Progress: f.progress()}); err != nil {
-		printCreated(f, tmpl, src, res, notPushed)
+		printCreated(f, tmpl, src, res, notPushed, "")
 		rel := relDir(res.Dir)
 		return fmt.Errorf("%w\nthe service is committed in %s; to retry the push: cd %s && idp push", err, rel, rel)
 	}
-	return printCreated(f, tmpl, src, res, gitauth.Redact(o.Remote))
+	return printCreated(f, tmpl, src, res, gitauth.Redact(o.Remote), "")
 }
 
 // pickTemplate chooses the golden path: --template, the only one of the kind, or a prompt.
@@ -240,13 +273,16 @@ func describe(path string, link, exec, binary bool) string {
 // notPushed tells printCreated that the push to --remote failed.
 const notPushed = "\x00"
 
-func printCreated(f *Factory, tmpl *source.Template, src *source.Source, res *scaffold.NewResult, pushed string) error {
+func printCreated(f *Factory, tmpl *source.Template, src *source.Source, res *scaffold.NewResult, pushed, webURL string) error {
 	if f.Config.Output == "json" {
 		out := map[string]any{
 			"dir": res.Dir, "commit": res.Commit, "branch": "main", "template": res.Record.Template, "files": treeJSON(res),
 		}
 		if pushed != "" && pushed != notPushed {
 			out["remote"] = pushed
+		}
+		if webURL != "" {
+			out["url"] = webURL
 		}
 		return printJSON(f.IO.Out, out)
 	}
@@ -261,7 +297,11 @@ func printCreated(f *Factory, tmpl *source.Template, src *source.Source, res *sc
 		return nil // the error that follows says how to retry
 	}
 	if pushed != "" {
-		fmt.Fprintf(w, "Pushed main to %s.\n\n", pushed)
+		fmt.Fprintf(w, "Pushed main to %s.\n", pushed)
+		if webURL != "" {
+			fmt.Fprintf(w, "Repository: %s\n", webURL)
+		}
+		fmt.Fprintln(w)
 	}
 	fmt.Fprintf(w, "Next steps:\n  cd %s\n", rel)
 	if pushed == "" {

@@ -81,3 +81,19 @@ func Push(ctx context.Context, dir string, o PushOptions) error {
 	}
 	return fmt.Errorf("push to %s: %w", clean, err)
 }
+
+// IsEmpty reports whether the repository at rawURL has no refs at all.
+func IsEmpty(ctx context.Context, rawURL string, auth transport.AuthMethod, hint string) (bool, error) {
+	clean := gitauth.Redact(rawURL)
+	remote := git.NewRemote(nil, &config.RemoteConfig{Name: Remote, URLs: []string{clean}})
+	refs, err := remote.ListContext(ctx, &git.ListOptions{Auth: auth})
+	switch {
+	case errors.Is(err, transport.ErrEmptyRemoteRepository):
+		return true, nil
+	case errors.Is(err, transport.ErrAuthenticationRequired), errors.Is(err, transport.ErrAuthorizationFailed):
+		return false, fmt.Errorf("read %s refused: %s", clean, hint)
+	case err != nil:
+		return false, fmt.Errorf("read %s: %w", clean, err)
+	}
+	return len(refs) == 0, nil
+}

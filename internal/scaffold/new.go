@@ -22,6 +22,9 @@ type NewOptions struct {
 	DryRun    bool
 	Author    gitrepo.Author
 	Now       time.Time
+	// BeforeWrite, when set, runs once the answers are resolved and the tree rendered, before
+	// anything is written; an error stops New. It gets the directory to be created.
+	BeforeWrite func(ctx context.Context, dir string, ans *answers.Result) error
 }
 
 // NewResult is what New made, or would make with DryRun.
@@ -56,6 +59,11 @@ func New(ctx context.Context, o NewOptions) (*NewResult, error) {
 			return nil, &answers.InvalidError{Origin: "--output-dir", Msg: fmt.Sprintf("is required: the template %s has no name parameter to name the directory after", m.Name)}
 		}
 		dir = name
+		if !o.DryRun {
+			if err := CheckTarget(dir); err != nil {
+				return nil, err
+			}
+		}
 	}
 	tree, err := render.Render(ctx, o.Template.FS, m, ans.Data)
 	if err != nil {
@@ -68,6 +76,11 @@ func New(ctx context.Context, o NewOptions) (*NewResult, error) {
 	res := &NewResult{Dir: dir, Tree: tree, Answers: ans, Record: rec}
 	if o.DryRun {
 		return res, nil
+	}
+	if o.BeforeWrite != nil {
+		if err := o.BeforeWrite(ctx, dir, ans); err != nil {
+			return nil, err
+		}
 	}
 	data, err := provenance.Marshal(rec)
 	if err != nil {
