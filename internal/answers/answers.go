@@ -208,8 +208,23 @@ func Resolve(ctx context.Context, m *manifest.Manifest, req Request) (*Result, e
 
 // Data builds template data from recorded answers without asking anything: the answers, zero
 // values for the rest and computed values. It is for re-rendering an existing service.
+// A required answer missing from the record (a secret, never recorded) renders as its zero
+// value.
 func Data(m *manifest.Manifest, recorded map[string]any) (map[string]any, error) {
 	res, err := Resolve(context.Background(), m, Request{Recorded: recorded})
+	var missing *MissingError
+	if errors.As(err, &missing) {
+		lenient := *m
+		lenient.Parameters = slices.Clone(m.Parameters)
+		for i := range lenient.Parameters {
+			for _, p := range missing.Params {
+				if p.Name == lenient.Parameters[i].Name {
+					lenient.Parameters[i].Required = false
+				}
+			}
+		}
+		res, err = Resolve(context.Background(), &lenient, Request{Recorded: recorded})
+	}
 	if err != nil {
 		return nil, err
 	}

@@ -30,14 +30,26 @@ func (e *UsageError) Unwrap() error { return e.Err }
 
 func usageErrorf(cmd *cobra.Command, err error) error { return &UsageError{Err: err, Cmd: cmd} }
 
+// exitError ends a command with a code, and a message when Msg is set (the command has
+// already printed what matters otherwise).
+type exitError struct {
+	Code int
+	Msg  string
+}
+
+func (e *exitError) Error() string { return e.Msg }
+
 // exitCode maps an error to the documented exit codes.
 func exitCode(err error) int {
 	var ue *UsageError
 	var me *answers.MissingError
 	var ie *answers.InvalidError
+	var ee *exitError
 	switch {
 	case err == nil:
 		return ExitOK
+	case errors.As(err, &ee):
+		return ee.Code
 	case errors.As(err, &ue), errors.As(err, &me), errors.As(err, &ie),
 		errors.Is(err, prompt.ErrCancelled), errors.Is(err, context.Canceled):
 		return ExitUsage

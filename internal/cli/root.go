@@ -57,7 +57,9 @@ func Run(ctx context.Context, f *Factory, args []string) int {
 		return ExitOK
 	}
 	code := exitCode(err)
-	fmt.Fprintf(f.IO.ErrOut, "idp: %s\n", err)
+	if msg := err.Error(); msg != "" {
+		fmt.Fprintf(f.IO.ErrOut, "idp: %s\n", msg)
+	}
 	var ue *UsageError
 	if errors.As(err, &ue) && ue.Cmd != nil {
 		cmd = ue.Cmd
@@ -111,6 +113,9 @@ func NewRootCmd(f *Factory) *cobra.Command {
 		newNewCmd(f),
 		newTemplatesCmd(f),
 		newPushCmd(f),
+		newUpdateCmd(f),
+		newDiffCmd(f),
+		newCheckCmd(f),
 		newVersionCmd(f),
 		newEnvironmentTopic(),
 	)

@@ -1,0 +1,77 @@
+package cli
+
+import (
+	"fmt"
+	"strings"
+
+	udiff "github.com/aymanbagabas/go-udiff"
+	"github.com/spf13/cobra"
+
+	"github.com/idp-cli/idp/internal/update"
+)
+
+func newDiffCmd(f *Factory) *cobra.Command {
+	o := &updateOptions{Conflict: "inline"}
+	cmd := &cobra.Command{
+		Use:   "diff",
+		Short: "Show what 'idp update' would change, as a unified diff",
+		Long: `Print the unified diff that 'idp update' would apply to the service's files, conflict markers
+included, without writing anything. New parameters take their defaults (or --set).`,
+		Example: `  idp diff
+  idp diff --to v1.4.0 | less`,
+		Args: usageArgs(cobra.NoArgs),
+		RunE: func(cmd *cobra.Command, args []string) error { return runUpdate(cmd, f, o, true) },
+	}
+	addUpdateFlags(cmd, o)
+	cmd.Flags().StringArrayVar(&o.Set, "set", nil, "an answer as `key=value`; repeatable")
+	return cmd
+}
+
+func printDiff(f *Factory, p *planned, res *update.Result) error {
+	var b strings.Builder
+	for _, c := range res.Changes {
+		old, new := "a/"+c.Path, "b/"+c.Path
+		if c.From != "" {
+			old = "a/" + c.From
+		}
+		before, after := "", ""
+		if c.Before.Exists {
+			before = string(c.Before.Data)
+		} else {
+			old = "/dev/null"
+		}
+		if c.After.Exists {
+			after = string(c.After.Data)
+		} else {
+			new = "/dev/null"
+		}
+		if c.Before.Exists && c.After.Exists && c.Before.Mode != c.After.Mode {
+			fmt.Fprintf(&b, "mode %s: %04o -> %04o\n", c.Path, c.Before.Mode.Perm(), c.After.Mode.Perm())
+		}
+		if before != after {
+			b.WriteString(unified(old, new, before, after, c.Before.Data, c.After.Data))
+		}
+		if c.Extra != "" {
+			b.WriteString(unified("/dev/null", "b/"+c.Extra, "", string(c.ExtraData), nil, c.ExtraData))
+		}
+	}
+	if f.Config.Output == "json" {
+		return printJSON(f.IO.Out, map[string]any{"service": relDir(p.svc.Dir), "template": p.name, "from": res.From, "to": res.To, "diff": b.String()})
+	}
+	_, err := fmt.Fprint(f.IO.Out, b.String())
+	return err
+}
+
+func unified(oldName, newName, before, after string, beforeData, afterData []byte) string {
+	if isBinaryData(beforeData) || isBinaryData(afterData) {
+		return fmt.Sprintf("Binary files %s and %s differ\n", oldName, newName)
+	}
+	return udiff.Unified(oldName, newName, before, after)
+}
+
+func isBinaryData(b []byte) bool {
+	if len(b) > 8000 {
+		b = b[:8000]
+	}
+	return strings.IndexByte(string(b), 0) >= 0
+}

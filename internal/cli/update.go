@@ -1,0 +1,286 @@
+package cli
+
+import (
+	"fmt"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/Masterminds/semver/v3"
+	"github.com/spf13/cobra"
+
+	"github.com/idp-cli/idp/internal/answers"
+	"github.com/idp-cli/idp/internal/source"
+	"github.com/idp-cli/idp/internal/update"
+)
+
+type updateOptions struct {
+	Dir            string
+	To             string
+	Pre            bool
+	Offline        bool
+	DryRun         bool
+	Conflict       string
+	AllowDowngrade bool
+	Set            []string
+	ValuesFile     string
+}
+
+func newUpdateCmd(f *Factory) *cobra.Command {
+	o := &updateOptions{}
+	cmd := &cobra.Command{
+		Use:   "update",
+		Short: "Move a service to a newer version of its golden path, keeping local changes",
+		Long: `Move the service to a newer version of its golden path by a three-way merge: the version in
+.idp.yaml rendered with the recorded answers is the base, the target version rendered with the
+answers (and any new parameters) is the other side, and your files are the third.
+
+A file changed on one side only takes that side. Text changed on both sides is merged line by
+line; overlapping changes become conflict markers (or, with --conflict rej, FILE.rej holds the
+golden path's hunks). A binary changed on both sides keeps yours and puts the golden path's in
+FILE.idp-new. Files the golden path marks as owned are never touched. .idp.yaml is written last.
+
+The service must have no uncommitted changes, so that git can undo the update. Exit status 3
+means conflicts are left to resolve.`,
+		Example: `  # To the latest version, asking for new parameters in a terminal
+  idp update
+
+  # In CI: no prompts, new parameters from flags or their defaults
+  idp update --no-input --set log_level=info
+
+  # See what would change, then update to a given version
+  idp update --dry-run --to v1.4.0
+  idp diff --to v1.4.0`,
+		Args: usageArgs(cobra.NoArgs),
+		RunE: func(cmd *cobra.Command, args []string) error { return runUpdate(cmd, f, o, false) },
+	}
+	fl := cmd.Flags()
+	addUpdateFlags(cmd, o)
+	fl.BoolVar(&o.DryRun, "dry-run", false, "print what would change; write nothing")
+	fl.StringVar(&o.Conflict, "conflict", "inline", "conflicts as {inline|rej}: markers in the file, or the golden path's hunks in FILE.rej")
+	fl.BoolVar(&o.AllowDowngrade, "allow-downgrade", false, "let --to name a version older than the service's")
+	fl.StringArrayVar(&o.Set, "set", nil, "an answer as `key=value`, new or changed; repeatable")
+	fl.StringVar(&o.ValuesFile, "values", "", "answers from a YAML or JSON `file`")
+	cmd.RegisterFlagCompletionFunc("conflict", cobra.FixedCompletions([]string{"inline", "rej"}, cobra.ShellCompDirectiveNoFileComp))
+	return cmd
+}
+
+// addUpdateFlags are the flags update, diff and check share.
+func addUpdateFlags(cmd *cobra.Command, o *updateOptions) {
+	fl := cmd.Flags()
+	fl.StringVar(&o.Dir, "dir", ".", "the service's `directory` (where .idp.yaml is)")
+	fl.StringVar(&o.To, "to", "latest", "target `version`: latest, a tag, a constraint (^1.2), a branch or a commit")
+	fl.BoolVar(&o.Pre, "pre", false, "let latest and constraints pick pre-release versions")
+	fl.BoolVar(&o.Offline, "offline", false, "use the cached clone of the golden paths' source as it is")
+}
+
+// planned is an update worked out up to rendering: the service and both versions.
+type planned struct {
+	svc            *update.Service
+	base, target   update.Version
+	name           string // the golden path
+	current, wants string // versions, for messages
+	downgrade      bool
+	behind         int       // released versions after the current one, up to the target
+	targetDate     time.Time // when the target was tagged, if it is a tag
+}
+
+// resolveVersions opens the service and its source and finds the recorded and target versions.
+func resolveVersions(cmd *cobra.Command, f *Factory, o *updateOptions) (*planned, error) {
+	svc, err := update.Open(o.Dir)
+	if err != nil {
+		return nil, err
+	}
+	rec := svc.Record.Template
+	cat, err := f.openCatalog(cmd.Context(), rec.Source, o.Offline)
+	if err != nil {
+		return nil, fmt.Errorf("%w (the source recorded in %s)", err, relDir(svc.Dir)+"/.idp.yaml")
+	}
+	tmpl := source.Find(cat.all, rec.Name)
+	if tmpl == nil {
+		return nil, fmt.Errorf("golden path %s is no longer in %s; golden paths there: %s", rec.Name, rec.Source, strings.Join(source.Names(cat.all), ", "))
+	}
+	p := &planned{svc: svc, name: rec.Name, current: rec.Version}
+	if cat.git == nil {
+		return nil, fmt.Errorf("the source %s has no versions, so %s cannot be updated from it; updates need a git source with version tags", rec.Source, relDir(svc.Dir))
+	}
+	at := rec.Commit
+	if at == "" {
+		at = rec.Version
+	}
+	p.base.Source, p.base.Template, err = cat.at(tmpl, at, true)
+	if err != nil {
+		return nil, fmt.Errorf("the recorded version %s of %s: %w", rec.Version, rec.Name, err)
+	}
+	if rec.Version != "" {
+		p.base.Source.Version = rec.Version
+	}
+	p.target.Source, p.target.Template, err = cat.at(tmpl, o.To, o.Pre)
+	if err != nil {
+		return nil, withCmd(cmd, err)
+	}
+	p.wants = p.target.Source.Version
+	cur, err1 := semver.NewVersion(rec.Version)
+	tgt, err2 := semver.NewVersion(p.wants)
+	p.downgrade = err1 == nil && err2 == nil && tgt.LessThan(cur)
+	for _, v := range cat.git.Versions(tmpl.Dir) {
+		if v.Short() == p.wants {
+			p.targetDate = v.Date
+		}
+		if err1 == nil && err2 == nil && v.Semver.GreaterThan(cur) && !v.Semver.GreaterThan(tgt) && (v.Semver.Prerelease() == "" || o.Pre) {
+			p.behind++
+		}
+	}
+	return p, nil
+}
+
+// display names the service in messages: its directory relative to here, or its name when it
+// is here.
+func (p *planned) display() string {
+	if rel := relDir(p.svc.Dir); rel != "." {
+		return rel
+	}
+	return filepath.Base(p.svc.Dir)
+}
+
+func runUpdate(cmd *cobra.Command, f *Factory, o *updateOptions, diff bool) error {
+	if o.Conflict != "inline" && o.Conflict != "rej" {
+		return usageErrorf(cmd, fmt.Errorf("--conflict %q: use inline or rej", o.Conflict))
+	}
+	if o.AllowDowngrade && !cmd.Flags().Changed("to") {
+		return usageErrorf(cmd, fmt.Errorf("--allow-downgrade goes with --to, naming the older version"))
+	}
+	p, err := resolveVersions(cmd, f, o)
+	if err != nil {
+		return err
+	}
+	rel := p.display()
+	if p.downgrade {
+		if !cmd.Flags().Changed("to") {
+			return f.say("%s is on %s %s, newer than the latest %s; nothing to update.\n", rel, p.name, p.current, p.wants)
+		}
+		if !o.AllowDowngrade {
+			return usageErrorf(cmd, fmt.Errorf("--to %s is older than %s, the service's version; pass --allow-downgrade to go back", o.To, p.current))
+		}
+	}
+	writes := !diff && !o.DryRun
+	if writes {
+		if err := p.svc.CheckClean(); err != nil {
+			return err
+		}
+	}
+	req := answers.Request{Set: o.Set}
+	if !diff {
+		req.Prompter = f.prompter()
+	}
+	if o.ValuesFile != "" {
+		if req.Values, err = answers.ReadValuesFile(o.ValuesFile); err != nil {
+			return err
+		}
+		req.ValuesFile = o.ValuesFile
+	}
+	res, err := update.Run(cmd.Context(), update.RunOptions{
+		Service: p.svc, Base: p.base, Target: p.target, Answers: req,
+		Rej: o.Conflict == "rej", DryRun: !writes,
+	})
+	if err != nil {
+		return withCmd(cmd, err)
+	}
+	if diff {
+		return printDiff(f, p, res)
+	}
+	if err := printUpdate(f, p, res, o.DryRun); err != nil {
+		return err
+	}
+	if res.Conflicts > 0 && !o.DryRun {
+		return &exitError{Code: ExitConflicts}
+	}
+	return nil
+}
+
+// say prints a line of text output, or nothing with --output json.
+func (f *Factory) say(format string, args ...any) error {
+	if f.Config.Output == "json" {
+		return nil
+	}
+	_, err := fmt.Fprintf(f.IO.Out, format, args...)
+	return err
+}
+
+type updateJSON struct {
+	Service    string          `json:"service"`
+	Template   string          `json:"template"`
+	From       string          `json:"from"`
+	To         string          `json:"to"`
+	DryRun     bool            `json:"dryRun"`
+	Changes    []update.Change `json:"changes"`
+	Conflicts  int             `json:"conflicts"`
+	NewAnswers []string        `json:"newAnswers"`
+}
+
+func printUpdate(f *Factory, p *planned, res *update.Result, dryRun bool) error {
+	rel := p.display()
+	if f.Config.Output == "json" {
+		changes := res.Changes
+		if changes == nil {
+			changes = []update.Change{}
+		}
+		return printJSON(f.IO.Out, updateJSON{
+			Service: rel, Template: p.name, From: res.From, To: res.To, DryRun: dryRun,
+			Changes: changes, Conflicts: res.Conflicts, NewAnswers: append([]string{}, res.NewAnswers...),
+		})
+	}
+	w := f.IO.Out
+	if res.Unchanged(p.svc.Record) {
+		fmt.Fprintf(w, "%s is on %s %s; nothing to update.\n", rel, p.name, res.To)
+		return nil
+	}
+	verb := "Updated"
+	if dryRun {
+		verb = "Would update"
+	}
+	span := res.From + " to " + res.To
+	if res.From == res.To {
+		span = res.To + " (new answers)"
+	}
+	fmt.Fprintf(w, "%s %s from %s %s:\n", verb, rel, p.name, span)
+	for _, c := range res.Changes {
+		line := c.Path
+		if c.From != "" {
+			line = c.From + " -> " + c.Path
+		}
+		if c.Reason != "" {
+			line += ": " + c.Reason
+		}
+		fmt.Fprintf(w, "  %-9s %s\n", c.Action, line)
+	}
+	if len(res.Changes) == 0 {
+		fmt.Fprintf(w, "  no file changes\n")
+	}
+	if len(res.NewAnswers) > 0 {
+		var kv []string
+		for _, k := range res.NewAnswers {
+			for _, a := range res.Record.Answers {
+				if a.Key == k {
+					kv = append(kv, fmt.Sprintf("%s=%v", k, a.Value))
+				}
+			}
+		}
+		fmt.Fprintf(w, "New answers: %s\n", strings.Join(kv, ", "))
+	}
+	if dryRun {
+		return nil
+	}
+	fmt.Fprintln(w)
+	if res.Conflicts > 0 {
+		fmt.Fprintf(w, "%s left in conflict: resolve %s, then commit.\n", plural(res.Conflicts, "file"), map[bool]string{true: "it", false: "them"}[res.Conflicts == 1])
+	} else {
+		fmt.Fprintf(w, "Review with 'git diff', then commit.\n")
+	}
+	undo := "git checkout HEAD -- . && git clean -fd ."
+	if relDir(p.svc.Dir) != "." {
+		undo = "(cd " + rel + " && " + undo + ")"
+	}
+	fmt.Fprintf(w, "To undo the update: %s\n", undo)
+	return nil
+}

@@ -1,0 +1,124 @@
+package update
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"path/filepath"
+
+	"github.com/idp-cli/idp/internal/answers"
+	"github.com/idp-cli/idp/internal/merge"
+	"github.com/idp-cli/idp/internal/provenance"
+	"github.com/idp-cli/idp/internal/render"
+	"github.com/idp-cli/idp/internal/source"
+)
+
+// Version is a golden path at one version: the source state and the template in it.
+type Version struct {
+	Source   *source.Source
+	Template *source.Template
+}
+
+// RunOptions is one update of a service.
+type RunOptions struct {
+	Service *Service
+	Base    Version // what .idp.yaml records
+	Target  Version
+	// Answers holds --set, --values and the prompter; the recorded answers are added.
+	Answers answers.Request
+	Rej     bool
+	DryRun  bool
+}
+
+// Result is what the update did, or would do with DryRun.
+type Result struct {
+	From, To   string
+	Changes    []Change
+	Conflicts  int      // files left in conflict
+	NewAnswers []string // parameters answered for the first time
+	Record     *provenance.File
+}
+
+// Run renders both versions, merges and, unless DryRun, writes the files and then .idp.yaml.
+func Run(ctx context.Context, o RunOptions) (*Result, error) {
+	svc := o.Service
+	bm, tm := o.Base.Template.Manifest, o.Target.Template.Manifest
+	baseData, err := answers.Data(bm, svc.BaseAnswers())
+	if err != nil {
+		return nil, fmt.Errorf("render %s %s with the recorded answers: %w", bm.Name, o.Base.Source.Version, err)
+	}
+	baseTree, err := render.Render(ctx, o.Base.Template.FS, bm, baseData)
+	if err != nil {
+		return nil, fmt.Errorf("render %s %s: %w", bm.Name, o.Base.Source.Version, err)
+	}
+	recorded := svc.Record.Recorded()
+	req := o.Answers
+	req.Recorded = recorded
+	ans, err := answers.Resolve(ctx, tm, req)
+	if err != nil {
+		return nil, err
+	}
+	targetTree, err := render.Render(ctx, o.Target.Template.FS, tm, ans.Data)
+	if err != nil {
+		return nil, fmt.Errorf("render %s %s: %w", tm.Name, o.Target.Source.Version, err)
+	}
+	res := &Result{From: label(o.Base.Source), To: label(o.Target.Source)}
+	for _, p := range tm.Parameters {
+		if _, had := recorded[p.Name]; !had {
+			if _, has := ans.Answers[p.Name]; has && !p.Secret {
+				res.NewAnswers = append(res.NewAnswers, p.Name)
+			}
+		}
+	}
+	res.Changes, err = Plan(ctx, Options{
+		Dir: svc.Dir, Base: baseTree, Target: targetTree,
+		Owned:  append(append([]string(nil), bm.Files.Owned...), tm.Files.Owned...),
+		Labels: merge.Labels{Ours: filepath.Base(svc.Dir), Base: tm.Name + " " + res.From, Theirs: tm.Name + " " + res.To},
+		Rej:    o.Rej,
+	})
+	if err != nil {
+		return nil, err
+	}
+	for _, c := range res.Changes {
+		if c.Action == Conflict {
+			res.Conflicts++
+		}
+	}
+	res.Record = &provenance.File{
+		Template: provenance.Template{Source: svc.Record.Template.Source, Name: tm.Name, Version: o.Target.Source.Version, Commit: o.Target.Source.Commit},
+		Answers:  ans.Recordable(tm),
+	}
+	if o.DryRun {
+		return res, nil
+	}
+	if err := Apply(svc.Dir, res.Changes); err != nil {
+		return nil, err
+	}
+	data, err := provenance.Marshal(res.Record)
+	if err != nil {
+		return nil, err
+	}
+	// .idp.yaml last: an update cut short leaves the old version recorded, so it can run again.
+	if err := writeSide(svc.Dir, provenance.FileName, Side{Exists: true, Data: data, Mode: 0o644}); err != nil {
+		return nil, err
+	}
+	return res, nil
+}
+
+func label(s *source.Source) string {
+	if s.Version != "" {
+		return s.Version
+	}
+	return s.Commit[:12]
+}
+
+// Unchanged reports whether the update has nothing to do: no file changes and .idp.yaml would
+// stay as it is.
+func (r *Result) Unchanged(current *provenance.File) bool {
+	if len(r.Changes) > 0 {
+		return false
+	}
+	a, err1 := provenance.Marshal(current)
+	b, err2 := provenance.Marshal(r.Record)
+	return errors.Join(err1, err2) == nil && string(a) == string(b)
+}

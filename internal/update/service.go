@@ -1,0 +1,163 @@
+package update
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"reflect"
+	"sort"
+	"strings"
+
+	git "github.com/go-git/go-git/v5"
+	"github.com/go-git/go-git/v5/plumbing/object"
+
+	"github.com/idp-cli/idp/internal/provenance"
+)
+
+// Service is a service made by idp: its directory and its .idp.yaml, and the git repository
+// it lives in (the service may be a subdirectory of a monorepo).
+type Service struct {
+	Dir    string // absolute
+	Record *provenance.File
+
+	repo *git.Repository
+	rel  string // Dir relative to the repository's root, slash-separated; "" at the root
+}
+
+// Open reads the service in dir.
+func Open(dir string) (*Service, error) {
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return nil, err
+	}
+	file := filepath.Join(abs, provenance.FileName)
+	data, err := os.ReadFile(file)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("%s has no %s: it was not made by idp, or give --dir the service's directory", dir, provenance.FileName)
+	}
+	if err != nil {
+		return nil, err
+	}
+	rec, err := provenance.Parse(data, filepath.Join(dir, provenance.FileName))
+	if err != nil {
+		return nil, err
+	}
+	s := &Service{Dir: abs, Record: rec}
+	repo, err := git.PlainOpenWithOptions(abs, &git.PlainOpenOptions{DetectDotGit: true})
+	if err == nil {
+		wt, err := repo.Worktree()
+		if err != nil {
+			return nil, err
+		}
+		root := wt.Filesystem.Root()
+		if r, err := filepath.EvalSymlinks(root); err == nil {
+			root = r
+		}
+		real := abs
+		if r, err := filepath.EvalSymlinks(abs); err == nil {
+			real = r
+		}
+		rel, err := filepath.Rel(root, real)
+		if err != nil {
+			return nil, err
+		}
+		s.repo, s.rel = repo, filepath.ToSlash(rel)
+		if s.rel == "." {
+			s.rel = ""
+		}
+	}
+	return s, nil
+}
+
+// CheckClean refuses a service with uncommitted changes (in its directory only, for a service
+// inside a monorepo): git must be able to undo the update.
+func (s *Service) CheckClean() error {
+	if s.repo == nil {
+		return fmt.Errorf("%s is not in a git repository; idp update merges into your files and git is how you undo it: git init, commit, then update", s.Dir)
+	}
+	wt, err := s.repo.Worktree()
+	if err != nil {
+		return err
+	}
+	st, err := wt.Status()
+	if err != nil {
+		return fmt.Errorf("git status: %w", err)
+	}
+	var dirty []string
+	for p, fs := range st {
+		if fs.Staging == git.Unmodified && fs.Worktree == git.Unmodified {
+			continue
+		}
+		if s.rel != "" && !strings.HasPrefix(p, s.rel+"/") {
+			continue
+		}
+		code := string(fs.Staging) + string(fs.Worktree)
+		dirty = append(dirty, strings.TrimSpace(code)+" "+strings.TrimPrefix(p, prefix(s.rel)))
+	}
+	if len(dirty) == 0 {
+		return nil
+	}
+	sort.Strings(dirty)
+	more := ""
+	if len(dirty) > 5 {
+		more = fmt.Sprintf(" and %d more", len(dirty)-5)
+		dirty = dirty[:5]
+	}
+	return &DirtyError{Msg: fmt.Sprintf("the service has uncommitted changes (%s%s); commit or stash them first, so that git can undo the update", strings.Join(dirty, ", "), more)}
+}
+
+// DirtyError is a working tree with uncommitted changes.
+type DirtyError struct{ Msg string }
+
+func (e *DirtyError) Error() string { return e.Msg }
+
+func prefix(rel string) string {
+	if rel == "" {
+		return ""
+	}
+	return rel + "/"
+}
+
+// BaseAnswers are the answers the service's files were last rendered with: those in the
+// oldest commit of the run of commits, back from HEAD, whose .idp.yaml names the same golden
+// path version as now. Answers edited in .idp.yaml since then are what the update applies.
+// Without history (not a repository, a shallow clone), the current answers.
+func (s *Service) BaseAnswers() map[string]any {
+	current := s.Record.Recorded()
+	if s.repo == nil {
+		return current
+	}
+	head, err := s.repo.Head()
+	if err != nil {
+		return current
+	}
+	c, err := s.repo.CommitObject(head.Hash())
+	name := path.Join(s.rel, provenance.FileName)
+	best := current
+	var lastBlob string
+	for err == nil {
+		f, ferr := c.File(name)
+		if ferr != nil {
+			break
+		}
+		if f.Hash.String() != lastBlob {
+			lastBlob = f.Hash.String()
+			text, rerr := f.Contents()
+			if rerr != nil {
+				break
+			}
+			rec, perr := provenance.Parse([]byte(text), name)
+			if perr != nil || !reflect.DeepEqual(rec.Template, s.Record.Template) {
+				break
+			}
+			best = rec.Recorded()
+		}
+		var parent *object.Commit
+		parent, err = c.Parent(0)
+		c = parent
+	}
+	return best
+}

@@ -1,0 +1,401 @@
+// Package update moves a service to a newer version of its golden path: it merges the golden
+// path's change (the old version rendered with the recorded answers, to the new version
+// rendered with the new answers) into the service's files, file by file, keeping every local
+// change. Plan computes everything in memory; Apply writes it.
+package update
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/idp-cli/idp/internal/merge"
+	"github.com/idp-cli/idp/internal/pathglob"
+	"github.com/idp-cli/idp/internal/render"
+)
+
+// Action is what an update does to one path.
+type Action string
+
+// The actions, as the summary and the JSON report name them.
+const (
+	Updated  Action = "updated"
+	Added    Action = "added"
+	Removed  Action = "removed"
+	Moved    Action = "moved"
+	Conflict Action = "conflict"
+)
+
+// Side is one version of a file: absent, or its content and mode (0644, 0755 or a symlink,
+// whose content is its target).
+type Side struct {
+	Exists bool
+	Data   []byte
+	Mode   fs.FileMode
+}
+
+func (s Side) equal(o Side) bool {
+	return s.Exists == o.Exists && (!s.Exists || s.Mode == o.Mode && bytes.Equal(s.Data, o.Data))
+}
+
+func (s Side) link() bool { return s.Mode&fs.ModeSymlink != 0 }
+
+func fromTree(t *render.Tree, p string) Side {
+	if f := t.Lookup(p); f != nil {
+		return Side{Exists: true, Data: f.Data, Mode: f.Mode}
+	}
+	return Side{}
+}
+
+// Change is what the update does to one path of the service.
+type Change struct {
+	Path      string `json:"path"`
+	Action    Action `json:"action"`
+	From      string `json:"from,omitempty"`      // a move's old path
+	Reason    string `json:"reason,omitempty"`    // why a conflict is one
+	Conflicts int    `json:"conflicts,omitempty"` // conflicting regions in a merged text file
+	Extra     string `json:"extra,omitempty"`     // FILE.rej or FILE.idp-new written beside it
+
+	Before Side `json:"-"` // the service's file before
+	After  Side `json:"-"` // and after; absent when removed
+	// ExtraData is the content of Extra.
+	ExtraData []byte `json:"-"`
+}
+
+// Options is one update's inputs.
+type Options struct {
+	Dir          string       // the service's root
+	Base, Target *render.Tree // the recorded version with the recorded answers; the target
+	Owned        []string     // globs of files the service owns after creation
+	Labels       merge.Labels // conflict marker labels
+	Rej          bool         // conflicts: the golden path's hunks to FILE.rej, not markers
+}
+
+// Plan works out every change, reading the service's files but writing nothing.
+func Plan(ctx context.Context, o Options) ([]Change, error) {
+	p := &planner{Options: o, local: map[string]Side{}}
+	moves := p.moves()
+	movedTo := map[string]bool{}
+	for _, to := range moves {
+		movedTo[to] = true
+	}
+	paths := map[string]bool{}
+	for _, t := range []*render.Tree{o.Base, o.Target} {
+		for _, f := range t.Files {
+			paths[f.Path] = true
+		}
+	}
+	var out []Change
+	for _, path := range sortedKeys(paths) {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		if path == ".idp.yaml" || movedTo[path] {
+			continue
+		}
+		var c *Change
+		var err error
+		if to, ok := moves[path]; ok {
+			c, err = p.move(ctx, path, to)
+		} else {
+			c, err = p.path(ctx, path)
+		}
+		if err != nil {
+			return nil, err
+		}
+		if c != nil {
+			out = append(out, *c)
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Path < out[j].Path })
+	return out, nil
+}
+
+type planner struct {
+	Options
+	local map[string]Side
+}
+
+// moves finds files whose rendered path changed while the golden path's file stayed the same
+// (an answer or a template change renamed them): old path -> new path.
+func (p *planner) moves() map[string]string {
+	bySource := map[string][]string{}
+	for _, f := range p.Target.Files {
+		if p.Base.Lookup(f.Path) == nil {
+			bySource[f.Source] = append(bySource[f.Source], f.Path)
+		}
+	}
+	moves := map[string]string{}
+	for _, f := range p.Base.Files {
+		if p.Target.Lookup(f.Path) != nil {
+			continue
+		}
+		if to := bySource[f.Source]; len(to) == 1 {
+			moves[f.Path] = to[0]
+		}
+	}
+	return moves
+}
+
+func (p *planner) owned(path string) bool { return pathglob.MatchAny(p.Owned, path) }
+
+// readLocal reads the service's file at path.
+func (p *planner) readLocal(path string) (Side, error) {
+	if s, ok := p.local[path]; ok {
+		return s, nil
+	}
+	full := filepath.Join(p.Dir, filepath.FromSlash(path))
+	s := Side{}
+	fi, err := os.Lstat(full)
+	switch {
+	case errors.Is(err, fs.ErrNotExist), errors.Is(err, syscallENOTDIR):
+	case err != nil:
+		return s, err
+	case fi.Mode()&fs.ModeSymlink != 0:
+		target, err := os.Readlink(full)
+		if err != nil {
+			return s, err
+		}
+		s = Side{Exists: true, Data: []byte(filepath.ToSlash(target)), Mode: fs.ModeSymlink}
+	case fi.Mode().IsRegular():
+		data, err := os.ReadFile(full)
+		if err != nil {
+			return s, err
+		}
+		s = Side{Exists: true, Data: data, Mode: 0o644}
+		if fi.Mode().Perm()&0o111 != 0 {
+			s.Mode = 0o755
+		}
+	default:
+		s = Side{Exists: true, Mode: fi.Mode().Type()} // a directory or other thing in the way
+	}
+	p.local[path] = s
+	return s, nil
+}
+
+// path decides one path that did not move.
+func (p *planner) path(ctx context.Context, path string) (*Change, error) {
+	base, target := fromTree(p.Base, path), fromTree(p.Target, path)
+	if base.equal(target) {
+		return nil, nil // the golden path did not change it
+	}
+	local, err := p.readLocal(path)
+	if err != nil {
+		return nil, err
+	}
+	if p.owned(path) {
+		if !base.Exists && target.Exists && !local.Exists {
+			return &Change{Path: path, Action: Added, After: target}, nil
+		}
+		return nil, nil // the service's own from creation on
+	}
+	return p.decide(ctx, path, base, target, local)
+}
+
+// move decides a file the golden path moved from one path to another.
+func (p *planner) move(ctx context.Context, from, to string) (*Change, error) {
+	local, err := p.readLocal(from)
+	if err != nil {
+		return nil, err
+	}
+	atNew, err := p.readLocal(to)
+	if err != nil {
+		return nil, err
+	}
+	if !local.Exists || atNew.Exists || p.owned(from) {
+		// Deleted here, or something already at the new path: decide the two paths apart (a
+		// removal and an addition), which keeps every local file.
+		var out *Change
+		for _, path := range []string{from, to} {
+			c, err := p.path(ctx, path)
+			if err != nil {
+				return nil, err
+			}
+			if c != nil && out == nil {
+				out = c
+			} else if c != nil {
+				return nil, fmt.Errorf("internal: two changes for a move %s -> %s", from, to)
+			}
+		}
+		return out, nil
+	}
+	base, target := fromTree(p.Base, from), fromTree(p.Target, to)
+	c, err := p.merge(ctx, to, base, target, local)
+	if err != nil {
+		return nil, err
+	}
+	c.From = from
+	if c.Action != Conflict {
+		c.Action = Moved
+	}
+	return c, nil
+}
+
+// decide applies the rules to a path the golden path changed, added or removed.
+func (p *planner) decide(ctx context.Context, path string, base, target, local Side) (*Change, error) {
+	c := &Change{Path: path, Before: local}
+	if local.Exists && local.Mode.Type() != 0 && !local.link() {
+		c.Action, c.After, c.Reason = Conflict, local, "a directory is where the golden path has a file; move it away and update again"
+		return c, nil
+	}
+	switch {
+	case !base.Exists: // added by the golden path
+		switch {
+		case !local.Exists:
+			c.Action, c.After = Added, target
+			return c, nil
+		case local.equal(target):
+			return nil, nil
+		}
+		return p.merge(ctx, path, Side{Exists: true, Mode: target.Mode}, target, local)
+	case !target.Exists: // removed by the golden path
+		switch {
+		case !local.Exists:
+			return nil, nil
+		case local.equal(base):
+			c.Action = Removed
+			return c, nil
+		}
+		c.Action, c.After, c.Reason = Conflict, local, "removed in the golden path but changed here; delete it yourself if it is not needed"
+		return c, nil
+	case !local.Exists: // changed by the golden path, deleted here: stays deleted
+		return nil, nil
+	}
+	return p.merge(ctx, path, base, target, local)
+}
+
+// merge combines the golden path's change from base to target with the service's file.
+func (p *planner) merge(ctx context.Context, path string, base, target, local Side) (*Change, error) {
+	c := &Change{Path: path, Before: local, After: local}
+	mode := local.Mode
+	if local.Mode == base.Mode {
+		mode = target.Mode
+	}
+	switch {
+	case bytes.Equal(local.Data, base.Data) && (local.link() == target.link()):
+		c.After = Side{Exists: true, Data: target.Data, Mode: mode}
+	case bytes.Equal(target.Data, base.Data) || bytes.Equal(target.Data, local.Data):
+		c.After = Side{Exists: true, Data: local.Data, Mode: mode}
+	case local.link() || target.link() || base.link() || merge.IsBinary(local.Data) || merge.IsBinary(target.Data) || merge.IsBinary(base.Data):
+		// No line merge for binaries and links: keep the service's, put the golden path's beside it.
+		c.Action, c.Extra, c.ExtraData = Conflict, path+".idp-new", target.Data
+		c.Reason = "changed here and in the golden path; the golden path's version is in " + c.Extra
+		if target.link() {
+			c.Reason = "a link changed here and in the golden path; the golden path's points to " + string(target.Data)
+			c.Extra, c.ExtraData = "", nil
+		}
+		return c, nil
+	default:
+		r, err := merge.Text(ctx, path, base.Data, local.Data, target.Data, p.Labels, p.Rej)
+		if err != nil {
+			return nil, fmt.Errorf("merge %s: %w", path, err)
+		}
+		c.After = Side{Exists: true, Data: r.Data, Mode: mode}
+		if r.Conflicts > 0 {
+			c.Action, c.Conflicts = Conflict, r.Conflicts
+			c.Reason = fmt.Sprintf("%d conflicting %s marked in the file", r.Conflicts, plural(r.Conflicts, "change"))
+			if r.Rej != nil {
+				c.Extra, c.ExtraData = path+".rej", r.Rej
+				c.Reason = fmt.Sprintf("%d conflicting %s of the golden path in %s", r.Conflicts, plural(r.Conflicts, "change"), c.Extra)
+			}
+			return c, nil
+		}
+	}
+	if c.After.equal(local) {
+		return nil, nil
+	}
+	c.Action = Updated
+	if !local.Exists {
+		c.Action = Added
+	}
+	return c, nil
+}
+
+func plural(n int, s string) string {
+	if n == 1 {
+		return s
+	}
+	return s + "s"
+}
+
+func sortedKeys(m map[string]bool) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// Apply writes the changes into dir: each file through a temporary file renamed into place.
+func Apply(dir string, changes []Change) error {
+	for _, c := range changes {
+		if c.After.Exists && !(c.Action == Conflict && c.After.equal(c.Before)) {
+			if err := writeSide(dir, c.Path, c.After); err != nil {
+				return err
+			}
+		}
+		if c.Extra != "" {
+			if err := writeSide(dir, c.Extra, Side{Exists: true, Data: c.ExtraData, Mode: 0o644}); err != nil {
+				return err
+			}
+		}
+		switch {
+		case c.Action == Removed:
+			if err := remove(dir, c.Path); err != nil {
+				return err
+			}
+		case c.From != "":
+			if err := remove(dir, c.From); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+func writeSide(dir, path string, s Side) error {
+	full := filepath.Join(dir, filepath.FromSlash(path))
+	if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
+		return fmt.Errorf("update %s: %w", path, err)
+	}
+	tmp := filepath.Join(filepath.Dir(full), ".idp-tmp-"+filepath.Base(full))
+	os.Remove(tmp)
+	var err error
+	if s.link() {
+		err = os.Symlink(filepath.FromSlash(string(s.Data)), tmp)
+	} else {
+		err = os.WriteFile(tmp, s.Data, s.Mode.Perm())
+		if err == nil {
+			err = os.Chmod(tmp, s.Mode.Perm()) // past the umask: the mode is the golden path's
+		}
+	}
+	if err == nil {
+		err = os.Rename(tmp, full)
+	}
+	if err != nil {
+		os.Remove(tmp)
+		return fmt.Errorf("update %s: %w", path, err)
+	}
+	return nil
+}
+
+// remove deletes a file and then its parent directories that it leaves empty.
+func remove(dir, path string) error {
+	full := filepath.Join(dir, filepath.FromSlash(path))
+	if err := os.Remove(full); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("update: remove %s: %w", path, err)
+	}
+	for parent := filepath.Dir(full); parent != filepath.Clean(dir) && strings.HasPrefix(parent, filepath.Clean(dir)); parent = filepath.Dir(parent) {
+		if os.Remove(parent) != nil {
+			break
+		}
+	}
+	return nil
+}
