@@ -123,7 +123,8 @@ type planner struct {
 }
 
 // moves finds files whose rendered path changed while the golden path's file stayed the same
-// (an answer or a template change renamed them): old path -> new path.
+// (an answer or a template change renamed them), or that the golden path renamed with their
+// content unchanged: old path -> new path.
 func (p *planner) moves() map[string]string {
 	bySource := map[string][]string{}
 	for _, f := range p.Target.Files {
@@ -131,13 +132,24 @@ func (p *planner) moves() map[string]string {
 			bySource[f.Source] = append(bySource[f.Source], f.Path)
 		}
 	}
+	byData := map[string][]string{}
+	for _, paths := range bySource {
+		for _, to := range paths {
+			d := string(p.Target.Lookup(to).Data)
+			byData[d] = append(byData[d], to)
+		}
+	}
 	moves := map[string]string{}
+	taken := map[string]bool{}
 	for _, f := range p.Base.Files {
 		if p.Target.Lookup(f.Path) != nil {
 			continue
 		}
-		if to := bySource[f.Source]; len(to) == 1 {
-			moves[f.Path] = to[0]
+		if to := bySource[f.Source]; len(to) == 1 && !taken[to[0]] {
+			moves[f.Path], taken[to[0]] = to[0], true
+		} else if to := byData[string(f.Data)]; len(to) == 1 && !taken[to[0]] && len(f.Data) > 0 {
+			// The golden path renamed the file without changing it.
+			moves[f.Path], taken[to[0]] = to[0], true
 		}
 	}
 	return moves
@@ -229,6 +241,9 @@ func (p *planner) move(ctx context.Context, from, to string) (*Change, error) {
 	c, err := p.merge(ctx, to, base, target, local)
 	if err != nil {
 		return nil, err
+	}
+	if c == nil { // the content stays; only the path changes
+		c = &Change{Path: to, Before: local, After: local}
 	}
 	c.From = from
 	if c.Action != Conflict {
