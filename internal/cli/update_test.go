@@ -246,3 +246,46 @@ func cmpOr(a, b string) string {
 	}
 	return b
 }
+
+// TestUpdateInMonorepo: a service in a subdirectory of a larger repository is updated with
+// --dir; changes elsewhere in the repository do not block it, changes in it do.
+func TestUpdateInMonorepo(t *testing.T) {
+	src := filepath.Join(t.TempDir(), "src")
+	os.MkdirAll(filepath.Join(src, "svc", "skeleton"), 0o755)
+	os.WriteFile(filepath.Join(src, "svc", "template.yaml"), []byte("apiVersion: idp/v1\nkind: Template\ntype: service\nparameters:\n  - name: name\n    required: true\n"), 0o644)
+	os.WriteFile(filepath.Join(src, "svc", "skeleton", "a.txt"), []byte("a\n"), 0o644)
+	gitIn(t, src, "init", "-q", "-b", "main")
+	gitIn(t, src, "add", "-A")
+	gitIn(t, src, "commit", "-q", "-m", "v1")
+	gitIn(t, src, "tag", "v1.0.0")
+	env := map[string]string{"HOME": t.TempDir()}
+	mono := t.TempDir()
+	svc := filepath.Join(mono, "services", "pay")
+	if r := run(t, env, nil, "new", "service", "pay", "-s", "file://"+src, "-o", svc); r.code != 0 {
+		t.Fatalf("%+v", r)
+	}
+	os.RemoveAll(filepath.Join(svc, ".git"))
+	os.WriteFile(filepath.Join(mono, "other.txt"), []byte("x\n"), 0o644)
+	gitIn(t, mono, "init", "-q", "-b", "main")
+	gitIn(t, mono, "add", "-A")
+	gitIn(t, mono, "commit", "-q", "-m", "monorepo")
+	os.WriteFile(filepath.Join(src, "svc", "skeleton", "a.txt"), []byte("A\n"), 0o644)
+	gitIn(t, src, "commit", "-q", "-am", "v2")
+	gitIn(t, src, "tag", "v1.1.0")
+
+	os.WriteFile(filepath.Join(mono, "other.txt"), []byte("changed elsewhere\n"), 0o644)
+	r := run(t, env, nil, "update", "--dir", svc)
+	if r.code != 0 || !strings.Contains(r.stdout, "  updated   a.txt\n") {
+		t.Fatalf("monorepo update: %+v", r)
+	}
+	if b, _ := os.ReadFile(filepath.Join(svc, "a.txt")); string(b) != "A\n" {
+		t.Errorf("a.txt = %q", b)
+	}
+	if b, _ := os.ReadFile(filepath.Join(mono, "other.txt")); string(b) != "changed elsewhere\n" {
+		t.Errorf("the update touched the rest of the repository: %q", b)
+	}
+	r = run(t, env, nil, "update", "--dir", svc)
+	if r.code != 1 || !strings.Contains(r.stderr, "the service has uncommitted changes (M .idp.yaml, M a.txt)") {
+		t.Errorf("dirty service in a monorepo: %+v", r)
+	}
+}
