@@ -46,13 +46,20 @@ func gitIn(tb testing.TB, dir string, args ...string) {
 
 // idpRun runs idp in-process for a benchmark and fails it on a non-zero exit.
 func idpRun(b *testing.B, env map[string]string, args ...string) {
+	b.Helper()
+	idpRunCode(b, env, 0, args...)
+}
+
+// idpRunCode runs idp in-process and fails the benchmark unless it exits with want.
+func idpRunCode(b *testing.B, env map[string]string, want int, args ...string) {
+	b.Helper()
 	var out, errOut bytes.Buffer
 	f := &Factory{
 		IO:     &IOStreams{In: strings.NewReader(""), Out: &out, ErrOut: &errOut},
 		Now:    time.Now,
 		Getenv: func(k string) string { return env[k] },
 	}
-	if code := Run(context.Background(), f, args); code != 0 {
+	if code := Run(context.Background(), f, args); code != want {
 		b.Fatalf("idp %v: exit %d\n%s", args, code, errOut.String())
 	}
 }

@@ -24,6 +24,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/filemode"
 	"github.com/go-git/go-git/v5/plumbing/object"
 )
@@ -43,8 +44,9 @@ var (
 type gitFS struct {
 	// mu serialises go-git calls: object.Tree lazily fills a lookup cache and the object
 	// storers are not documented as safe for concurrent readers.
-	mu   sync.Mutex
-	root *object.Tree
+	mu    sync.Mutex
+	root  *object.Tree
+	trees map[plumbing.Hash]*object.Tree // decoded subtrees: a render resolves each path from the root
 }
 
 var (
@@ -123,9 +125,16 @@ func (f *gitFS) resolve(op, name string, follow bool) (*node, error) {
 			}
 			parts = append(strings.Split(string(target), "/"), parts...)
 		case filemode.Dir:
-			sub, err := dir.Tree(c)
-			if err != nil {
-				return nil, &fs.PathError{Op: op, Path: name, Err: err}
+			sub := f.trees[e.Hash]
+			if sub == nil {
+				var err error
+				if sub, err = dir.Tree(c); err != nil {
+					return nil, &fs.PathError{Op: op, Path: name, Err: err}
+				}
+				if f.trees == nil {
+					f.trees = map[plumbing.Hash]*object.Tree{}
+				}
+				f.trees[e.Hash] = sub
 			}
 			if last {
 				return &node{name: base, entry: e, parent: dir, tree: sub}, nil
