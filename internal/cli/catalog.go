@@ -8,9 +8,8 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/go-git/go-git/v5/plumbing/transport"
-
 	"github.com/idp-cli/idp/internal/gitauth"
+	"github.com/idp-cli/idp/internal/gitrepo"
 	"github.com/idp-cli/idp/internal/source"
 	"github.com/idp-cli/idp/templates"
 )
@@ -34,8 +33,14 @@ func (f *Factory) openCatalog(ctx context.Context, loc string, offline bool) (*c
 	case loc == "" || loc == source.Builtin:
 		c.src = source.Embedded(templates.FS, f.Build.Version)
 	case source.IsGitURL(loc):
-		auth, tried := f.gitAuth(loc)
-		c.git, err = source.OpenGit(ctx, loc, source.GitOptions{CacheDir: f.cacheDir(), Offline: offline, Auth: auth, Tried: tried, Progress: f.progress()})
+		cred := f.gitAuth(loc)
+		if cred.Err != nil && !offline {
+			return nil, fmt.Errorf("source %s: %w", gitauth.Redact(loc), cred.Err)
+		}
+		c.git, err = source.OpenGit(ctx, loc, source.GitOptions{
+			CacheDir: f.cacheDir(), Offline: offline, Auth: cred.Auth, Tried: cred.Tried, Progress: f.progress(),
+			Explain: func(err error) error { return gitauth.ExplainSSH(err, loc, f.Getenv) },
+		})
 		if err != nil {
 			return nil, err
 		}
@@ -104,10 +109,22 @@ func (f *Factory) cacheDir() string {
 }
 
 // gitAuth finds the credential for a git URL and says where it looked.
-func (f *Factory) gitAuth(rawURL string) (transport.AuthMethod, []string) {
+func (f *Factory) gitAuth(rawURL string) gitauth.Result {
 	r := gitauth.For(rawURL, f.Getenv)
 	if r.From != "" {
 		f.Logger.Debug("git credentials", "url", gitauth.Redact(rawURL), "from", r.From)
 	}
-	return r.Auth, r.Tried
+	return r
+}
+
+// pushTo pushes a service's main to rawURL with the credentials idp finds for it.
+func (f *Factory) pushTo(ctx context.Context, dir, rawURL string) error {
+	cred := f.gitAuth(rawURL)
+	if cred.Err != nil {
+		return fmt.Errorf("push to %s: %w", gitauth.Redact(rawURL), cred.Err)
+	}
+	return gitrepo.Push(ctx, dir, gitrepo.PushOptions{
+		URL: rawURL, Auth: cred.Auth, Hint: gitauth.HintFor(rawURL, cred.Tried), Progress: f.progress(),
+		Explain: func(err error) error { return gitauth.ExplainSSH(err, rawURL, f.Getenv) },
+	})
 }

@@ -175,8 +175,7 @@ func runNew(cmd *cobra.Command, f *Factory, o *newOptions) error {
 	if err := gitrepo.SetRemote(res.Dir, o.Remote); err != nil {
 		return err
 	}
-	auth, tried := f.gitAuth(o.Remote)
-	if err := gitrepo.Push(ctx, res.Dir, gitrepo.PushOptions{URL: o.Remote, Auth: auth, Hint: gitauth.Hint(tried), Progress: f.progress()}); err != nil {
+	if err := f.pushTo(ctx, res.Dir, o.Remote); err != nil {
 		printCreated(f, tmpl, src, res, notPushed, "")
 		rel := relDir(res.Dir)
 		return fmt.Errorf("%w\nthe service is committed in %s; to retry the push: cd %s && idp push", err, rel, rel)

@@ -99,8 +99,8 @@ func (p *publish) beforeWrite(ctx context.Context, dir string, ans *answers.Resu
 
 // auth is the credential for pushing to the forge: what idp finds for the URL, else the token.
 func (p *publish) auth(url string) transport.AuthMethod {
-	if a, _ := p.f.gitAuth(url); a != nil {
-		return a
+	if cred := p.f.gitAuth(url); cred.Auth != nil {
+		return cred.Auth
 	}
 	return &githttp.BasicAuth{Username: gitUsers[p.provider.Name()], Password: p.token}
 }

@@ -36,8 +36,7 @@ push. --remote sets (or replaces) origin first.`,
 			if remote != "" {
 				url = remote // keeps a password given on the command line for this push
 			}
-			auth, tried := f.gitAuth(url)
-			if err := gitrepo.Push(cmd.Context(), dir, gitrepo.PushOptions{URL: url, Auth: auth, Hint: gitauth.Hint(tried), Progress: f.progress()}); err != nil {
+			if err := f.pushTo(cmd.Context(), dir, url); err != nil {
 				return err
 			}
 			abs, _ := filepath.Abs(dir)

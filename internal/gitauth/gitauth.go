@@ -19,6 +19,10 @@ type Result struct {
 	Auth  transport.AuthMethod
 	From  string   // where Auth came from
 	Tried []string // every place looked at
+	// Err is set when a credential or the host key check was asked for but cannot be used: an
+	// IDP_SSH_KEY that is missing, not a key or has the wrong passphrase, or no known_hosts file
+	// to check an ssh host against. Auth is then nil; stop and show Err, which says what to do.
+	Err error
 }
 
 // forges maps a token variable to the usernames the forge expects with it and to how its hosts
@@ -32,8 +36,12 @@ var forges = []struct {
 	{"GITEA_TOKEN", "git", func(h string) bool { return strings.Contains(h, "gitea") || strings.Contains(h, "codeberg") }},
 }
 
-// For finds the credential for an http(s) URL. getenv reads the environment.
+// For finds the credential for an http(s) or ssh URL (ssh:// or scp-like user@host:path).
+// getenv reads the environment. For other URLs the Result is empty.
 func For(rawURL string, getenv func(string) string) Result {
+	if ep, ok := sshEndpoint(rawURL); ok {
+		return forSSH(ep, getenv)
+	}
 	var r Result
 	u, err := url.Parse(rawURL)
 	if err != nil || (u.Scheme != "https" && u.Scheme != "http") {

@@ -28,7 +28,7 @@ func TestFor(t *testing.T) {
 		{"gitlab token", "https://gitlab.example.org/o/r.git", map[string]string{"GITLAB_TOKEN": "gl", "GITHUB_TOKEN": "gh"}, "oauth2", "gl", "GITLAB_TOKEN", []string{"IDP_GIT_TOKEN", "GITLAB_TOKEN"}},
 		{"netrc machine", "https://git.example.com/o/r.git", nil, "ada", "netrc-pw", netrcFile, []string{"IDP_GIT_TOKEN", netrcFile}},
 		{"netrc default", "https://other.example.com/o/r.git", nil, "anon", "def-pw", netrcFile, []string{"IDP_GIT_TOKEN", netrcFile}},
-		{"ssh is not http", "ssh://git@host/r.git", map[string]string{"IDP_GIT_TOKEN": "x"}, "", "", "", nil},
+		{"ssh looks for keys, not tokens", "ssh://git@host/r.git", map[string]string{"IDP_GIT_TOKEN": "x"}, "", "", "", []string{"IDP_SSH_KEY", "the ssh agent (SSH_AUTH_SOCK)", "~/.ssh/id_ed25519", "~/.ssh/id_ecdsa", "~/.ssh/id_rsa"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			env := map[string]string{"HOME": home}

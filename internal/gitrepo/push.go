@@ -51,6 +51,7 @@ type PushOptions struct {
 	Auth     transport.AuthMethod
 	Hint     string    // what to do when the credentials are refused
 	Progress io.Writer // the remote's progress messages, or nil
+	Explain  func(error) error // rewords a transport error (gitauth.ExplainSSH), if set
 }
 
 // Push pushes branch main of the repository in dir to o.URL; the credentials are not written
@@ -68,6 +69,9 @@ func Push(ctx context.Context, dir string, o PushOptions) error {
 		RemoteName: Remote, RemoteURL: clean, Auth: o.Auth, Progress: o.Progress,
 		RefSpecs: []config.RefSpec{config.RefSpec("refs/heads/" + Branch + ":refs/heads/" + Branch)},
 	})
+	if err != nil && o.Explain != nil {
+		err = o.Explain(err)
+	}
 	switch {
 	case err == nil, errors.Is(err, git.NoErrAlreadyUpToDate):
 		return nil

@@ -46,6 +46,15 @@ type GitOptions struct {
 	Auth     transport.AuthMethod
 	Tried    []string // where the caller looked for Auth, for the message when it is refused
 	Progress io.Writer
+	// Explain, when set, rewords a transport error (gitauth.ExplainSSH) before it is reported.
+	Explain func(error) error
+}
+
+func (o GitOptions) explain(err error) error {
+	if o.Explain == nil || err == nil {
+		return err
+	}
+	return o.Explain(err)
 }
 
 // GitSource is a git repository of golden paths, cloned (bare) into the cache.
@@ -100,7 +109,7 @@ func OpenGit(ctx context.Context, rawURL string, o GitOptions) (*GitSource, erro
 		})
 		if err != nil {
 			os.RemoveAll(tmp)
-			return nil, gitError(clean, "clone", err, o.Tried)
+			return nil, gitError(clean, "clone", o.explain(err), o.Tried)
 		}
 		if err := os.Rename(tmp, dir); err != nil {
 			return nil, fmt.Errorf("source cache: %w", err)
@@ -124,7 +133,7 @@ func refresh(ctx context.Context, repo *git.Repository, clean string, o GitOptio
 	remote := git.NewRemote(nil, &config.RemoteConfig{Name: "origin", URLs: []string{clean}})
 	listed, err := remote.ListContext(ctx, &git.ListOptions{Auth: o.Auth})
 	if err != nil {
-		return gitError(clean, "fetch", err, o.Tried)
+		return gitError(clean, "fetch", o.explain(err), o.Tried)
 	}
 	want := map[plumbing.ReferenceName]plumbing.Hash{}
 	for _, ref := range listed {
@@ -155,7 +164,7 @@ func refresh(ctx context.Context, repo *git.Repository, clean string, o GitOptio
 		Tags:     git.AllTags, Force: true,
 	})
 	if err != nil && !errors.Is(err, git.NoErrAlreadyUpToDate) {
-		return gitError(clean, "fetch", err, o.Tried)
+		return gitError(clean, "fetch", o.explain(err), o.Tried)
 	}
 	for name := range have {
 		if _, ok := want[name]; !ok {
@@ -170,7 +179,7 @@ func refresh(ctx context.Context, repo *git.Repository, clean string, o GitOptio
 func gitError(src, op string, err error, tried []string) error {
 	switch {
 	case errors.Is(err, transport.ErrAuthenticationRequired), errors.Is(err, transport.ErrAuthorizationFailed):
-		return fmt.Errorf("source %s: %s refused: %s", src, op, gitauth.Hint(tried))
+		return fmt.Errorf("source %s: %s refused: %s", src, op, gitauth.HintFor(src, tried))
 	case errors.Is(err, transport.ErrRepositoryNotFound):
 		return fmt.Errorf("source %s: no repository there; check the URL", src)
 	case errors.Is(err, transport.ErrEmptyRemoteRepository):
