@@ -49,8 +49,8 @@ func RemoteURL(dir string) (string, error) {
 type PushOptions struct {
 	URL      string // may carry credentials; they are used, never written
 	Auth     transport.AuthMethod
-	Hint     string    // what to do when the credentials are refused
-	Progress io.Writer // the remote's progress messages, or nil
+	Hint     string            // what to do when the credentials are refused
+	Progress io.Writer         // the remote's progress messages, or nil
 	Explain  func(error) error // rewords a transport error (gitauth.ExplainSSH), if set
 }
 
