@@ -17,7 +17,14 @@ IDP_GIT_TOKEN, IDP_GIT_USERNAME: HTTP basic auth for git sources and remotes (us
 "git"), when the URL holds none. Never printed or recorded.
 
 GITHUB_TOKEN, GITLAB_TOKEN, GITEA_TOKEN: used for their forges' hosts when neither the URL nor
-IDP_GIT_TOKEN gives a credential; then ~/.netrc (or $NETRC).
+IDP_GIT_TOKEN gives a credential; then ~/.netrc (or $NETRC). With 'idp new --provider', the
+provider's token creates the repository (IDP_GIT_TOKEN when it is not set).
+
+IDP_SSH_KEY, IDP_SSH_KEY_PASSPHRASE: the private key file for ssh:// and git@host:path URLs;
+without it, the agent at SSH_AUTH_SOCK, then ~/.ssh/id_ed25519, id_ecdsa, id_rsa.
+
+SSH_KNOWN_HOSTS: the known_hosts files that ssh hosts are checked against (default
+~/.ssh/known_hosts); an unknown or changed host key is refused.
 
 IDP_NO_INPUT: never prompt. idp also never prompts when CI is set or when stdin or stdout is
 not a terminal; missing input is then a usage error (exit 2) that lists what is missing.
