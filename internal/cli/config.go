@@ -23,6 +23,17 @@ type Config struct {
 	Verbose    bool
 	File       string            // the config file read, if any
 	Sources    map[string]string // named sources from the config file: name -> URL or directory
+	Trusted    []string          // trusted-sources: URL prefixes whose hooks and migrations run
+}
+
+// trusts reports whether src starts with one of the trusted-sources prefixes.
+func (c *Config) trusts(src string) bool {
+	for _, prefix := range c.Trusted {
+		if prefix != "" && strings.HasPrefix(src, prefix) {
+			return true
+		}
+	}
+	return false
 }
 
 // configPath is the config file: --config, else IDP_CONFIG, else $XDG_CONFIG_HOME/idp/config.yaml.
@@ -66,7 +77,7 @@ func loadConfig(cmd *cobra.Command, getenv func(string) string) (*Config, error)
 	if cfg.File != "" {
 		known := allFlagNames(cmd.Root())
 		for _, k := range v.AllKeys() {
-			if k == "sources" || strings.HasPrefix(k, "sources.") {
+			if k == "sources" || strings.HasPrefix(k, "sources.") || k == "trusted-sources" {
 				continue
 			}
 			if !slices.Contains(known, k) {
@@ -76,6 +87,15 @@ func loadConfig(cmd *cobra.Command, getenv func(string) string) (*Config, error)
 		var err error
 		if cfg.Sources, err = namedSources(v, cfg.File); err != nil {
 			return nil, usageErrorf(cmd, err)
+		}
+		if v.IsSet("trusted-sources") {
+			list, ok := v.Get("trusted-sources").([]any)
+			if !ok {
+				return nil, usageErrorf(cmd, fmt.Errorf("config file %s: trusted-sources must be a list of source URL prefixes", cfg.File))
+			}
+			for _, item := range list {
+				cfg.Trusted = append(cfg.Trusted, fmt.Sprint(item))
+			}
 		}
 	}
 

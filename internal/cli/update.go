@@ -24,6 +24,7 @@ type updateOptions struct {
 	AllowDowngrade bool
 	Set            []string
 	ValuesFile     string
+	Trust          bool
 }
 
 func newUpdateCmd(f *Factory) *cobra.Command {
@@ -61,6 +62,7 @@ means conflicts are left to resolve.`,
 	fl.BoolVar(&o.AllowDowngrade, "allow-downgrade", false, "let --to name a version older than the service's")
 	fl.StringArrayVar(&o.Set, "set", nil, "an answer as `key=value`, new or changed; repeatable")
 	fl.StringVar(&o.ValuesFile, "values", "", "answers from a YAML or JSON `file`")
+	fl.BoolVar(&o.Trust, "trust", false, "run the golden path's migrations (commands) even though its source is not in trusted-sources")
 	cmd.RegisterFlagCompletionFunc("conflict", cobra.FixedCompletions([]string{"inline", "rej"}, cobra.ShellCompDirectiveNoFileComp))
 	return cmd
 }
@@ -179,12 +181,39 @@ func runUpdate(cmd *cobra.Command, f *Factory, o *updateOptions, diff bool) erro
 		}
 		req.ValuesFile = o.ValuesFile
 	}
+	before, after := update.Migrations(p.target.Template.Manifest, p.current, p.wants)
+	trusted := o.Trust || f.Config.trusts(p.svc.Record.Template.Source)
+	if writes && trusted {
+		for _, mg := range before {
+			fmt.Fprintf(f.IO.ErrOut, "idp: running migration for %s: %s\n", mg.Version, mg.Run)
+			if err := update.RunMigration(cmd.Context(), p.svc.Dir, mg, p.current, p.wants, f.IO.ErrOut); err != nil {
+				return fmt.Errorf("%w; nothing was merged, the service is as it was (a migration may have changed files: check git status)", err)
+			}
+		}
+	}
 	res, err := update.Run(cmd.Context(), update.RunOptions{
 		Service: p.svc, Base: p.base, Target: p.target, Answers: req,
 		Rej: o.Conflict == "rej", DryRun: !writes,
 	})
 	if err != nil {
 		return withCmd(cmd, err)
+	}
+	if writes && trusted {
+		for _, mg := range after {
+			fmt.Fprintf(f.IO.ErrOut, "idp: running migration for %s: %s\n", mg.Version, mg.Run)
+			if err := update.RunMigration(cmd.Context(), p.svc.Dir, mg, p.current, p.wants, f.IO.ErrOut); err != nil {
+				return fmt.Errorf("%w; the update itself is written: fix what the migration should have done, or undo with git", err)
+			}
+		}
+	} else if len(before)+len(after) > 0 && !diff {
+		fmt.Fprintf(f.IO.ErrOut, "idp: the golden path's migrations were not run (they run only with --trust or for a source in trusted-sources):\n")
+		for _, mg := range append(before, after...) {
+			when := "after"
+			if mg.When == "before" {
+				when = "before"
+			}
+			fmt.Fprintf(f.IO.ErrOut, "  %s (%s the merge): %s\n", mg.Version, when, mg.Run)
+		}
 	}
 	if diff {
 		return printDiff(f, p, res)

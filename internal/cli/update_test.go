@@ -101,6 +101,10 @@ func runScenario(t *testing.T, ar *txtar.Archive) {
 	}
 	writeVersion(1)
 	env := map[string]string{"HOME": filepath.Join(root, "home"), "IDP_GIT_AUTHOR_NAME": "t", "IDP_GIT_AUTHOR_EMAIL": "t@x"}
+	if cfg, ok := sections["config"]; ok {
+		os.MkdirAll(filepath.Join(env["HOME"], ".config", "idp"), 0o755)
+		os.WriteFile(filepath.Join(env["HOME"], ".config", "idp", "config.yaml"), []byte(strings.ReplaceAll(cfg, "$SRC", src)+"\n"), 0o644)
+	}
 	svc := filepath.Join(root, "svc")
 	newArgs := strings.Fields(cmpOr(sections["new"], "new service svc --no-input"))
 	r := run(t, env, nil, append(newArgs, "-s", "file://"+src, "--version", "v1.0.0", "-o", svc)...)

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"text/template"
 
+	"github.com/Masterminds/semver/v3"
 	"go.yaml.in/yaml/v3"
 
 	"github.com/idp-cli/idp/internal/pathglob"
@@ -50,6 +51,7 @@ type Manifest struct {
 	Computed    []Computed  `yaml:"-"`
 	Files       Files       `yaml:"files"`
 	Hooks       []Hook      `yaml:"hooks"`
+	Migrations  []Migration `yaml:"migrations"`
 }
 
 // Parameter is one answer the template asks for.
@@ -106,6 +108,14 @@ type Exclude struct {
 type Hook struct {
 	Run  string `yaml:"run"`
 	When string `yaml:"when"`
+}
+
+// Migration is a command `idp update` runs in the service when the update crosses Version:
+// from an older version to Version or newer. When is "before" the merge or "after" it (default).
+type Migration struct {
+	Version string `yaml:"version"`
+	When    string `yaml:"when"`
+	Run     string `yaml:"run"`
 }
 
 // Error is a fault in template.yaml at a line.
@@ -199,7 +209,8 @@ var (
 			"delimiters": nil, "verbatim": nil, "owned": nil, "suffix": nil,
 			"exclude": {seq: true, fields: map[string]*schema{"paths": nil, "when": nil}},
 		}},
-		"hooks": {seq: true, fields: map[string]*schema{"run": nil, "when": nil}},
+		"hooks":      {seq: true, fields: map[string]*schema{"run": nil, "when": nil}},
+		"migrations": {seq: true, fields: map[string]*schema{"version": nil, "when": nil, "run": nil}},
 	}}
 )
 
@@ -350,9 +361,9 @@ func (p *parser) collectLines(root *yaml.Node, m *Manifest) {
 					}
 				}
 			}
-		case "hooks":
+		case "hooks", "migrations":
 			for j, item := range v.Content {
-				p.lines[fmt.Sprintf("hooks.%d", j)] = item.Line
+				p.lines[fmt.Sprintf("%s.%d", k.Value, j)] = item.Line
 			}
 		}
 	}
@@ -405,6 +416,7 @@ func (p *parser) validate(m *Manifest) {
 			}
 		}
 	}
+	p.validateMigrations(m)
 	for i, h := range m.Hooks {
 		line := p.lines[fmt.Sprintf("hooks.%d", i)]
 		if strings.TrimSpace(h.Run) == "" {
@@ -412,6 +424,21 @@ func (p *parser) validate(m *Manifest) {
 		}
 		if h.When != "" && h.When != "create" && h.When != "update" && h.When != "always" {
 			p.addf(line, "hook %d: when is %q; use create, update or always", i+1, h.When)
+		}
+	}
+}
+
+func (p *parser) validateMigrations(m *Manifest) {
+	for i, mg := range m.Migrations {
+		line := p.lines[fmt.Sprintf("migrations.%d", i)]
+		if strings.TrimSpace(mg.Run) == "" {
+			p.addf(line, "migration %d has no run command", i+1)
+		}
+		if _, err := semver.StrictNewVersion(strings.TrimPrefix(mg.Version, "v")); err != nil || !strings.HasPrefix(mg.Version, "v") {
+			p.addf(line, "migration %d: version %q must be a version tag such as v1.2.0: the migration runs when an update reaches it", i+1, mg.Version)
+		}
+		if mg.When != "" && mg.When != "before" && mg.When != "after" {
+			p.addf(line, "migration %d: when is %q; use before or after (the merge)", i+1, mg.When)
 		}
 	}
 }

@@ -84,7 +84,7 @@ func TestParseErrorsNameFileAndLine(t *testing.T) {
 		name, yaml, want string
 	}{
 		{"unknown top field", "apiVersion: idp/v1\nkind: Template\ntype: service\nparamters: []\n",
-			`template.yaml:4: unknown field "paramters"; known fields: apiVersion, computed, description, files, hooks, kind, name, parameters, title, type`},
+			`template.yaml:4: unknown field "paramters"; known fields: apiVersion, computed, description, files, hooks, kind, migrations, name, parameters, title, type`},
 		{"unknown parameter field", "apiVersion: idp/v1\nkind: Template\ntype: service\nparameters:\n  - name: a\n    requird: true\n",
 			`template.yaml:6: unknown field "requird" in parameters; known fields: default, help, max, min, name, options, pattern, required, secret, title, type, when`},
 		{"wrong type", "apiVersion: idp/v1\nkind: Template\ntype: service\nparameters:\n  - name: a\n    type: int\n    min: low\n",
@@ -233,5 +233,20 @@ func TestPatternErrorIncludesHelp(t *testing.T) {
 	want := `"Payments" does not match the pattern ^[a-z][a-z0-9-]{1,38}$ (Lowercase letters, digits and dashes)`
 	if err == nil || err.Error() != want {
 		t.Errorf("got %v, want %s", err, want)
+	}
+}
+
+func TestMigrations(t *testing.T) {
+	const head = "apiVersion: idp/v1\nkind: Template\ntype: service\nmigrations:\n"
+	m, err := Parse([]byte(head+"  - version: v1.2.0\n    run: go mod tidy\n  - version: v2.0.0\n    when: before\n    run: ./migrate.sh\n"), "template.yaml", "svc")
+	if err != nil || len(m.Migrations) != 2 || m.Migrations[1] != (Migration{Version: "v2.0.0", When: "before", Run: "./migrate.sh"}) {
+		t.Fatalf("%+v %v", m, err)
+	}
+	_, err = Parse([]byte(head+"  - version: 1.2\n    run: x\n  - version: v1.0.0\n    when: during\n    run: x\n  - version: v1.0.0\n"), "template.yaml", "svc")
+	want := `template.yaml:5: migration 1: version "1.2" must be a version tag such as v1.2.0: the migration runs when an update reaches it`
+	if err == nil || !strings.Contains(err.Error(), want) ||
+		!strings.Contains(err.Error(), `template.yaml:7: migration 2: when is "during"; use before or after (the merge)`) ||
+		!strings.Contains(err.Error(), "template.yaml:10: migration 3 has no run command") {
+		t.Errorf("got %v", err)
 	}
 }
