@@ -10,26 +10,17 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"sync"
 )
 
 // ErrNoGit says that the git command is not installed.
 var ErrNoGit = errors.New("the git command is not installed; idp needs it to merge files changed both locally and in the golden path; install git (it is in every package manager)")
 
-var (
-	lookOnce sync.Once
-	gitPath  string
-	lookErr  error
-)
-
 func git() (string, error) {
-	lookOnce.Do(func() {
-		gitPath, lookErr = exec.LookPath("git")
-		if lookErr != nil {
-			lookErr = ErrNoGit
-		}
-	})
-	return gitPath, lookErr
+	path, err := exec.LookPath("git")
+	if err != nil {
+		return "", ErrNoGit
+	}
+	return path, nil
 }
 
 // Labels name the three sides in conflict markers.
