@@ -111,6 +111,7 @@ func Start(t testing.TB, root string, authorized ...ssh.PublicKey) *Server {
 		s.closed = true
 		s.mu.Unlock()
 		s.srv.Close()
+		ln.Close() // in case Serve had not yet registered it when Close ran
 		<-served
 		s.handler.Wait() // no git process may outlive the test and its temp dirs
 		if t.Failed() {
