@@ -9,7 +9,6 @@ import (
 	"strings"
 
 	"github.com/idp-cli/idp/internal/gitauth"
-	"github.com/idp-cli/idp/internal/gitrepo"
 	"github.com/idp-cli/idp/internal/source"
 	"github.com/idp-cli/idp/templates"
 )
@@ -59,17 +58,17 @@ func (f *Factory) openCatalog(ctx context.Context, loc string, offline bool) (*c
 }
 
 // at returns the golden path t at version (latest, a tag, a constraint, a branch or a commit),
-// and the source state it comes from.
-func (c *catalog) at(t *source.Template, version string, pre bool) (*source.Source, *source.Template, error) {
+// and the source state it comes from. flag names where version came from, for the error.
+func (c *catalog) at(t *source.Template, flag, version string, pre bool) (*source.Source, *source.Template, error) {
 	if c.git == nil {
 		if version != "" && version != "latest" {
-			return nil, nil, &UsageError{Err: fmt.Errorf("--version %s: the source %s has no versions; versions come from the tags of a git source", version, c.src.Location)}
+			return nil, nil, &UsageError{Err: fmt.Errorf("%s %s: the source %s has no versions; versions come from the tags of a git source", flag, version, c.src.Location)}
 		}
 		return c.src, t, nil
 	}
 	src, err := c.git.At(t.Dir, version, pre)
 	if err != nil {
-		return nil, nil, &UsageError{Err: err}
+		return nil, nil, &UsageError{Err: fmt.Errorf("%s %s: %w", flag, version, err)}
 	}
 	all, err := src.Catalog()
 	if err != nil {
@@ -115,16 +114,4 @@ func (f *Factory) gitAuth(rawURL string) gitauth.Result {
 		f.Logger.Debug("git credentials", "url", gitauth.Redact(rawURL), "from", r.From)
 	}
 	return r
-}
-
-// pushTo pushes a service's main to rawURL with the credentials idp finds for it.
-func (f *Factory) pushTo(ctx context.Context, dir, rawURL string) error {
-	cred := f.gitAuth(rawURL)
-	if cred.Err != nil {
-		return fmt.Errorf("push to %s: %w", gitauth.Redact(rawURL), cred.Err)
-	}
-	return gitrepo.Push(ctx, dir, gitrepo.PushOptions{
-		URL: rawURL, Auth: cred.Auth, Hint: gitauth.HintFor(rawURL, cred.Tried), Progress: f.progress(),
-		Explain: func(err error) error { return gitauth.ExplainSSH(err, rawURL, f.Getenv) },
-	})
 }

@@ -7,6 +7,7 @@ import (
 	udiff "github.com/aymanbagabas/go-udiff"
 	"github.com/spf13/cobra"
 
+	"github.com/idp-cli/idp/internal/merge"
 	"github.com/idp-cli/idp/internal/update"
 )
 
@@ -49,10 +50,10 @@ func printDiff(f *Factory, p *planned, res *update.Result) error {
 			fmt.Fprintf(&b, "mode %s: %04o -> %04o\n", c.Path, c.Before.Mode.Perm(), c.After.Mode.Perm())
 		}
 		if before != after {
-			b.WriteString(unified(old, new, before, after, c.Before.Data, c.After.Data))
+			b.WriteString(unified(old, new, c.Before.Data, c.After.Data))
 		}
 		if c.Extra != "" {
-			b.WriteString(unified("/dev/null", "b/"+c.Extra, "", string(c.ExtraData), nil, c.ExtraData))
+			b.WriteString(unified("/dev/null", "b/"+c.Extra, nil, c.ExtraData))
 		}
 	}
 	if f.Config.Output == "json" {
@@ -62,16 +63,9 @@ func printDiff(f *Factory, p *planned, res *update.Result) error {
 	return err
 }
 
-func unified(oldName, newName, before, after string, beforeData, afterData []byte) string {
-	if isBinaryData(beforeData) || isBinaryData(afterData) {
+func unified(oldName, newName string, before, after []byte) string {
+	if merge.IsBinary(before) || merge.IsBinary(after) {
 		return fmt.Sprintf("Binary files %s and %s differ\n", oldName, newName)
 	}
-	return udiff.Unified(oldName, newName, before, after)
-}
-
-func isBinaryData(b []byte) bool {
-	if len(b) > 8000 {
-		b = b[:8000]
-	}
-	return strings.IndexByte(string(b), 0) >= 0
+	return udiff.Unified(oldName, newName, string(before), string(after))
 }

@@ -132,7 +132,7 @@ func runNew(cmd *cobra.Command, f *Factory, o *newOptions) error {
 	if err != nil {
 		return err
 	}
-	src, tmpl, err := cat.at(tmpl, o.Version, o.Pre)
+	src, tmpl, err := cat.at(tmpl, "--version", o.Version, o.Pre)
 	if err != nil {
 		return withCmd(cmd, err)
 	}

@@ -77,7 +77,7 @@ func (p *publish) beforeWrite(ctx context.Context, dir string, ans *answers.Resu
 	case err == nil && !p.useExisting:
 		return fmt.Errorf("repository %s already exists at %s; choose another name, or pass --use-existing to push into it if it is empty", full, got.WebURL)
 	case err == nil:
-		empty, err := gitrepo.IsEmpty(ctx, got.CloneURL, p.auth(got.CloneURL), gitauth.Hint(nil))
+		empty, err := gitrepo.IsEmpty(ctx, got.CloneURL, p.auth(got.CloneURL), gitauth.HintFor(got.CloneURL, nil))
 		if err != nil {
 			return err
 		}

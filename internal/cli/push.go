@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"fmt"
 	"path/filepath"
 
@@ -50,4 +51,16 @@ push. --remote sets (or replaces) origin first.`,
 	cmd.Flags().StringVar(&dir, "dir", ".", "the service `directory`")
 	cmd.Flags().StringVar(&remote, "remote", "", "set origin to this `URL` first")
 	return cmd
+}
+
+// pushTo pushes a service's main to rawURL with the credentials idp finds for it.
+func (f *Factory) pushTo(ctx context.Context, dir, rawURL string) error {
+	cred := f.gitAuth(rawURL)
+	if cred.Err != nil {
+		return fmt.Errorf("push to %s: %w", gitauth.Redact(rawURL), cred.Err)
+	}
+	return gitrepo.Push(ctx, dir, gitrepo.PushOptions{
+		URL: rawURL, Auth: cred.Auth, Hint: gitauth.HintFor(rawURL, cred.Tried), Progress: f.progress(),
+		Explain: func(err error) error { return gitauth.ExplainSSH(err, rawURL, f.Getenv) },
+	})
 }

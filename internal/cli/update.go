@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"errors"
 	"fmt"
 	"path/filepath"
 	"strings"
@@ -104,20 +105,20 @@ func resolveVersions(cmd *cobra.Command, f *Factory, o *updateOptions) (*planned
 	}
 	p := &planned{svc: svc, name: rec.Name, current: rec.Version}
 	if cat.git == nil {
-		return nil, fmt.Errorf("the source %s has no versions, so %s cannot be updated from it; updates need a git source with version tags", rec.Source, relDir(svc.Dir))
+		return nil, fmt.Errorf("the source %s has no versions, so %s cannot be updated from it; updates need a git source with version tags", rec.Source, p.display())
 	}
 	at := rec.Commit
 	if at == "" {
 		at = rec.Version
 	}
-	p.base.Source, p.base.Template, err = cat.at(tmpl, at, true)
+	p.base.Source, p.base.Template, err = cat.at(tmpl, "version", at, true)
 	if err != nil {
-		return nil, fmt.Errorf("the recorded version %s of %s: %w", rec.Version, rec.Name, err)
+		return nil, fmt.Errorf("%w (recorded in %s)", errors.Unwrap(err), filepath.Join(p.display(), ".idp.yaml"))
 	}
 	if rec.Version != "" {
 		p.base.Source.Version = rec.Version
 	}
-	p.target.Source, p.target.Template, err = cat.at(tmpl, o.To, o.Pre)
+	p.target.Source, p.target.Template, err = cat.at(tmpl, "--to", o.To, o.Pre)
 	if err != nil {
 		return nil, withCmd(cmd, err)
 	}
@@ -302,7 +303,11 @@ func printUpdate(f *Factory, p *planned, res *update.Result, dryRun bool) error 
 	}
 	fmt.Fprintln(w)
 	if res.Conflicts > 0 {
-		fmt.Fprintf(w, "%s left in conflict: resolve %s, then commit.\n", plural(res.Conflicts, "file"), map[bool]string{true: "it", false: "them"}[res.Conflicts == 1])
+		them := "them"
+		if res.Conflicts == 1 {
+			them = "it"
+		}
+		fmt.Fprintf(w, "%s left in conflict: resolve %s, then commit.\n", plural(res.Conflicts, "file"), them)
 	} else {
 		fmt.Fprintf(w, "Review with 'git diff', then commit.\n")
 	}

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"bytes"
+	"cmp"
 	"fmt"
 	"io/fs"
 	"os"
@@ -106,7 +107,7 @@ func runScenario(t *testing.T, ar *txtar.Archive) {
 		os.WriteFile(filepath.Join(env["HOME"], ".config", "idp", "config.yaml"), []byte(strings.ReplaceAll(cfg, "$SRC", src)+"\n"), 0o644)
 	}
 	svc := filepath.Join(root, "svc")
-	newArgs := strings.Fields(cmpOr(sections["new"], "new service svc --no-input"))
+	newArgs := strings.Fields(cmp.Or(sections["new"], "new service svc --no-input"))
 	r := run(t, env, nil, append(newArgs, "-s", "file://"+src, "--version", "v1.0.0", "-o", svc)...)
 	if r.code != 0 {
 		t.Fatalf("idp new: %+v", r)
@@ -148,9 +149,9 @@ func runScenario(t *testing.T, ar *txtar.Archive) {
 		writeVersion(n)
 	}
 
-	args := strings.Fields(cmpOr(sections["args"], "update --no-input"))
+	args := strings.Fields(cmp.Or(sections["args"], "update --no-input"))
 	r = run(t, env, nil, append(args, "--dir", svc)...)
-	wantExit, _ := strconv.Atoi(cmpOr(sections["exit"], "0"))
+	wantExit, _ := strconv.Atoi(cmp.Or(sections["exit"], "0"))
 	if r.code != wantExit {
 		t.Fatalf("exit %d, want %d\nstdout:\n%s\nstderr:\n%s", r.code, wantExit, r.stdout, r.stderr)
 	}
@@ -242,13 +243,6 @@ func sortedPaths(maps ...map[string][]byte) []string {
 	}
 	sort.Strings(out)
 	return out
-}
-
-func cmpOr(a, b string) string {
-	if a != "" {
-		return a
-	}
-	return b
 }
 
 // TestUpdateInMonorepo: a service in a subdirectory of a larger repository is updated with

@@ -259,7 +259,7 @@ func (g *GitSource) At(dir, request string, pre bool) (*Source, error) {
 		// Neither a version nor a branch or commit: say so, with the versions there are.
 		err = &versions.NotFoundError{Request: "it as a tag, constraint, branch or commit", Have: vs}
 	}
-	return nil, fmt.Errorf("--version %s: %w", request, err)
+	return nil, err
 }
 
 func isHex(s string) bool {

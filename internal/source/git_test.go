@@ -122,11 +122,11 @@ func TestGitSourceVersions(t *testing.T) {
 		}
 	}
 	_, err = g.At("svc", "v9.0.0", false)
-	if want := "--version v9.0.0: no version matches v9.0.0; versions: v1.2.0-rc.1, v1.1.0, v1.0.0"; err == nil || err.Error() != want {
+	if want := "no version matches v9.0.0; versions: v1.2.0-rc.1, v1.1.0, v1.0.0"; err == nil || err.Error() != want {
 		t.Errorf("unknown version: %v", err)
 	}
 	_, err = g.At("svc", "nosuchbranch", false)
-	if want := "--version nosuchbranch: no version matches it as a tag, constraint, branch or commit; versions: v1.2.0-rc.1, v1.1.0, v1.0.0"; err == nil || err.Error() != want {
+	if want := "no version matches it as a tag, constraint, branch or commit; versions: v1.2.0-rc.1, v1.1.0, v1.0.0"; err == nil || err.Error() != want {
 		t.Errorf("unknown ref: %v", err)
 	}
 

@@ -1,8 +1,8 @@
 package update
 
 import (
+	"bytes"
 	"context"
-	"errors"
 	"fmt"
 	"path/filepath"
 
@@ -118,7 +118,12 @@ func (r *Result) Unchanged(current *provenance.File) bool {
 	if len(r.Changes) > 0 {
 		return false
 	}
-	a, err1 := provenance.Marshal(current)
-	b, err2 := provenance.Marshal(r.Record)
-	return errors.Join(err1, err2) == nil && string(a) == string(b)
+	// Compared as written: answers read back from the file and answers resolved now may differ
+	// in Go type (a list of any against []string) while meaning the same.
+	a, err := provenance.Marshal(current)
+	if err != nil {
+		return false
+	}
+	b, err := provenance.Marshal(r.Record)
+	return err == nil && bytes.Equal(a, b)
 }

@@ -10,10 +10,13 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
+	"syscall"
 
 	"github.com/idp-cli/idp/internal/merge"
 	"github.com/idp-cli/idp/internal/pathglob"
@@ -92,20 +95,22 @@ func Plan(ctx context.Context, o Options) ([]Change, error) {
 		}
 	}
 	var out []Change
-	for _, path := range sortedKeys(paths) {
+	for _, path := range slices.Sorted(maps.Keys(paths)) {
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
 		if path == ".idp.yaml" || movedTo[path] {
 			continue
 		}
-		var c *Change
-		var err error
 		if to, ok := moves[path]; ok {
-			c, err = p.move(ctx, path, to)
-		} else {
-			c, err = p.path(ctx, path)
+			cs, err := p.move(ctx, path, to)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, cs...)
+			continue
 		}
+		c, err := p.path(ctx, path)
 		if err != nil {
 			return nil, err
 		}
@@ -166,7 +171,7 @@ func (p *planner) readLocal(path string) (Side, error) {
 	s := Side{}
 	fi, err := os.Lstat(full)
 	switch {
-	case errors.Is(err, fs.ErrNotExist), errors.Is(err, syscallENOTDIR):
+	case errors.Is(err, fs.ErrNotExist), errors.Is(err, syscall.ENOTDIR): // ENOTDIR: a path under a file
 	case err != nil:
 		return s, err
 	case fi.Mode()&fs.ModeSymlink != 0:
@@ -211,7 +216,7 @@ func (p *planner) path(ctx context.Context, path string) (*Change, error) {
 }
 
 // move decides a file the golden path moved from one path to another.
-func (p *planner) move(ctx context.Context, from, to string) (*Change, error) {
+func (p *planner) move(ctx context.Context, from, to string) ([]Change, error) {
 	local, err := p.readLocal(from)
 	if err != nil {
 		return nil, err
@@ -223,16 +228,14 @@ func (p *planner) move(ctx context.Context, from, to string) (*Change, error) {
 	if !local.Exists || atNew.Exists || p.owned(from) {
 		// Deleted here, or something already at the new path: decide the two paths apart (a
 		// removal and an addition), which keeps every local file.
-		var out *Change
+		var out []Change
 		for _, path := range []string{from, to} {
 			c, err := p.path(ctx, path)
 			if err != nil {
 				return nil, err
 			}
-			if c != nil && out == nil {
-				out = c
-			} else if c != nil {
-				return nil, fmt.Errorf("internal: two changes for a move %s -> %s", from, to)
+			if c != nil {
+				out = append(out, *c)
 			}
 		}
 		return out, nil
@@ -249,7 +252,7 @@ func (p *planner) move(ctx context.Context, from, to string) (*Change, error) {
 	if c.Action != Conflict {
 		c.Action = Moved
 	}
-	return c, nil
+	return []Change{*c}, nil
 }
 
 // decide applies the rules to a path the golden path changed, added or removed.
@@ -337,15 +340,6 @@ func plural(n int, s string) string {
 		return s
 	}
 	return s + "s"
-}
-
-func sortedKeys(m map[string]bool) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
 }
 
 // Apply writes the changes into dir: each file through a temporary file renamed into place.

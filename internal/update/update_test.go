@@ -3,9 +3,11 @@ package update
 import (
 	"context"
 	"fmt"
+	"maps"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -15,18 +17,10 @@ import (
 
 func tree(files map[string]string) *render.Tree {
 	t := &render.Tree{}
-	for _, p := range sortedKeysS(files) {
+	for _, p := range slices.Sorted(maps.Keys(files)) {
 		t.Files = append(t.Files, render.File{Path: p, Mode: 0o644, Data: []byte(files[p]), Source: "skeleton/" + p})
 	}
 	return t
-}
-
-func sortedKeysS(m map[string]string) []string {
-	b := map[string]bool{}
-	for k := range m {
-		b[k] = true
-	}
-	return sortedKeys(b)
 }
 
 func randomLines(r *rand.Rand, n int) []string {
@@ -117,5 +111,32 @@ func TestUnchangedTemplateIsIdentity(t *testing.T) {
 	changes, err := Plan(context.Background(), Options{Dir: dir, Base: tree(files), Target: tree(files)})
 	if err != nil || len(changes) != 0 {
 		t.Errorf("changes %+v, %v", changes, err)
+	}
+}
+
+// TestMoveOntoLocalFile: the golden path renames a.txt to b.txt, and the service already has
+// its own b.txt: the rename is decided as a removal and an addition, both reported.
+func TestMoveOntoLocalFile(t *testing.T) {
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "a.txt"), []byte("guide\n"), 0o644)
+	os.WriteFile(filepath.Join(dir, "b.txt"), []byte("mine\n"), 0o644)
+	changes, err := Plan(context.Background(), Options{
+		Dir: dir, Base: tree(map[string]string{"a.txt": "guide\n"}), Target: tree(map[string]string{"b.txt": "guide\n"}),
+		Labels: merge.Labels{Ours: "svc", Base: "v1", Theirs: "v2"},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(changes) != 2 || changes[0].Path != "a.txt" || changes[0].Action != Removed || changes[1].Path != "b.txt" || changes[1].Action != Conflict {
+		t.Fatalf("changes: %+v", changes)
+	}
+	if err := Apply(dir, changes); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "a.txt")); err == nil {
+		t.Error("a.txt is still there")
+	}
+	if b, _ := os.ReadFile(filepath.Join(dir, "b.txt")); string(b) != "<<<<<<< svc\nmine\n=======\nguide\n>>>>>>> v2\n" {
+		t.Errorf("b.txt = %q", b)
 	}
 }

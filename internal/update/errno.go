@@ -1,6 +1,0 @@
-package update
-
-import "syscall"
-
-// syscallENOTDIR: a path under a file, which counts as absent.
-var syscallENOTDIR error = syscall.ENOTDIR
