@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/idp-cli/idp/internal/gitauth"
 	"github.com/idp-cli/idp/internal/source"
@@ -26,6 +27,13 @@ func (f *Factory) openCatalog(ctx context.Context, loc string, offline bool) (*c
 		loc = f.Config.Source
 	}
 	loc = f.Config.resolveSource(loc)
+	if f.catalogs != nil {
+		return f.catalogs.open(loc, offline, func() (*catalog, error) { return f.openCatalogAt(ctx, loc, offline) })
+	}
+	return f.openCatalogAt(ctx, loc, offline)
+}
+
+func (f *Factory) openCatalogAt(ctx context.Context, loc string, offline bool) (*catalog, error) {
 	c := &catalog{}
 	var err error
 	switch {
@@ -114,4 +122,34 @@ func (f *Factory) gitAuth(rawURL string) gitauth.Result {
 		f.Logger.Debug("git credentials", "url", gitauth.Redact(rawURL), "from", r.From)
 	}
 	return r
+}
+
+// shareCatalogs makes openCatalog open each source once for the rest of the run, for commands
+// that work on many services of the same golden paths.
+func (f *Factory) shareCatalogs() {
+	f.catalogs = &catalogCache{m: map[string]*catalogEntry{}}
+}
+
+type catalogCache struct {
+	mu sync.Mutex
+	m  map[string]*catalogEntry
+}
+
+type catalogEntry struct {
+	once sync.Once
+	c    *catalog
+	err  error
+}
+
+func (cc *catalogCache) open(loc string, offline bool, open func() (*catalog, error)) (*catalog, error) {
+	cc.mu.Lock()
+	key := fmt.Sprint(loc, offline)
+	e := cc.m[key]
+	if e == nil {
+		e = &catalogEntry{}
+		cc.m[key] = e
+	}
+	cc.mu.Unlock()
+	e.once.Do(func() { e.c, e.err = open() })
+	return e.c, e.err
 }

@@ -298,7 +298,7 @@ func TestRepeatableFlagFromEnvironment(t *testing.T) {
 func TestNewDryRunAndJSON(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "payments")
 	r := run(t, nil, nil, "new", "service", "payments", "--set", "owner=team-payments", "--dry-run", "-o", dir)
-	if r.code != 0 || !strings.HasPrefix(r.stdout, "Would create "+dir+" with 24 files:\n  .dockerignore\n") || !strings.HasSuffix(r.stdout, "  .idp.yaml\n") {
+	if r.code != 0 || !strings.HasPrefix(r.stdout, "Would create "+dir+" with 25 files:\n  .dockerignore\n") || !strings.HasSuffix(r.stdout, "  .idp.yaml\n") {
 		t.Errorf("dry run: %+v", r)
 	}
 	if _, err := os.Stat(dir); err == nil {

@@ -141,7 +141,11 @@ func loadConfig(cmd *cobra.Command, getenv func(string) string) (*Config, error)
 	} else {
 		cfg.Source = v.GetString("source")
 	}
-	if cfg.Output != "text" && cfg.Output != "json" {
+	csvOK := cmd.Annotations["output-csv"] != "" // commands whose data is one table
+	switch {
+	case cfg.Output == "csv" && !csvOK:
+		return nil, usageErrorf(cmd, fmt.Errorf("--output csv: %s prints text or json; csv is for idp fleet status", cmd.CommandPath()))
+	case cfg.Output != "text" && cfg.Output != "json" && cfg.Output != "csv":
 		return nil, usageErrorf(cmd, fmt.Errorf("--output %q: use text or json", cfg.Output))
 	}
 	return cfg, nil

@@ -56,6 +56,8 @@ type Factory struct {
 	Now    func() time.Time
 	Getenv func(string) string
 	Logger *slog.Logger
+	// catalogs, when set, shares opened sources between services (fleet commands).
+	catalogs *catalogCache
 	// Prompter, when set, replaces the huh prompter (tests).
 	Prompter Prompter
 	// HTTPClient is for forge APIs; nil means a default client.

@@ -101,13 +101,13 @@ func NewRootCmd(f *Factory) *cobra.Command {
 		},
 	}
 	pf := root.PersistentFlags()
-	pf.String("output", "text", "print data as {text|json}")
+	pf.String("output", "text", "print data as {text|json} (fleet status also csv)")
 	pf.String("config", "", "config file (default $XDG_CONFIG_HOME/idp/config.yaml)")
 	pf.Bool("verbose", false, "log debug messages to stderr")
 	pf.Bool("no-input", false, "never prompt; fail with the list of missing input")
 	pf.Bool("accessible", false, "prompt in plain lines, for screen readers (also when TERM=dumb)")
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error { return usageErrorf(c, err) })
-	root.RegisterFlagCompletionFunc("output", cobra.FixedCompletions([]string{"text", "json"}, cobra.ShellCompDirectiveNoFileComp))
+	root.RegisterFlagCompletionFunc("output", cobra.FixedCompletions([]string{"text", "json", "csv"}, cobra.ShellCompDirectiveNoFileComp))
 
 	root.AddCommand(
 		newNewCmd(f),
@@ -116,6 +116,7 @@ func NewRootCmd(f *Factory) *cobra.Command {
 		newUpdateCmd(f),
 		newDiffCmd(f),
 		newCheckCmd(f),
+		newFleetCmd(f),
 		newVersionCmd(f),
 		newEnvironmentTopic(),
 	)

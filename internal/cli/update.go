@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/idp-cli/idp/internal/answers"
+	"github.com/idp-cli/idp/internal/bot"
 	"github.com/idp-cli/idp/internal/source"
 	"github.com/idp-cli/idp/internal/update"
 )
@@ -26,6 +27,7 @@ type updateOptions struct {
 	Set            []string
 	ValuesFile     string
 	Trust          bool
+	Bot            botOptions
 }
 
 func newUpdateCmd(f *Factory) *cobra.Command {
@@ -43,7 +45,14 @@ golden path's hunks). A binary changed on both sides keeps yours and puts the go
 FILE.idp-new. Files the golden path marks as owned are never touched. .idp.yaml is written last.
 
 The service must have no uncommitted changes, so that git can undo the update. Exit status 3
-means conflicts are left to resolve.`,
+means conflicts are left to resolve.
+
+With --push (the bot), nothing is written to your files: the update is committed on top of
+origin's default branch, which HEAD must be at, and pushed to the branch idp/update-<template>,
+replacing the bot's earlier commit there, and only when it differs. With --pull-request the
+branch gets a pull request (a draft when there are conflicts), opened once and updated after;
+it is closed when the default branch no longer needs it. A branch where someone else has
+committed is left alone. See docs/bots.md.`,
 		Example: `  # To the latest version, asking for new parameters in a terminal
   idp update
 
@@ -52,7 +61,10 @@ means conflicts are left to resolve.`,
 
   # See what would change, then update to a given version
   idp update --dry-run --to v1.4.0
-  idp diff --to v1.4.0`,
+  idp diff --to v1.4.0
+
+  # As a CI bot: one branch and one pull request per service, updated in place on re-runs
+  idp update --no-input --pull-request`,
 		Args: usageArgs(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, args []string) error { return runUpdate(cmd, f, o, false) },
 	}
@@ -64,6 +76,7 @@ means conflicts are left to resolve.`,
 	fl.StringArrayVar(&o.Set, "set", nil, "an answer as `key=value`, new or changed; repeatable")
 	fl.StringVar(&o.ValuesFile, "values", "", "answers from a YAML or JSON `file`")
 	fl.BoolVar(&o.Trust, "trust", false, "run the golden path's migrations (commands) even though its source is not in trusted-sources")
+	addBotFlags(cmd, &o.Bot, false)
 	cmd.RegisterFlagCompletionFunc("conflict", cobra.FixedCompletions([]string{"inline", "rej"}, cobra.ShellCompDirectiveNoFileComp))
 	return cmd
 }
@@ -153,6 +166,12 @@ func runUpdate(cmd *cobra.Command, f *Factory, o *updateOptions, diff bool) erro
 	if o.AllowDowngrade && !cmd.Flags().Changed("to") {
 		return usageErrorf(cmd, fmt.Errorf("--allow-downgrade goes with --to, naming the older version"))
 	}
+	if err := o.Bot.validate(cmd); err != nil {
+		return err
+	}
+	if o.Bot.Push && (o.DryRun || diff) {
+		return usageErrorf(cmd, fmt.Errorf("--dry-run and --push do not go together; idp diff shows what the bot would commit"))
+	}
 	p, err := resolveVersions(cmd, f, o)
 	if err != nil {
 		return err
@@ -166,8 +185,8 @@ func runUpdate(cmd *cobra.Command, f *Factory, o *updateOptions, diff bool) erro
 			return usageErrorf(cmd, fmt.Errorf("--to %s is older than %s, the service's version; pass --allow-downgrade to go back", o.To, p.current))
 		}
 	}
-	writes := !diff && !o.DryRun
-	if writes {
+	writes := !diff && !o.DryRun && !o.Bot.Push
+	if writes || o.Bot.Push {
 		if err := p.svc.CheckClean(); err != nil {
 			return err
 		}
@@ -184,6 +203,9 @@ func runUpdate(cmd *cobra.Command, f *Factory, o *updateOptions, diff bool) erro
 	}
 	before, after := update.Migrations(p.target.Template.Manifest, p.current, p.wants)
 	trusted := o.Trust || f.Config.trusts(p.svc.Record.Template.Source)
+	if o.Bot.Push && trusted && len(before)+len(after) > 0 {
+		return fmt.Errorf("the update to %s %s has migrations, which change files in place, and --push never touches your files; run idp update without --push, commit and push", p.name, p.wants)
+	}
 	if writes && trusted {
 		for _, mg := range before {
 			fmt.Fprintf(f.IO.ErrOut, "idp: running migration for %s: %s\n", mg.Version, mg.Run)
@@ -219,6 +241,19 @@ func runUpdate(cmd *cobra.Command, f *Factory, o *updateOptions, diff bool) erro
 	if diff {
 		return printDiff(f, p, res)
 	}
+	if o.Bot.Push {
+		rep, err := f.pushUpdate(cmd.Context(), &o.Bot, p, res, append(before, after...))
+		if err != nil {
+			return err
+		}
+		if err := printPush(f, p, res, rep); err != nil {
+			return err
+		}
+		if res.Conflicts > 0 && rep.Push != "kept" {
+			return &exitError{Code: ExitConflicts}
+		}
+		return nil
+	}
 	if err := printUpdate(f, p, res, o.DryRun); err != nil {
 		return err
 	}
@@ -246,19 +281,26 @@ type updateJSON struct {
 	Changes    []update.Change `json:"changes"`
 	Conflicts  int             `json:"conflicts"`
 	NewAnswers []string        `json:"newAnswers"`
+	// Push is what bot mode did with the branch and the pull request.
+	Push *bot.Report `json:"push,omitempty"`
+}
+
+func updateReport(p *planned, res *update.Result, dryRun bool, rep *bot.Report) updateJSON {
+	changes := res.Changes
+	if changes == nil {
+		changes = []update.Change{}
+	}
+	return updateJSON{
+		Service: p.display(), Template: p.name, From: res.From, To: res.To, DryRun: dryRun,
+		Changes: changes, Conflicts: res.Conflicts, NewAnswers: append([]string{}, res.NewAnswers...),
+		Push: rep,
+	}
 }
 
 func printUpdate(f *Factory, p *planned, res *update.Result, dryRun bool) error {
 	rel := p.display()
 	if f.Config.Output == "json" {
-		changes := res.Changes
-		if changes == nil {
-			changes = []update.Change{}
-		}
-		return printJSON(f.IO.Out, updateJSON{
-			Service: rel, Template: p.name, From: res.From, To: res.To, DryRun: dryRun,
-			Changes: changes, Conflicts: res.Conflicts, NewAnswers: append([]string{}, res.NewAnswers...),
-		})
+		return printJSON(f.IO.Out, updateReport(p, res, dryRun, nil))
 	}
 	w := f.IO.Out
 	if res.Unchanged(p.svc.Record) {
@@ -269,11 +311,36 @@ func printUpdate(f *Factory, p *planned, res *update.Result, dryRun bool) error 
 	if dryRun {
 		verb = "Would update"
 	}
+	printChanges(f, p, res, verb, "")
+	if dryRun {
+		return nil
+	}
+	fmt.Fprintln(w)
+	if res.Conflicts > 0 {
+		them := "them"
+		if res.Conflicts == 1 {
+			them = "it"
+		}
+		fmt.Fprintf(w, "%s left in conflict: resolve %s, then commit.\n", plural(res.Conflicts, "file"), them)
+	} else {
+		fmt.Fprintf(w, "Review with 'git diff', then commit.\n")
+	}
+	undo := "git checkout HEAD -- . && git clean -fd ."
+	if relDir(p.svc.Dir) != "." {
+		undo = "(cd " + rel + " && " + undo + ")"
+	}
+	fmt.Fprintf(w, "To undo the update: %s\n", undo)
+	return nil
+}
+
+// printChanges prints the per-file summary: "<verb> <service> from <template> vX to vY<where>:".
+func printChanges(f *Factory, p *planned, res *update.Result, verb, where string) {
+	w := f.IO.Out
 	span := res.From + " to " + res.To
 	if res.From == res.To {
 		span = res.To + " (new answers)"
 	}
-	fmt.Fprintf(w, "%s %s from %s %s:\n", verb, rel, p.name, span)
+	fmt.Fprintf(w, "%s %s from %s %s%s:\n", verb, p.display(), p.name, span, where)
 	for _, c := range res.Changes {
 		line := c.Path
 		if c.From != "" {
@@ -298,23 +365,40 @@ func printUpdate(f *Factory, p *planned, res *update.Result, dryRun bool) error 
 		}
 		fmt.Fprintf(w, "New answers: %s\n", strings.Join(kv, ", "))
 	}
-	if dryRun {
-		return nil
+}
+
+// printPush reports bot mode: the update, then what happened to the branch and pull request.
+func printPush(f *Factory, p *planned, res *update.Result, rep *bot.Report) error {
+	if f.Config.Output == "json" {
+		return printJSON(f.IO.Out, updateReport(p, res, false, rep))
 	}
-	fmt.Fprintln(w)
-	if res.Conflicts > 0 {
-		them := "them"
-		if res.Conflicts == 1 {
-			them = "it"
-		}
-		fmt.Fprintf(w, "%s left in conflict: resolve %s, then commit.\n", plural(res.Conflicts, "file"), them)
+	w := f.IO.Out
+	if res.Unchanged(p.svc.Record) {
+		fmt.Fprintf(w, "%s is on %s %s on %s; nothing to update.\n", p.display(), p.name, res.To, rep.Base)
 	} else {
-		fmt.Fprintf(w, "Review with 'git diff', then commit.\n")
+		printChanges(f, p, res, "Committed the update of", " on "+rep.Branch)
 	}
-	undo := "git checkout HEAD -- . && git clean -fd ."
-	if relDir(p.svc.Dir) != "." {
-		undo = "(cd " + rel + " && " + undo + ")"
+	switch rep.Push {
+	case "created", "updated":
+		fmt.Fprintf(w, "Pushed %s (%s, on top of %s): %s.\n", rep.Branch, rep.Commit[:7], rep.Base, rep.Push)
+	case "unchanged":
+		fmt.Fprintf(w, "Branch %s already holds this update (%s); nothing pushed.\n", rep.Branch, rep.Commit[:7])
+	case "deleted":
+		fmt.Fprintf(w, "Deleted the branch %s: %s no longer needs it.\n", rep.Branch, rep.Base)
+	case "kept":
+		fmt.Fprintf(w, "Branch %s has someone else's commits on the bot's; left as it is.\n", rep.Branch)
 	}
-	fmt.Fprintf(w, "To undo the update: %s\n", undo)
+	if pr := rep.PullRequest; pr != nil {
+		switch pr.Action {
+		case "created", "updated", "unchanged", "closed":
+			draft := ""
+			if pr.Draft {
+				draft = " (draft: conflicts to resolve)"
+			}
+			fmt.Fprintf(w, "Pull request #%d %s%s: %s\n", pr.Number, pr.Action, draft, pr.URL)
+		case "declined":
+			fmt.Fprintf(w, "Pull request #%d for %s was closed unmerged; not opened again until a newer version: %s\n", pr.Number, res.To, pr.URL)
+		}
+	}
 	return nil
 }

@@ -53,6 +53,26 @@ type Provider interface {
 	// SetDefaultBranch makes branch the default branch, doing nothing when it already is. Call
 	// it after the first push: forges cannot point the default at a branch that does not exist.
 	SetDefaultBranch(ctx context.Context, owner, name, branch string) error
+
+	// PullRequests lists the pull requests from branch head into the repository (same-repository
+	// branches only), open and closed, newest first.
+	PullRequests(ctx context.Context, owner, name, head string) ([]*PullRequest, error)
+	// CreatePullRequest opens a pull request from in.Head into in.Base. It returns an error
+	// wrapping ErrPullRequestExists when one is already open for the same branches.
+	CreatePullRequest(ctx context.Context, owner, name string, in PullRequestInput) (*PullRequest, error)
+	// UpdatePullRequest sets the title, body and draft state of pull request number. GitHub's
+	// REST API cannot change the draft state: there it stays as it was, and the returned
+	// PullRequest says which it is.
+	UpdatePullRequest(ctx context.Context, owner, name string, number int, in PullRequestInput) (*PullRequest, error)
+	// ClosePullRequest closes pull request number without merging it.
+	ClosePullRequest(ctx context.Context, owner, name string, number int) error
+
+	// ListRepos lists every repository of owner (an organization, a GitLab group including its
+	// subgroups, or a user), following pagination.
+	ListRepos(ctx context.Context, owner string) ([]*Listed, error)
+	// ReadFile returns the content of path at ref (a branch; "" means the default branch), or
+	// an error wrapping ErrNotFound when the repository has no such file.
+	ReadFile(ctx context.Context, owner, name, path, ref string) ([]byte, error)
 }
 
 // Options configure a Provider.
@@ -69,11 +89,21 @@ type Options struct {
 }
 
 var (
-	// ErrNotFound means the repository does not exist, or the token cannot see it.
+	// ErrNotFound means the repository does not exist, or the token cannot see it; errors for
+	// a missing file or pull request in a repository wrap it too.
 	ErrNotFound = errors.New("repository not found")
 	// ErrExists means the owner already has a repository of that name.
 	ErrExists = errors.New("repository already exists")
+	// ErrPullRequestExists means a pull request between the same branches is already open.
+	ErrPullRequestExists = errors.New("a pull request is already open")
 )
+
+// missing is an error for something missing in a repository (a file, a pull request), with
+// its own message, that still matches ErrNotFound.
+type missing struct{ msg string }
+
+func (e *missing) Error() string { return e.msg }
+func (e *missing) Unwrap() error { return ErrNotFound }
 
 // AuthError reports that the forge refused the token, or that there was none. Its message says
 // which environment variable to set and which scopes the token needs.
@@ -91,9 +121,10 @@ func (e *AuthError) Error() string {
 	return fmt.Sprintf("%s: %s; %s %s to a token with %s", e.Provider, e.Reason, fix, TokenVar(e.Provider), scopes[e.Provider])
 }
 
-// scopes names what a token needs to create repositories, in each forge's words.
+// scopes names what a token needs to create repositories and open pull requests, in each
+// forge's words.
 var scopes = map[string]string{
-	"github": "the repo scope (a fine-grained token needs Administration: write on the owner)",
+	"github": "the repo scope (a fine-grained token needs Administration: write on the owner, and Pull requests: write for pull requests)",
 	"gitlab": "the api scope",
 	"gitea":  "the write:repository scope (and write:organization for organization repositories)",
 }
@@ -178,6 +209,15 @@ func checkNames(provider, owner, name string, nested bool) error {
 		return fmt.Errorf("%s: repository name is empty", provider)
 	case strings.Contains(name, "/"):
 		return fmt.Errorf("%s: repository name %q contains '/'; give the owner separately", provider, name)
+	}
+	return checkOwner(provider, owner, nested)
+}
+
+// checkOwner validates an owner; nested allows GitLab group paths.
+func checkOwner(provider, owner string, nested bool) error {
+	switch {
+	case owner == "":
+		return fmt.Errorf("%s: owner is empty; name an organization or user", provider)
 	case !nested && strings.Contains(owner, "/"):
 		return fmt.Errorf("%s: owner %q contains '/'; %s has no nested organizations", provider, owner, provider)
 	case nested && (strings.HasPrefix(owner, "/") || strings.HasSuffix(owner, "/") || strings.Contains(owner, "//")):

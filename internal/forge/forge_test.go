@@ -265,7 +265,7 @@ func TestCreateExisting(t *testing.T) {
 func TestAuthErrors(t *testing.T) {
 	const bad = "wrong-token-12345"
 	scope := map[string]string{
-		"github": "set GITHUB_TOKEN to a token with the repo scope (a fine-grained token needs Administration: write on the owner)",
+		"github": "set GITHUB_TOKEN to a token with the repo scope (a fine-grained token needs Administration: write on the owner, and Pull requests: write for pull requests)",
 		"gitlab": "set GITLAB_TOKEN to a token with the api scope",
 		"gitea":  "set GITEA_TOKEN to a token with the write:repository scope (and write:organization for organization repositories)",
 	}

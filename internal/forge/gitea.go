@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strings"
 
 	"code.gitea.io/sdk/gitea"
@@ -141,7 +142,13 @@ func (g *giteaForge) err(resp *gitea.Response, err error, doing, permission stri
 		if g.token == "" {
 			return noToken("gitea")
 		}
-		return refused("gitea", s, err.Error(), permission)
+		msg := err.Error()
+		if strings.HasPrefix(msg, "unknown API error") {
+			// A bare status without a body, as Gitea refuses a pull request edit; the SDK's
+			// message would only repeat the request.
+			msg = ""
+		}
+		return refused("gitea", s, msg, permission)
 	}
 	return fmt.Errorf("gitea: %s: %w", doing, err)
 }
@@ -160,4 +167,230 @@ func giteaCreated(r *gitea.Repository) *Created {
 		DefaultBranch: r.DefaultBranch,
 		Private:       r.Private,
 	}
+}
+
+// PullRequests lists the repository's pull requests, all of them: Gitea's list has no filter
+// by head branch, so it is applied here.
+func (g *giteaForge) PullRequests(ctx context.Context, owner, name, head string) ([]*PullRequest, error) {
+	if err := checkNames("gitea", owner, name, false); err != nil {
+		return nil, err
+	}
+	if err := checkHead("gitea", head); err != nil {
+		return nil, err
+	}
+	c, err := g.client(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var prs []*PullRequest
+	opt := gitea.ListPullRequestsOptions{ListOptions: gitea.ListOptions{Page: 1, PageSize: giteaPageSize}, State: gitea.StateAll}
+	for {
+		page, resp, err := c.ListRepoPullRequests(owner, name, opt)
+		if err != nil {
+			if giteaStatus(resp) == http.StatusNotFound {
+				return nil, notFound("gitea", owner, name)
+			}
+			return nil, g.err(resp, err, "list pull requests of "+owner+"/"+name, "read pull requests of "+owner+"/"+name)
+		}
+		for _, pr := range page {
+			// A fork's branch has another head repository.
+			if pr.Head != nil && pr.Base != nil && pr.Head.Ref == head && pr.Head.RepoID == pr.Base.RepoID {
+				prs = append(prs, giteaPR(pr))
+			}
+		}
+		if resp.NextPage == 0 {
+			return newestFirst(prs), nil
+		}
+		opt.Page = resp.NextPage
+	}
+}
+
+// giteaPageSize is Gitea's default MAX_RESPONSE_ITEMS: a server gives no more per page.
+const giteaPageSize = 50
+
+// CreatePullRequest opens a pull request; a draft gets the title prefix "WIP: ", the first of
+// Gitea's default WORK_IN_PROGRESS_PREFIXES.
+func (g *giteaForge) CreatePullRequest(ctx context.Context, owner, name string, in PullRequestInput) (*PullRequest, error) {
+	if err := checkNames("gitea", owner, name, false); err != nil {
+		return nil, err
+	}
+	if err := checkInput("gitea", in, true); err != nil {
+		return nil, err
+	}
+	if g.token == "" {
+		return nil, noToken("gitea")
+	}
+	c, err := g.client(ctx)
+	if err != nil {
+		return nil, err
+	}
+	pr, resp, err := c.CreatePullRequest(owner, name, gitea.CreatePullRequestOption{
+		Head:  in.Head,
+		Base:  in.Base,
+		Title: draftTitle(in, giteaDraft),
+		Body:  in.Body,
+	})
+	if err != nil {
+		switch giteaStatus(resp) {
+		case http.StatusNotFound:
+			return nil, notFound("gitea", owner, name)
+		case http.StatusConflict:
+			// "pull request already exists for these targets [id: 1, issue_id: 3, ...]"
+			return nil, prExists("gitea", owner, name, in, err.Error())
+		case http.StatusUnprocessableEntity:
+			return nil, fmt.Errorf("gitea: open a pull request from %s into %s in %s/%s: %v", in.Head, in.Base, owner, name, err)
+		}
+		return nil, g.err(resp, err, "open a pull request in "+owner+"/"+name, "open pull requests in "+owner+"/"+name)
+	}
+	return giteaPR(pr), nil
+}
+
+// UpdatePullRequest sets the title, with the prefix "WIP: " for a draft, and the body.
+func (g *giteaForge) UpdatePullRequest(ctx context.Context, owner, name string, number int, in PullRequestInput) (*PullRequest, error) {
+	if err := checkInput("gitea", in, false); err != nil {
+		return nil, err
+	}
+	return g.edit(ctx, owner, name, number, gitea.EditPullRequestOption{Title: draftTitle(in, giteaDraft), Body: &in.Body}, "update")
+}
+
+func (g *giteaForge) ClosePullRequest(ctx context.Context, owner, name string, number int) error {
+	closed := gitea.StateClosed
+	_, err := g.edit(ctx, owner, name, number, gitea.EditPullRequestOption{State: &closed}, "close")
+	return err
+}
+
+// edit is PATCH /repos/{owner}/{repo}/pulls/{index}.
+func (g *giteaForge) edit(ctx context.Context, owner, name string, number int, opt gitea.EditPullRequestOption, doing string) (*PullRequest, error) {
+	if err := checkNames("gitea", owner, name, false); err != nil {
+		return nil, err
+	}
+	if err := checkNumber("gitea", number); err != nil {
+		return nil, err
+	}
+	if g.token == "" {
+		return nil, noToken("gitea")
+	}
+	c, err := g.client(ctx)
+	if err != nil {
+		return nil, err
+	}
+	pr, resp, err := c.EditPullRequest(owner, name, int64(number), opt)
+	if err != nil {
+		switch giteaStatus(resp) {
+		case http.StatusNotFound:
+			return nil, prNotFound("gitea", owner, name, number)
+		case http.StatusConflict, http.StatusPreconditionFailed, http.StatusUnprocessableEntity:
+			return nil, fmt.Errorf("gitea: %s pull request %d of %s/%s: %v", doing, number, owner, name, err)
+		}
+		return nil, g.err(resp, err, fmt.Sprintf("%s pull request %d of %s/%s", doing, number, owner, name), "change pull requests of "+owner+"/"+name)
+	}
+	return giteaPR(pr), nil
+}
+
+func (g *giteaForge) ListRepos(ctx context.Context, owner string) ([]*Listed, error) {
+	if err := checkOwner("gitea", owner, false); err != nil {
+		return nil, err
+	}
+	c, err := g.client(ctx)
+	if err != nil {
+		return nil, err
+	}
+	repos, resp, err := giteaPages(func(o gitea.ListOptions) ([]*gitea.Repository, *gitea.Response, error) {
+		return c.ListOrgRepos(owner, gitea.ListOrgReposOptions{ListOptions: o})
+	})
+	if giteaStatus(resp) == http.StatusNotFound {
+		repos, resp, err = giteaPages(func(o gitea.ListOptions) ([]*gitea.Repository, *gitea.Response, error) {
+			return c.ListUserRepos(owner, gitea.ListReposOptions{ListOptions: o})
+		})
+		if giteaStatus(resp) == http.StatusNotFound {
+			return nil, noOwner("gitea", owner)
+		}
+	}
+	if err != nil {
+		return nil, g.err(resp, err, "list repositories of "+owner, "list repositories of "+owner)
+	}
+	listed := make([]*Listed, len(repos))
+	for i, r := range repos {
+		l := &Listed{
+			Name:          r.Name,
+			CloneURL:      r.CloneURL,
+			WebURL:        r.HTMLURL,
+			DefaultBranch: r.DefaultBranch,
+			Archived:      r.Archived,
+		}
+		if r.Owner != nil {
+			l.Owner = r.Owner.UserName
+		}
+		listed[i] = l
+	}
+	return listed, nil
+}
+
+// giteaPages calls list for every page, following the Link header. On error it returns the
+// failed page's response, for its status.
+func giteaPages(list func(gitea.ListOptions) ([]*gitea.Repository, *gitea.Response, error)) ([]*gitea.Repository, *gitea.Response, error) {
+	var all []*gitea.Repository
+	o := gitea.ListOptions{Page: 1, PageSize: giteaPageSize}
+	for {
+		repos, resp, err := list(o)
+		if err != nil {
+			return nil, resp, err
+		}
+		all = append(all, repos...)
+		if resp.NextPage == 0 {
+			return all, resp, nil
+		}
+		o.Page = resp.NextPage
+	}
+}
+
+// ReadFile reads through GET /repos/{owner}/{repo}/raw/{filepath}, whose ref defaults to the
+// default branch.
+func (g *giteaForge) ReadFile(ctx context.Context, owner, name, path, ref string) ([]byte, error) {
+	if err := checkNames("gitea", owner, name, false); err != nil {
+		return nil, err
+	}
+	path, err := checkPath("gitea", path)
+	if err != nil {
+		return nil, err
+	}
+	c, err := g.client(ctx)
+	if err != nil {
+		return nil, err
+	}
+	// The SDK puts the path into the URL as it is: escape each segment, so that "#", "?" or
+	// "%" in a name stay part of it.
+	segs := strings.Split(path, "/")
+	for i, s := range segs {
+		segs[i] = url.PathEscape(s)
+	}
+	data, resp, err := c.GetRawFile(owner, name, strings.Join(segs, "/"), ref)
+	if err != nil {
+		// One 404 for a missing repository, branch or file.
+		if giteaStatus(resp) == http.StatusNotFound {
+			return nil, fileNotFound("gitea", owner, name, path, ref)
+		}
+		return nil, g.err(resp, err, "read "+path+" of "+owner+"/"+name, "read "+owner+"/"+name)
+	}
+	return data, nil
+}
+
+func giteaPR(pr *gitea.PullRequest) *PullRequest {
+	title, prefixed := cutDraft(pr.Title, giteaDraft)
+	p := &PullRequest{
+		Number: int(pr.Index),
+		URL:    pr.HTMLURL,
+		Title:  title,
+		Body:   pr.Body,
+		Draft:  pr.Draft || prefixed,
+		Open:   pr.State == gitea.StateOpen,
+		Merged: pr.HasMerged,
+	}
+	if pr.Head != nil {
+		p.Head = pr.Head.Ref
+	}
+	if pr.Base != nil {
+		p.Base = pr.Base.Ref
+	}
+	return p
 }

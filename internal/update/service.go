@@ -161,3 +161,7 @@ func (s *Service) BaseAnswers() map[string]any {
 	}
 	return best
 }
+
+// Repository is the git repository the service is in (nil when it is in none) and the
+// service's directory in it: "" at the root, else a slash-separated path.
+func (s *Service) Repository() (*git.Repository, string) { return s.repo, s.rel }

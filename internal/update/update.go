@@ -342,28 +342,45 @@ func plural(n int, s string) string {
 	return s + "s"
 }
 
-// Apply writes the changes into dir: each file through a temporary file renamed into place.
-func Apply(dir string, changes []Change) error {
+// Write is one file an update writes, relative to the service: its new content, or absent
+// to remove it.
+type Write struct {
+	Path string
+	Side Side
+}
+
+// Writes lists what the changes write, in order: for Apply, and for a bot that commits the
+// update rather than writing it.
+func Writes(changes []Change) []Write {
+	var ws []Write
 	for _, c := range changes {
 		if c.After.Exists && !(c.Action == Conflict && c.After.equal(c.Before)) {
-			if err := writeSide(dir, c.Path, c.After); err != nil {
-				return err
-			}
+			ws = append(ws, Write{c.Path, c.After})
 		}
 		if c.Extra != "" {
-			if err := writeSide(dir, c.Extra, Side{Exists: true, Data: c.ExtraData, Mode: 0o644}); err != nil {
-				return err
-			}
+			ws = append(ws, Write{c.Extra, Side{Exists: true, Data: c.ExtraData, Mode: 0o644}})
 		}
 		switch {
 		case c.Action == Removed:
-			if err := remove(dir, c.Path); err != nil {
-				return err
-			}
+			ws = append(ws, Write{Path: c.Path})
 		case c.From != "":
-			if err := remove(dir, c.From); err != nil {
-				return err
-			}
+			ws = append(ws, Write{Path: c.From})
+		}
+	}
+	return ws
+}
+
+// Apply writes the changes into dir: each file through a temporary file renamed into place.
+func Apply(dir string, changes []Change) error {
+	for _, w := range Writes(changes) {
+		var err error
+		if w.Side.Exists {
+			err = writeSide(dir, w.Path, w.Side)
+		} else {
+			err = remove(dir, w.Path)
+		}
+		if err != nil {
+			return err
 		}
 	}
 	return nil

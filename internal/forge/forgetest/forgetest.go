@@ -5,6 +5,7 @@
 package forgetest
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -12,9 +13,12 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 )
 
 const (
@@ -32,10 +36,33 @@ type Repo struct {
 	Description   string
 	DefaultBranch string
 	Private       bool
+	Archived      bool
 	// CloneURL is what the fake reports as clone_url / http_url_to_repo. When empty, it is
 	// set from the hook given to SetCloneURL, or to URL/owner/name.git.
 	CloneURL string
 
+	id int64
+}
+
+// PullRequest is a pull request (GitLab: merge request) held by a fake.
+type PullRequest struct {
+	Number int    // GitHub and Gitea number, GitLab iid
+	Title  string // as stored, with any draft prefix
+	Body   string
+	Head   string // source branch
+	Base   string // target branch
+	// HeadOwner is the owner of the fork that holds Head; "" for a branch of the repository
+	// itself.
+	HeadOwner string
+	// Draft is GitHub's draft field; GitLab and Gitea derive it from the title's prefix, as
+	// their servers do.
+	Draft bool
+	State string // open, closed or merged
+}
+
+// pull is a pull request with what the fake adds.
+type pull struct {
+	PullRequest
 	id int64
 }
 
@@ -68,7 +95,9 @@ type Fake struct {
 
 	mu       sync.Mutex
 	orgs     map[string]*org
-	repos    map[string]*Repo // by lower-case "owner/name"
+	repos    map[string]*Repo                        // by lower-case "owner/name"
+	files    map[string]map[string]map[string][]byte // repository key, branch, path
+	pulls    map[string][]*pull                      // repository key, in the order opened
 	cloneURL func(owner, name string) string
 	reqs     []Request
 	nextID   int64
@@ -107,6 +136,8 @@ func start(t testing.TB, kind string) *Fake {
 		kind:   kind,
 		orgs:   map[string]*org{},
 		repos:  map[string]*Repo{},
+		files:  map[string]map[string]map[string][]byte{},
+		pulls:  map[string][]*pull{},
 		nextID: 100,
 	}
 	f.srv = httptest.NewServer(http.HandlerFunc(f.serveHTTP))
@@ -127,7 +158,8 @@ func (f *Fake) AddOrg(name string, canCreate bool) {
 	f.orgs[strings.ToLower(name)] = &org{name: name, id: f.nextID, canCreate: canCreate}
 }
 
-// AddRepo adds an existing repository. DefaultBranch defaults to "main".
+// AddRepo adds an existing repository. DefaultBranch defaults to "main". It is listed under
+// its owner: an organization (group) added with AddOrg, or else a user.
 func (f *Fake) AddRepo(r Repo) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
@@ -154,6 +186,65 @@ func (f *Fake) Repo(owner, name string) (Repo, bool) {
 		return Repo{}, false
 	}
 	return *r, true
+}
+
+// SetFile sets the content of path on the default branch of repository owner/name, which
+// must exist.
+func (f *Fake) SetFile(owner, name, path string, data []byte) {
+	f.mu.Lock()
+	branch := f.mustRepo(owner, name).DefaultBranch
+	f.mu.Unlock()
+	f.SetFileOn(owner, name, branch, path, data)
+}
+
+// SetFileOn sets the content of path on branch of repository owner/name, which must exist.
+func (f *Fake) SetFileOn(owner, name, branch, path string, data []byte) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.mustRepo(owner, name)
+	k := key(owner, name)
+	if f.files[k] == nil {
+		f.files[k] = map[string]map[string][]byte{}
+	}
+	if f.files[k][branch] == nil {
+		f.files[k][branch] = map[string][]byte{}
+	}
+	f.files[k][branch][strings.Trim(path, "/")] = append([]byte(nil), data...)
+}
+
+// PullRequests returns the pull requests of owner/name in the order they were opened.
+func (f *Fake) PullRequests(owner, name string) []PullRequest {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	var prs []PullRequest
+	for _, p := range f.pulls[key(owner, name)] {
+		prs = append(prs, p.PullRequest)
+	}
+	return prs
+}
+
+// AddPullRequest adds a pull request to repository owner/name, which must exist, as if User
+// had opened it, and returns its number. State defaults to "open"; Number is set.
+func (f *Fake) AddPullRequest(owner, name string, pr PullRequest) int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	repo := f.mustRepo(owner, name)
+	if pr.State == "" {
+		pr.State = "open"
+	}
+	return f.addPull(repo, pr).Number
+}
+
+// MergePullRequest marks pull request number of owner/name merged, as if someone had merged
+// it on the forge.
+func (f *Fake) MergePullRequest(owner, name string, number int) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	p := f.pull(f.mustRepo(owner, name), number)
+	if p == nil {
+		panic(fmt.Sprintf("forgetest: %s/%s has no pull request %d", owner, name, number))
+	}
+	p.State = "merged"
 }
 
 // SetCloneURL sets the hook that gives each repository created from now on its clone URL,
@@ -217,6 +308,206 @@ func (f *Fake) addRepo(r Repo, web string) *Repo {
 	}
 	f.repos[key(r.Owner, r.Name)] = &r
 	return &r
+}
+
+// mustRepo returns repository owner/name for the Fake's helpers, which tests call: a missing
+// one is a mistake in the test. f.mu must be held.
+func (f *Fake) mustRepo(owner, name string) *Repo {
+	r := f.repos[key(owner, name)]
+	if r == nil {
+		panic(fmt.Sprintf("forgetest: no repository %s/%s; add it with AddRepo first", owner, name))
+	}
+	return r
+}
+
+// file returns the content of path on ref ("" for the default branch) of repo. f.mu must be
+// held.
+func (f *Fake) file(repo *Repo, path, ref string) ([]byte, bool) {
+	if ref == "" {
+		ref = repo.DefaultBranch
+	}
+	data, ok := f.files[key(repo.Owner, repo.Name)][ref][path]
+	return data, ok
+}
+
+// branchExists reports whether ref names a branch of repo: the default branch, or one that
+// SetFileOn gave files. f.mu must be held.
+func (f *Fake) branchExists(repo *Repo, ref string) bool {
+	return ref == "" || ref == repo.DefaultBranch || f.files[key(repo.Owner, repo.Name)][ref] != nil
+}
+
+// dir lists the entries directly under path on ref of repo: files, and directories with a
+// trailing "/". f.mu must be held.
+func (f *Fake) dir(repo *Repo, path, ref string) []string {
+	if ref == "" {
+		ref = repo.DefaultBranch
+	}
+	seen := map[string]bool{}
+	var entries []string
+	for p := range f.files[key(repo.Owner, repo.Name)][ref] {
+		rest, ok := strings.CutPrefix(p, path+"/")
+		if !ok {
+			continue
+		}
+		e := rest
+		if first, _, nested := strings.Cut(rest, "/"); nested {
+			e = first + "/"
+		}
+		if !seen[e] {
+			seen[e] = true
+			entries = append(entries, e)
+		}
+	}
+	slices.Sort(entries)
+	return entries
+}
+
+// addPull stores pr as the next pull request of repo. f.mu must be held.
+func (f *Fake) addPull(repo *Repo, pr PullRequest) *pull {
+	k := key(repo.Owner, repo.Name)
+	f.nextID++
+	pr.Number = len(f.pulls[k]) + 1
+	p := &pull{PullRequest: pr, id: f.nextID}
+	f.setTitle(p, pr.Title)
+	f.pulls[k] = append(f.pulls[k], p)
+	return p
+}
+
+// pull returns pull request number of repo, or nil. f.mu must be held.
+func (f *Fake) pull(repo *Repo, number int) *pull {
+	prs := f.pulls[key(repo.Owner, repo.Name)]
+	if number < 1 || number > len(prs) {
+		return nil
+	}
+	return prs[number-1]
+}
+
+// openPull returns the open pull request of repo from head (in the fork of headOwner, "" for
+// the repository itself) into base, or nil. f.mu must be held.
+func (f *Fake) openPull(repo *Repo, headOwner, head, base string) *pull {
+	for _, p := range f.pulls[key(repo.Owner, repo.Name)] {
+		if p.State == "open" && strings.EqualFold(p.HeadOwner, headOwner) && p.Head == head && p.Base == base {
+			return p
+		}
+	}
+	return nil
+}
+
+// Title prefixes that make a draft: GitLab's DRAFT_REGEX and Gitea's default
+// WORK_IN_PROGRESS_PREFIXES, both case-insensitive.
+var draftPrefixes = map[string][]string{
+	"gitlab": {"draft:", "[draft]", "(draft)"},
+	"gitea":  {"wip:", "[wip]"},
+}
+
+// setTitle sets the title of p; on GitLab and Gitea it also sets Draft from the prefix.
+func (f *Fake) setTitle(p *pull, title string) {
+	p.Title = title
+	prefixes, ok := draftPrefixes[f.kind]
+	if !ok {
+		return
+	}
+	lower := strings.ToLower(title)
+	p.Draft = slices.ContainsFunc(prefixes, func(pre string) bool { return strings.HasPrefix(lower, pre) })
+}
+
+// pullTime is a pull request's creation time: fixed, so that responses are the same every run.
+func pullTime(p *pull) string {
+	return time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC).Add(time.Duration(p.id) * time.Minute).Format(time.RFC3339)
+}
+
+// sha is a made-up commit id.
+func sha(n int64) string { return fmt.Sprintf("%040x", n) }
+
+// isOrg reports whether owner is an organization (GitLab: group). f.mu must be held.
+func (f *Fake) isOrg(owner string) bool { return f.orgs[strings.ToLower(owner)] != nil }
+
+// isUser reports whether owner is a user: User, or the owner of a repository added under a
+// name that is no organization. f.mu must be held.
+func (f *Fake) isUser(owner string) bool {
+	if strings.EqualFold(owner, User) {
+		return true
+	}
+	if f.isOrg(owner) {
+		return false
+	}
+	for _, r := range f.repos {
+		if strings.EqualFold(r.Owner, owner) {
+			return true
+		}
+	}
+	return false
+}
+
+// ownedBy lists, in name order, the repositories of owner that the request may see; nested
+// includes those of subgroups (GitLab). f.mu must be held.
+func (f *Fake) ownedBy(owner string, nested, authed, publicOnly bool) []*Repo {
+	var repos []*Repo
+	for _, r := range f.repos {
+		mine := strings.EqualFold(r.Owner, owner) || nested && strings.HasPrefix(strings.ToLower(r.Owner), strings.ToLower(owner)+"/")
+		if mine && f.visible(r, authed) && !(publicOnly && r.Private) {
+			repos = append(repos, r)
+		}
+	}
+	slices.SortFunc(repos, func(a, b *Repo) int { return strings.Compare(key(a.Owner, a.Name), key(b.Owner, b.Name)) })
+	return repos
+}
+
+// paginate returns the bounds of the page a list request asks for, out of total items, and
+// sets the headers the forge pages with: Link on all three (rel next, last, first, prev),
+// X-Total-Count on Gitea, and X-Page, X-Per-Page, X-Total, X-Total-Pages, X-Next-Page and
+// X-Prev-Page on GitLab. sizeParam is per_page or limit; def and most are the forge's default
+// and largest page size.
+func (f *Fake) paginate(w http.ResponseWriter, r *http.Request, total int, sizeParam string, def, most int) (lo, hi int) {
+	q := r.URL.Query()
+	page, _ := strconv.Atoi(q.Get("page"))
+	page = cmp.Or(max(page, 0), 1)
+	size, _ := strconv.Atoi(q.Get(sizeParam))
+	if size <= 0 {
+		size = def
+	}
+	size = min(size, most)
+	last := max((total+size-1)/size, 1)
+	lo = min((page-1)*size, total)
+	hi = min(lo+size, total)
+
+	scheme := "https"
+	if r.Host == f.host {
+		scheme = "http"
+	}
+	link := func(p int, rel string) string {
+		q.Set("page", strconv.Itoa(p))
+		return fmt.Sprintf(`<%s://%s%s?%s>; rel="%s"`, scheme, r.Host, r.URL.EscapedPath(), q.Encode(), rel)
+	}
+	var links []string
+	if page < last {
+		links = append(links, link(page+1, "next"), link(last, "last"))
+	}
+	if page > 1 {
+		links = append(links, link(1, "first"), link(min(page-1, last), "prev"))
+	}
+	if len(links) > 0 {
+		w.Header().Set("Link", strings.Join(links, ", "))
+	}
+	switch f.kind {
+	case "gitea":
+		w.Header().Set("X-Total-Count", strconv.Itoa(total))
+	case "gitlab":
+		h := w.Header()
+		h.Set("X-Page", strconv.Itoa(page))
+		h.Set("X-Per-Page", strconv.Itoa(size))
+		h.Set("X-Total", strconv.Itoa(total))
+		h.Set("X-Total-Pages", strconv.Itoa(last))
+		h.Set("X-Next-Page", "")
+		h.Set("X-Prev-Page", "")
+		if page < last {
+			h.Set("X-Next-Page", strconv.Itoa(page+1))
+		}
+		if page > 1 {
+			h.Set("X-Prev-Page", strconv.Itoa(min(page-1, last)))
+		}
+	}
+	return lo, hi
 }
 
 // visible reports whether User can read r: public repositories, and private ones of User or of
@@ -357,6 +648,13 @@ func route(method string, segs []string, pattern string) ([]string, bool) {
 	return args, true
 }
 
+// writeRaw answers with a file's bytes, as the forges' raw endpoints do.
+func writeRaw(w http.ResponseWriter, data []byte) {
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	w.WriteHeader(http.StatusOK)
+	_, _ = w.Write(data)
+}
+
 func writeJSON(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	w.WriteHeader(status)
@@ -364,9 +662,10 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 }
 
 // str, boolean and number read optional fields of a JSON body; ok is false for a wrong type.
+// null is absent, as the forges' JSON decoding has it.
 func str(body map[string]any, k string) (string, bool) {
 	v, present := body[k]
-	if !present {
+	if !present || v == nil {
 		return "", true
 	}
 	s, ok := v.(string)
@@ -375,7 +674,7 @@ func str(body map[string]any, k string) (string, bool) {
 
 func boolean(body map[string]any, k string) (bool, bool) {
 	v, present := body[k]
-	if !present {
+	if !present || v == nil {
 		return false, true
 	}
 	b, ok := v.(bool)
@@ -384,7 +683,7 @@ func boolean(body map[string]any, k string) (bool, bool) {
 
 func number(body map[string]any, k string) (int64, bool, bool) {
 	v, present := body[k]
-	if !present {
+	if !present || v == nil {
 		return 0, false, true
 	}
 	n, ok := v.(float64)

@@ -1,0 +1,482 @@
+package cli
+
+import (
+	"context"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"text/tabwriter"
+
+	git "github.com/go-git/go-git/v5"
+	"github.com/spf13/cobra"
+
+	"github.com/idp-cli/idp/internal/bot"
+	"github.com/idp-cli/idp/internal/fleet"
+	"github.com/idp-cli/idp/internal/forge"
+	"github.com/idp-cli/idp/internal/gitauth"
+	"github.com/idp-cli/idp/internal/provenance"
+	"github.com/idp-cli/idp/internal/source"
+	"github.com/idp-cli/idp/internal/update"
+)
+
+func newFleetCmd(f *Factory) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "fleet",
+		Short: "See and update many services at once",
+		Long: `Work on every service of a fleet: the repositories listed in a file (one git URL or local
+path per line), or, for status, those of an organization on a forge.`,
+		Args: usageArgs(cobra.NoArgs),
+	}
+	cmd.AddCommand(newFleetStatusCmd(f), newFleetUpdateCmd(f))
+	return cmd
+}
+
+type fleetOptions struct {
+	Repos    string
+	Provider string
+	Owner    string
+	Host     string
+	Jobs     int
+	Offline  bool
+}
+
+func addFleetFlags(cmd *cobra.Command, o *fleetOptions) {
+	fl := cmd.Flags()
+	fl.StringVar(&o.Repos, "repos", "", "a `file` listing the repositories: one git URL or local path per line")
+	fl.IntVar(&o.Jobs, "jobs", 8, "repositories worked on at once")
+	fl.BoolVar(&o.Offline, "offline", false, "use the cached clones of the golden paths' sources as they are")
+}
+
+func newFleetStatusCmd(f *Factory) *cobra.Command {
+	o := &fleetOptions{}
+	cmd := &cobra.Command{
+		Use:   "status {--repos <file> | --provider <name> --owner <org>}",
+		Short: "Every service's golden path and version, and how far the fleet lags",
+		Long: `For each repository: its golden path, version, the latest version, how many releases and days
+it is behind (from the tags' dates); then for each golden path: services, share on the latest
+version, and the oldest version in use. A repository that cannot be read gets its error in its
+row and the others go on.
+
+Repositories come from --repos, or from a forge: --provider lists the repositories of --owner
+through the forge's API and reads each one's .idp.yaml without cloning (repositories without one
+are not services and are skipped). Git URLs in --repos are read by a shallow fetch into memory.
+
+Output is a table, or --output json (schema: docs/fleet-status.schema.json) or --output csv.
+Exit status 1 when any repository failed.`,
+		Example: `  idp fleet status --repos services.txt
+  idp fleet status --provider github --owner acme --output json | jq '.summary'
+  idp fleet status --repos services.txt --output csv > drift.csv`,
+		Annotations: map[string]string{"output-csv": "yes"},
+		Args:        usageArgs(cobra.NoArgs),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runFleetStatus(cmd, f, o)
+		},
+	}
+	addFleetFlags(cmd, o)
+	fl := cmd.Flags()
+	fl.StringVar(&o.Provider, "provider", "", "list the repositories of --owner on this forge: {github|gitlab|gitea}")
+	fl.StringVar(&o.Owner, "owner", "", "the organization, group or user whose repositories to list")
+	fl.StringVar(&o.Host, "host", "", "the forge's web `URL` (default: the public github.com, gitlab.com or gitea.com)")
+	cmd.RegisterFlagCompletionFunc("provider", cobra.FixedCompletions(forge.Names(), cobra.ShellCompDirectiveNoFileComp))
+	return cmd
+}
+
+func (o *fleetOptions) validate(cmd *cobra.Command, forgeAllowed bool) error {
+	switch {
+	case o.Jobs < 1:
+		return usageErrorf(cmd, fmt.Errorf("--jobs %d: give at least 1", o.Jobs))
+	case o.Repos == "" && !forgeAllowed:
+		return usageErrorf(cmd, fmt.Errorf("give --repos FILE, one git URL or local path per line"))
+	case o.Repos == "" && o.Provider == "" && o.Owner == "":
+		return usageErrorf(cmd, fmt.Errorf("give --repos FILE, or --provider and --owner to list a forge's repositories"))
+	case o.Repos != "" && o.Provider != "":
+		return usageErrorf(cmd, fmt.Errorf("--repos and --provider do not go together; use one"))
+	case o.Provider != "" && o.Owner == "":
+		return usageErrorf(cmd, fmt.Errorf("--provider %s needs --owner, the organization to list", o.Provider))
+	case o.Owner != "" && o.Provider == "":
+		return usageErrorf(cmd, fmt.Errorf("--owner goes with --provider"))
+	case o.Provider != "" && forge.TokenVar(o.Provider) == "":
+		return usageErrorf(cmd, fmt.Errorf("--provider %q: use one of %s", o.Provider, strings.Join(forge.Names(), ", ")))
+	}
+	return nil
+}
+
+type fleetStatusJSON struct {
+	Services []fleet.Row   `json:"services"`
+	Summary  fleet.Summary `json:"summary"`
+}
+
+func runFleetStatus(cmd *cobra.Command, f *Factory, o *fleetOptions) error {
+	if err := o.validate(cmd, true); err != nil {
+		return err
+	}
+	ctx := cmd.Context()
+	var rows []fleet.Row
+	var err error
+	if o.Provider != "" {
+		rows, err = f.forgeRecords(ctx, o)
+	} else {
+		rows, err = f.repoRecords(ctx, o)
+	}
+	if err != nil {
+		return err
+	}
+	f.measure(ctx, rows, o.Offline)
+	sum := fleet.Summarize(rows)
+	switch f.Config.Output {
+	case "json":
+		err = printJSON(f.IO.Out, fleetStatusJSON{Services: rows, Summary: sum})
+	case "csv":
+		err = printFleetCSV(f.IO.Out, rows)
+	default:
+		err = printFleetTable(f.IO.Out, rows, sum)
+	}
+	if err != nil {
+		return err
+	}
+	if sum.Failed > 0 {
+		return &exitError{Code: ExitError}
+	}
+	return nil
+}
+
+// repoRecords reads the .idp.yaml of every repository in --repos, in parallel.
+func (f *Factory) repoRecords(ctx context.Context, o *fleetOptions) ([]fleet.Row, error) {
+	repos, err := fleet.ReadRepos(o.Repos)
+	if err != nil {
+		return nil, &UsageError{Err: err}
+	}
+	rows := make([]fleet.Row, len(repos))
+	bar := f.newProgress("reading", len(repos))
+	fleet.Each(ctx, len(repos), o.Jobs, func(ctx context.Context, i int) {
+		repo := repos[i].Location
+		rows[i].Repo = gitauth.Redact(repos[i].Name)
+		cred := f.gitAuth(repo)
+		if cred.Err != nil {
+			rows[i].Error = cred.Err.Error()
+			return
+		}
+		rec, err := fleet.ReadRepoRecord(ctx, repo, cred.Auth, gitauth.HintFor(repo, cred.Tried))
+		if err != nil {
+			rows[i].Error = err.Error()
+			return
+		}
+		fillRecord(&rows[i], rec)
+	}, bar.set)
+	bar.finish()
+	return rows, ctx.Err()
+}
+
+// forgeRecords lists --owner's repositories on the forge and reads each one's .idp.yaml through
+// the API; repositories without one are not services and get no row.
+func (f *Factory) forgeRecords(ctx context.Context, o *fleetOptions) ([]fleet.Row, error) {
+	token := f.Getenv(forge.TokenVar(o.Provider))
+	api, err := forge.New(o.Provider, forge.Options{Host: o.Host, Token: token, HTTPClient: f.HTTPClient})
+	if err != nil {
+		return nil, &UsageError{Err: err}
+	}
+	listed, err := api.ListRepos(ctx, o.Owner)
+	if err != nil {
+		return nil, err
+	}
+	var repos []*forge.Listed
+	for _, r := range listed {
+		if !r.Archived {
+			repos = append(repos, r)
+		}
+	}
+	rows := make([]fleet.Row, len(repos))
+	keep := make([]bool, len(repos))
+	bar := f.newProgress("reading", len(repos))
+	fleet.Each(ctx, len(repos), o.Jobs, func(ctx context.Context, i int) {
+		r := repos[i]
+		rows[i].Repo = r.Owner + "/" + r.Name
+		data, err := api.ReadFile(ctx, r.Owner, r.Name, provenance.FileName, "")
+		switch {
+		case errors.Is(err, forge.ErrNotFound):
+			return
+		case err != nil:
+			rows[i].Error = err.Error()
+		default:
+			rec, err := provenance.Parse(data, r.Owner+"/"+r.Name+"/"+provenance.FileName)
+			if err != nil {
+				rows[i].Error = err.Error()
+			} else {
+				fillRecord(&rows[i], rec)
+			}
+		}
+		keep[i] = true
+	}, bar.set)
+	bar.finish()
+	var out []fleet.Row
+	for i := range rows {
+		if keep[i] {
+			out = append(out, rows[i])
+		}
+	}
+	return out, ctx.Err()
+}
+
+func fillRecord(r *fleet.Row, rec *provenance.File) {
+	r.Template, r.Source, r.Version = rec.Template.Name, rec.Template.Source, rec.Template.Version
+	if r.Version == "" && len(rec.Template.Commit) >= 12 {
+		r.Version = rec.Template.Commit[:12]
+	}
+}
+
+// measure fills each row's drift from its source's tags; every source is opened once.
+func (f *Factory) measure(ctx context.Context, rows []fleet.Row, offline bool) {
+	cats := map[string]*catalog{}
+	errs := map[string]error{}
+	for i := range rows {
+		r := &rows[i]
+		if r.Error != "" {
+			continue
+		}
+		if _, done := cats[r.Source]; !done && errs[r.Source] == nil {
+			cats[r.Source], errs[r.Source] = f.openCatalog(ctx, r.Source, offline)
+		}
+		c, err := cats[r.Source], errs[r.Source]
+		switch {
+		case err != nil:
+			r.Error = "source " + gitauth.Redact(r.Source) + ": " + err.Error()
+			continue
+		case c.git == nil:
+			r.Error = "source " + r.Source + " has no versions (not a git source)"
+			continue
+		}
+		t := source.Find(c.all, r.Template)
+		if t == nil {
+			r.Error = "golden path " + r.Template + " is no longer in " + gitauth.Redact(r.Source)
+			continue
+		}
+		r.SetDrift(fleet.Measure(r.Version, c.git.Versions(t.Dir)))
+	}
+}
+
+func intOrDash(p *int) string {
+	if p == nil {
+		return "-"
+	}
+	return strconv.Itoa(*p)
+}
+
+func printFleetTable(w io.Writer, rows []fleet.Row, sum fleet.Summary) error {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "REPOSITORY\tGOLDEN PATH\tVERSION\tLATEST\tBEHIND\tDAYS")
+	for _, r := range rows {
+		if r.Error != "" {
+			fmt.Fprintf(tw, "%s\terror: %s\n", r.Repo, r.Error)
+			continue
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", r.Repo, r.Template, r.Version, r.Latest, intOrDash(r.Behind), intOrDash(r.DaysBehind))
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "\n%s, %s", plural(sum.Repositories, "repository"), plural(sum.Services, "service"))
+	if sum.Failed > 0 {
+		fmt.Fprintf(w, ", %d failed", sum.Failed)
+	}
+	fmt.Fprintln(w, ".")
+	if len(sum.Paths) == 0 {
+		return nil
+	}
+	fmt.Fprintln(w)
+	tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "GOLDEN PATH\tSERVICES\tON LATEST\tLATEST\tOLDEST")
+	for _, p := range sum.Paths {
+		fmt.Fprintf(tw, "%s\t%d\t%d (%.0f%%)\t%s\t%s\n", p.Template, p.Services, p.OnLatest, p.ShareOnLatest*100, p.Latest, p.Oldest)
+	}
+	return tw.Flush()
+}
+
+func printFleetCSV(w io.Writer, rows []fleet.Row) error {
+	cw := csv.NewWriter(w)
+	cw.Write([]string{"repository", "template", "source", "version", "latest", "behind", "days_behind", "error"})
+	for _, r := range rows {
+		b, d := "", ""
+		if r.Behind != nil {
+			b = strconv.Itoa(*r.Behind)
+		}
+		if r.DaysBehind != nil {
+			d = strconv.Itoa(*r.DaysBehind)
+		}
+		cw.Write([]string{r.Repo, r.Template, gitauth.Redact(r.Source), r.Version, r.Latest, b, d, r.Error})
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+// --- fleet update ---
+
+type fleetUpdateOptions struct {
+	fleetOptions
+	Bot botOptions
+}
+
+func newFleetUpdateCmd(f *Factory) *cobra.Command {
+	o := &fleetUpdateOptions{}
+	cmd := &cobra.Command{
+		Use:   "update --repos <file> [--pull-request]",
+		Short: "Run the update bot on every service of a fleet",
+		Long: `For each repository in --repos: clone it, work out the update to the latest version of its
+golden path, and push it to the bot's branch as 'idp update --push' does (with --pull-request,
+open or update its pull request). Repositories are worked on in parallel (--jobs); a failure
+on one is reported and the others go on. Then a summary: updated, unchanged, conflicts, failed.
+
+Exit status 1 when any repository failed, else 3 when any was left with conflicts.`,
+		Example: `  idp fleet update --repos services.txt --pull-request --jobs 8`,
+		Args:    usageArgs(cobra.NoArgs),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runFleetUpdate(cmd, f, o)
+		},
+	}
+	addFleetFlags(cmd, &o.fleetOptions)
+	addBotFlags(cmd, &o.Bot, true)
+	return cmd
+}
+
+// fleetUpdateRow is one repository's bot run.
+type fleetUpdateRow struct {
+	Repo     string `json:"repo"`
+	Template string `json:"template,omitempty"`
+	From     string `json:"from,omitempty"`
+	To       string `json:"to,omitempty"`
+	// Result is updated, unchanged, conflicts or failed.
+	Result    string      `json:"result"`
+	Conflicts int         `json:"conflicts"`
+	Push      *bot.Report `json:"push,omitempty"`
+	Error     string      `json:"error,omitempty"`
+}
+
+type fleetUpdateJSON struct {
+	Repositories []fleetUpdateRow `json:"repositories"`
+	Summary      map[string]int   `json:"summary"`
+}
+
+func runFleetUpdate(cmd *cobra.Command, f *Factory, o *fleetUpdateOptions) error {
+	if err := o.validate(cmd, false); err != nil {
+		return err
+	}
+	o.Bot.Push = true
+	if err := o.Bot.validate(cmd); err != nil {
+		return err
+	}
+	repos, err := fleet.ReadRepos(o.Repos)
+	if err != nil {
+		return &UsageError{Err: err}
+	}
+	ctx := cmd.Context()
+	f.shareCatalogs()
+	rows := make([]fleetUpdateRow, len(repos))
+	bar := f.newProgress("updating", len(repos))
+	var renderMu sync.Mutex // the golden paths' cache is shared; renders take turns
+	fleet.Each(ctx, len(repos), o.Jobs, func(ctx context.Context, i int) {
+		rows[i] = f.fleetUpdateOne(ctx, cmd, repos[i], o, &renderMu)
+	}, bar.set)
+	bar.finish()
+	sum := map[string]int{"updated": 0, "unchanged": 0, "conflicts": 0, "failed": 0}
+	for _, r := range rows {
+		sum[r.Result]++
+	}
+	if f.Config.Output == "json" {
+		if err := printJSON(f.IO.Out, fleetUpdateJSON{Repositories: rows, Summary: sum}); err != nil {
+			return err
+		}
+	} else {
+		printFleetUpdate(f.IO.Out, rows, sum)
+	}
+	switch {
+	case sum["failed"] > 0:
+		return &exitError{Code: ExitError}
+	case sum["conflicts"] > 0:
+		return &exitError{Code: ExitConflicts}
+	}
+	return ctx.Err()
+}
+
+func (f *Factory) fleetUpdateOne(ctx context.Context, cmd *cobra.Command, r fleet.Repo, o *fleetUpdateOptions, renderMu *sync.Mutex) fleetUpdateRow {
+	repo := r.Location
+	row := fleetUpdateRow{Repo: gitauth.Redact(r.Name), Result: "failed"}
+	fail := func(err error) fleetUpdateRow {
+		row.Error = err.Error()
+		return row
+	}
+	tmp, err := os.MkdirTemp("", "idp-fleet-*")
+	if err != nil {
+		return fail(err)
+	}
+	defer os.RemoveAll(tmp)
+	// Named as the repository, since conflict markers name the service by its directory.
+	name := strings.TrimSuffix(path.Base(strings.TrimSuffix(filepath.ToSlash(r.Location), "/")), ".git")
+	if name == "" || name == "." || name == "/" {
+		name = "service"
+	}
+	dir := filepath.Join(tmp, name)
+	cred := f.gitAuth(repo)
+	if cred.Err != nil {
+		return fail(cred.Err)
+	}
+	if _, err := git.PlainCloneContext(ctx, dir, false, &git.CloneOptions{
+		URL: repo, Auth: cred.Auth, SingleBranch: true, Tags: git.NoTags,
+	}); err != nil {
+		return fail(fmt.Errorf("clone: %w", gitauth.ExplainSSH(err, repo, f.Getenv)))
+	}
+	uo := &updateOptions{Dir: dir, To: "latest", Conflict: "inline", Offline: o.Offline, Bot: o.Bot}
+	renderMu.Lock()
+	p, err := resolveVersions(cmd, f, uo)
+	var res *update.Result
+	if err == nil {
+		row.Template, row.From = p.name, p.current
+		before, after := update.Migrations(p.target.Template.Manifest, p.current, p.wants)
+		notRun := append(before, after...)
+		res, err = update.Run(ctx, update.RunOptions{Service: p.svc, Base: p.base, Target: p.target, DryRun: true})
+		renderMu.Unlock()
+		if err == nil {
+			row.To, row.Conflicts = res.To, res.Conflicts
+			row.Push, err = f.pushUpdate(ctx, &o.Bot, p, res, notRun)
+		}
+	} else {
+		renderMu.Unlock()
+	}
+	if err != nil {
+		return fail(err)
+	}
+	// A branch still waiting with conflicts counts as conflicts on every run, pushed or not:
+	// the summary names the services that need someone.
+	switch p := row.Push.Push; {
+	case res.Conflicts > 0 && (p == "created" || p == "updated" || p == "unchanged"):
+		row.Result = "conflicts"
+	case p == "created" || p == "updated":
+		row.Result = "updated"
+	default:
+		row.Result = "unchanged"
+	}
+	return row
+}
+
+func printFleetUpdate(w io.Writer, rows []fleetUpdateRow, sum map[string]int) {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "REPOSITORY\tGOLDEN PATH\tFROM\tTO\tRESULT\tPULL REQUEST")
+	for _, r := range rows {
+		if r.Result == "failed" {
+			fmt.Fprintf(tw, "%s\t%s\t%s\t\tfailed: %s\n", r.Repo, r.Template, r.From, r.Error)
+			continue
+		}
+		pr := "-"
+		if r.Push != nil && r.Push.PullRequest != nil && r.Push.PullRequest.Number > 0 {
+			pr = fmt.Sprintf("#%d %s", r.Push.PullRequest.Number, r.Push.PullRequest.Action)
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", r.Repo, r.Template, r.From, r.To, r.Result, pr)
+	}
+	tw.Flush()
+	fmt.Fprintf(w, "\n%d updated, %d unchanged, %d with conflicts, %d failed.\n", sum["updated"], sum["unchanged"], sum["conflicts"], sum["failed"])
+}

@@ -1,0 +1,42 @@
+package cli
+
+import (
+	"fmt"
+	"io"
+	"strings"
+)
+
+// progress is a bar on stderr for work over many items, drawn only when stderr is a terminal.
+type progress struct {
+	w     io.Writer // nil: quiet
+	label string
+	total int
+}
+
+func (f *Factory) newProgress(label string, total int) *progress {
+	p := &progress{label: label, total: total}
+	if f.IO.ErrTTY && total > 0 {
+		p.w = f.IO.ErrOut
+		p.set(0)
+	}
+	return p
+}
+
+const barWidth = 30
+
+// set draws the bar at done items; callers serialise their calls.
+func (p *progress) set(done int) {
+	if p.w == nil {
+		return
+	}
+	filled := barWidth * done / p.total
+	fmt.Fprintf(p.w, "\r%s [%s%s] %d/%d", p.label, strings.Repeat("=", filled), strings.Repeat(" ", barWidth-filled), done, p.total)
+}
+
+// finish clears the bar's line.
+func (p *progress) finish() {
+	if p.w == nil {
+		return
+	}
+	fmt.Fprintf(p.w, "\r%s\r", strings.Repeat(" ", len(p.label)+barWidth+4+2*len(fmt.Sprint(p.total))+2))
+}

@@ -1,0 +1,219 @@
+// Package fleet looks at many services at once: the list of repositories, reading each one's
+// .idp.yaml without a checkout, a bounded pool of workers, and the drift of a service and of
+// the whole fleet against the versions of its golden paths.
+package fleet
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"time"
+
+	git "github.com/go-git/go-git/v5"
+	"github.com/go-git/go-git/v5/plumbing/object"
+	"github.com/go-git/go-git/v5/plumbing/transport"
+	"github.com/go-git/go-git/v5/storage/memory"
+
+	"github.com/idp-cli/idp/internal/gitauth"
+	"github.com/idp-cli/idp/internal/provenance"
+	"github.com/idp-cli/idp/internal/source"
+	"github.com/idp-cli/idp/internal/versions"
+)
+
+// ErrNoRecord means the repository has no .idp.yaml at its root: it is not a service made by
+// idp.
+var ErrNoRecord = errors.New("no " + provenance.FileName + " at the root of the default branch")
+
+// Repo is one repository of a list: as written, and where it is.
+type Repo struct {
+	Name     string // as the list gives it
+	Location string // a git URL, or an absolute path
+}
+
+// ReadRepos reads a list of repositories: one git URL or local path per line; blank lines and
+// lines starting with # are skipped. Relative paths are taken from the file's directory.
+func ReadRepos(file string) ([]Repo, error) {
+	data, err := os.ReadFile(file)
+	if err != nil {
+		return nil, fmt.Errorf("--repos: %w", err)
+	}
+	var repos []Repo
+	seen := map[string]int{}
+	sc := bufio.NewScanner(bytes.NewReader(data))
+	for n := 1; sc.Scan(); n++ {
+		line := strings.TrimSpace(sc.Text())
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		if strings.ContainsAny(line, " \t") {
+			return nil, fmt.Errorf("%s:%d: %q is not one repository; give one git URL or path per line", file, n, line)
+		}
+		loc := line
+		if !source.IsGitURL(line) {
+			if !filepath.IsAbs(line) {
+				loc = filepath.Join(filepath.Dir(file), line)
+			}
+			if loc, err = filepath.Abs(loc); err != nil {
+				return nil, err
+			}
+		}
+		if first, dup := seen[loc]; dup {
+			return nil, fmt.Errorf("%s:%d: %s is listed twice (first on line %d)", file, n, line, first)
+		}
+		seen[loc] = n
+		repos = append(repos, Repo{Name: line, Location: loc})
+	}
+	if len(repos) == 0 {
+		return nil, fmt.Errorf("%s lists no repositories; put one git URL or path per line", file)
+	}
+	return repos, sc.Err()
+}
+
+// Each runs fn for 0..n-1 on at most jobs goroutines, calling done (if set) after each, from
+// one goroutine at a time. It stops handing out work when ctx is cancelled.
+func Each(ctx context.Context, n, jobs int, fn func(ctx context.Context, i int), done func(finished int)) {
+	if jobs < 1 {
+		jobs = 1
+	}
+	work := make(chan int)
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	finished := 0
+	for range min(jobs, n) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range work {
+				fn(ctx, i)
+				mu.Lock()
+				finished++
+				if done != nil {
+					done(finished)
+				}
+				mu.Unlock()
+			}
+		}()
+	}
+	for i := 0; i < n && ctx.Err() == nil; i++ {
+		select {
+		case work <- i:
+		case <-ctx.Done():
+		}
+	}
+	close(work)
+	wg.Wait()
+}
+
+// ReadRepoRecord reads the .idp.yaml at the root of repo's default branch: from a local checkout's
+// files, a local repository's HEAD, or a git URL by a shallow fetch into memory, with no
+// checkout and nothing written to disk.
+func ReadRepoRecord(ctx context.Context, repo string, auth transport.AuthMethod, hint string) (*provenance.File, error) {
+	if !source.IsGitURL(repo) {
+		data, err := os.ReadFile(filepath.Join(repo, provenance.FileName))
+		if err == nil {
+			return provenance.Parse(data, filepath.Join(repo, provenance.FileName))
+		}
+		if !errors.Is(err, fs.ErrNotExist) {
+			return nil, err
+		}
+		r, err := git.PlainOpen(repo)
+		if err != nil {
+			if _, serr := os.Stat(repo); serr != nil {
+				return nil, fmt.Errorf("no such directory")
+			}
+			return nil, ErrNoRecord
+		}
+		return headRecord(r)
+	}
+	clean := gitauth.Redact(repo)
+	r, err := git.CloneContext(ctx, memory.NewStorage(), nil, &git.CloneOptions{
+		URL: clean, Auth: auth, Depth: 1, SingleBranch: true, Tags: git.NoTags,
+	})
+	switch {
+	case errors.Is(err, transport.ErrAuthenticationRequired), errors.Is(err, transport.ErrAuthorizationFailed):
+		return nil, fmt.Errorf("read refused: %s", hint)
+	case errors.Is(err, transport.ErrRepositoryNotFound):
+		return nil, fmt.Errorf("no repository there")
+	case errors.Is(err, transport.ErrEmptyRemoteRepository):
+		return nil, fmt.Errorf("empty repository")
+	case err != nil:
+		return nil, err
+	}
+	return headRecord(r)
+}
+
+func headRecord(r *git.Repository) (*provenance.File, error) {
+	head, err := r.Head()
+	if err != nil {
+		return nil, fmt.Errorf("no default branch: %w", err)
+	}
+	c, err := r.CommitObject(head.Hash())
+	if err != nil {
+		return nil, err
+	}
+	f, err := c.File(provenance.FileName)
+	if errors.Is(err, object.ErrFileNotFound) {
+		return nil, ErrNoRecord
+	}
+	if err != nil {
+		return nil, err
+	}
+	text, err := f.Contents()
+	if err != nil {
+		return nil, err
+	}
+	return provenance.Parse([]byte(text), provenance.FileName)
+}
+
+// Drift is how far one service is behind its golden path's latest release.
+type Drift struct {
+	Latest string // the newest release (not a pre-release); "" when there is none
+	// Behind counts the releases after the service's version, up to Latest; -1 when the
+	// service's version is not a release of the golden path (a branch or a commit).
+	Behind int
+	// Days is the time from the service's release to the latest one, in whole days; -1 when
+	// either date is unknown.
+	Days int
+}
+
+// Measure computes the drift of version against vs, a golden path's versions newest first.
+func Measure(version string, vs []versions.Version) Drift {
+	d := Drift{Behind: -1, Days: -1}
+	var latest, current *versions.Version
+	for i := range vs {
+		v := &vs[i]
+		if latest == nil && v.Semver.Prerelease() == "" {
+			latest = v
+		}
+		if v.Short() == version {
+			current = v
+		}
+	}
+	if latest == nil {
+		return d
+	}
+	d.Latest = latest.Short()
+	if current == nil {
+		return d
+	}
+	d.Behind = 0
+	for _, v := range vs {
+		if v.Semver.Prerelease() == "" && v.Semver.GreaterThan(current.Semver) && !v.Semver.GreaterThan(latest.Semver) {
+			d.Behind++
+		}
+	}
+	if !latest.Date.IsZero() && !current.Date.IsZero() {
+		d.Days = max(0, int(latest.Date.Sub(current.Date)/(24*time.Hour)))
+	}
+	if d.Behind == 0 {
+		d.Days = 0
+	}
+	return d
+}
