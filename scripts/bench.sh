@@ -5,7 +5,8 @@
 # (internal/cli/bench_test.go): `idp templates list` against the git command's own no-op fetch,
 # and `idp new` against the shallow clone that cache-less tools pay on every run. Last, `idp update`
 # of a 200-file service (20 files changed by the golden path, 10 edited here) against git's own
-# merge of the same change, and `idp check`.
+# merge of the same change, and `idp check`. Then `idp fleet status` and `idp fleet update` over
+# 100 service repositories on a local git server, with their peak RSS.
 # It is a report: a missed goal still exits 0.
 #
 #   ROUNDS=5 BENCHTIME=1s scripts/bench.sh
@@ -89,3 +90,29 @@ END {
 	c = med["Check"] / 1e6
 	printf "goal  check under 50 ms        %8.2f ms  %s\n", c, verdict(c < 50)
 }' "$work/all.txt"
+
+# The fleet: 100 services made from the shipped go-service on the git server, the real binary
+# with 8 workers (internal/cli/fleet_bench_test.go); 25 services to see that memory stays flat.
+echo
+echo "fleet (3 runs each; setting up 125 service repositories first)..."
+(cd internal/cli && "$work/cli.test" -test.run '^$' -test.bench '^BenchmarkFleet$' \
+	-test.benchtime 3x) >"$work/fleet.txt"
+grep '^Benchmark' "$work/fleet.txt"
+awk '
+/^Benchmark/ {
+	name = $1
+	sub(/^BenchmarkFleet\//, "", name)
+	sub(/-[0-9]+$/, "", name)
+	for (f = 2; f < NF; f++) {
+		if ($(f + 1) == "ns/op") ns[name] = $f
+		if ($(f + 1) == "peak-RSS-MB") rss[name] = $f
+	}
+}
+function verdict(ok) { return ok ? "PASS" : "MISS" }
+END {
+	u = ns["update/repos=100"] / 1e9
+	printf "\ngoal  fleet update, 100 repos, 8 jobs, under 20 s  %6.2f s   %s   (%.2fx git clone+commit+push of each, 8 at a time)\n", u, verdict(u < 20), ns["update/repos=100"] / ns["git-baseline/repos=100"]
+	printf "      fleet status, 100 repos, 8 jobs            %6.2f s\n", ns["status/repos=100"] / 1e9
+	printf "goal  flat memory: peak RSS update 25 -> 100 repos %5.1f -> %5.1f MB  %s\n", rss["update/repos=25"], rss["update/repos=100"], verdict(rss["update/repos=100"] < 2 * rss["update/repos=25"])
+	printf "      peak RSS status 25 -> 100 repos             %5.1f -> %5.1f MB\n", rss["status/repos=25"], rss["status/repos=100"]
+}' "$work/fleet.txt"

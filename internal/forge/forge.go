@@ -1,6 +1,6 @@
-// Package forge creates repositories on a git forge (GitHub, GitLab, Gitea) through the forge's
-// own Go client, behind one small Provider interface, so that `idp new service` can publish a
-// rendered service and, later, the bot and fleet view can open pull requests and list repositories.
+// Package forge talks to a git forge (GitHub, GitLab, Gitea) through the forge's own Go client,
+// behind one small Provider interface: `idp new service` creates the repository it publishes to,
+// the bot keeps its pull requests, and the fleet view lists repositories and reads a file of each.
 package forge
 
 import (

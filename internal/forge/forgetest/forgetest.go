@@ -1,7 +1,7 @@
 // Package forgetest runs fake GitHub, GitLab and Gitea REST APIs on loopback, for tests of
 // package forge and of the commands built on it. Each fake serves only the endpoints forge
 // uses, with the methods, paths, authentication headers, bodies and status codes the forge
-// documents, keeps repositories in memory and records every request.
+// documents, keeps repositories, files and pull requests in memory and records every request.
 package forgetest
 
 import (
