@@ -220,3 +220,30 @@ func newForgeForTest(t *testing.T, r *botRig) forge.Provider {
 	}
 	return api
 }
+
+// TestBotRefusesAStaleCheckout: the bot commits on top of the default branch's head, so a
+// checkout behind it is refused with what to do, and nothing is pushed.
+func TestBotRefusesAStaleCheckout(t *testing.T) {
+	r := newBotRig(t, "github")
+	other := filepath.Join(t.TempDir(), "other")
+	gitIn(t, r.work, "clone", "-q", r.remote, other)
+	writeFiles(t, other, map[string]string{"app.yaml": "name: shop\nprobe: /\nport: 9000\n"})
+	gitIn(t, other, "commit", "-q", "-am", "elsewhere")
+	gitIn(t, other, "push", "-q", r.srv.CredentialURL("acme/shop"), "main")
+	r.release("v1.1.0", "name: {{ .name }}\nprobe: /healthz\nport: 8080\n")
+
+	res := run(t, r.env, nil, "update", "--dir", r.work, "--no-input", "--push")
+	if res.code != 1 || !strings.Contains(res.stderr, "but "+r.remote+"'s main is at ") ||
+		!strings.Contains(res.stderr, "the bot commits on top of the default branch's head: check out main and pull, or run in a fresh clone") {
+		t.Errorf("%+v", res)
+	}
+	if r.branch() != "" {
+		t.Error("pushed from a stale checkout")
+	}
+	// Without a remote at all.
+	gitIn(t, r.work, "remote", "remove", "origin")
+	res = run(t, r.env, nil, "update", "--dir", r.work, "--no-input", "--push")
+	if res.code != 1 || res.stderr != "idp: "+r.work+" has no remote named origin; --push pushes there\n" {
+		t.Errorf("no origin: %+v", res)
+	}
+}
