@@ -131,12 +131,13 @@ func (f *Factory) forgeFor(url string, o *botOptions) (*bot.Forge, error) {
 	if provider == "" {
 		return nil, &UsageError{Err: fmt.Errorf("--pull-request: cannot tell which forge hosts %s; give --provider (%s)", gitauth.Redact(url), strings.Join(forge.Names(), ", "))}
 	}
-	api, err := forge.New(provider, forge.Options{Host: host, Token: f.Getenv(forge.TokenVar(provider)), HTTPClient: f.HTTPClient})
+	token := f.forgeToken(provider)
+	if token == "" {
+		return nil, &forge.AuthError{Provider: provider, Reason: "no token for the pull request"}
+	}
+	api, err := forge.New(provider, forge.Options{Host: host, Token: token, HTTPClient: f.HTTPClient})
 	if err != nil {
 		return nil, err
-	}
-	if f.Getenv(forge.TokenVar(provider)) == "" {
-		return nil, &forge.AuthError{Provider: provider, Reason: "no token for the pull request"}
 	}
 	return &bot.Forge{API: api, Owner: r.Owner, Name: r.Name}, nil
 }
@@ -196,4 +197,12 @@ func botBody(p *planned, res *update.Result, rel string, notRun []manifest.Migra
 	}
 	b.WriteString("Made by `idp update --push --pull-request`. The bot replaces this branch's commit when a newer version comes out and closes this pull request when the default branch no longer needs it; once someone else commits here, it leaves the branch alone.")
 	return b.String()
+}
+
+// forgeToken is the token for a forge's API: its own variable, else IDP_GIT_TOKEN.
+func (f *Factory) forgeToken(provider string) string {
+	if t := f.Getenv(forge.TokenVar(provider)); t != "" {
+		return t
+	}
+	return f.Getenv("IDP_GIT_TOKEN")
 }

@@ -17,8 +17,10 @@ IDP_GIT_TOKEN, IDP_GIT_USERNAME: HTTP basic auth for git sources and remotes (us
 "git"), when the URL holds none. Never printed or recorded.
 
 GITHUB_TOKEN, GITLAB_TOKEN, GITEA_TOKEN: used for their forges' hosts when neither the URL nor
-IDP_GIT_TOKEN gives a credential; then ~/.netrc (or $NETRC). With 'idp new --provider', the
-provider's token creates the repository (IDP_GIT_TOKEN when it is not set).
+IDP_GIT_TOKEN gives a credential; then ~/.netrc (or $NETRC). The provider's token (else
+IDP_GIT_TOKEN) is also the API token: 'idp new --provider' creates the repository with it,
+'idp update --pull-request' opens the pull request, 'idp fleet status --provider' lists and reads
+repositories.
 
 IDP_SSH_KEY, IDP_SSH_KEY_PASSPHRASE: the private key file for ssh:// and git@host:path URLs;
 without it, the agent at SSH_AUTH_SOCK, then ~/.ssh/id_ed25519, id_ecdsa, id_rsa.

@@ -58,6 +58,9 @@ type Factory struct {
 	Logger *slog.Logger
 	// catalogs, when set, shares opened sources between services (fleet commands).
 	catalogs *catalogCache
+	// quietGit silences git's own progress, where a progress bar of many repositories is
+	// drawn instead (fleet commands).
+	quietGit bool
 	// Prompter, when set, replaces the huh prompter (tests).
 	Prompter Prompter
 	// HTTPClient is for forge APIs; nil means a default client.
@@ -79,7 +82,7 @@ func (f *Factory) CanPrompt() bool {
 // progress is where clones, fetches and pushes report progress: stderr when it is a terminal,
 // else nowhere.
 func (f *Factory) progress() io.Writer {
-	if f.IO.ErrTTY {
+	if f.IO.ErrTTY && !f.quietGit {
 		return f.IO.ErrOut
 	}
 	return nil

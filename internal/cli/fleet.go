@@ -32,6 +32,8 @@ func newFleetCmd(f *Factory) *cobra.Command {
 		Short: "See and update many services at once",
 		Long: `Work on every service of a fleet: the repositories listed in a file (one git URL or local
 path per line), or, for status, those of an organization on a forge.`,
+		Example: `  idp fleet status --repos services.txt
+  idp fleet update --repos services.txt --pull-request`,
 		Args: usageArgs(cobra.NoArgs),
 	}
 	cmd.AddCommand(newFleetStatusCmd(f), newFleetUpdateCmd(f))
@@ -118,6 +120,7 @@ func runFleetStatus(cmd *cobra.Command, f *Factory, o *fleetOptions) error {
 		return err
 	}
 	ctx := cmd.Context()
+	f.quietGit = true
 	var rows []fleet.Row
 	var err error
 	if o.Provider != "" {
@@ -177,7 +180,7 @@ func (f *Factory) repoRecords(ctx context.Context, o *fleetOptions) ([]fleet.Row
 // forgeRecords lists --owner's repositories on the forge and reads each one's .idp.yaml through
 // the API; repositories without one are not services and get no row.
 func (f *Factory) forgeRecords(ctx context.Context, o *fleetOptions) ([]fleet.Row, error) {
-	token := f.Getenv(forge.TokenVar(o.Provider))
+	token := f.forgeToken(o.Provider)
 	api, err := forge.New(o.Provider, forge.Options{Host: o.Host, Token: token, HTTPClient: f.HTTPClient})
 	if err != nil {
 		return nil, &UsageError{Err: err}
@@ -376,6 +379,7 @@ func runFleetUpdate(cmd *cobra.Command, f *Factory, o *fleetUpdateOptions) error
 	}
 	ctx := cmd.Context()
 	f.shareCatalogs()
+	f.quietGit = true
 	rows := make([]fleetUpdateRow, len(repos))
 	bar := f.newProgress("updating", len(repos))
 	var renderMu sync.Mutex // the golden paths' cache is shared; renders take turns
