@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"fmt"
 	"path/filepath"
 	"strings"
@@ -11,10 +12,12 @@ import (
 	"github.com/idp-cli/idp/internal/forge"
 	"github.com/idp-cli/idp/internal/gitauth"
 	"github.com/idp-cli/idp/internal/gitrepo"
+	"github.com/idp-cli/idp/internal/manifest"
 	"github.com/idp-cli/idp/internal/prompt"
 	"github.com/idp-cli/idp/internal/provenance"
 	"github.com/idp-cli/idp/internal/scaffold"
 	"github.com/idp-cli/idp/internal/source"
+	"github.com/idp-cli/idp/internal/update"
 )
 
 type newOptions struct {
@@ -30,6 +33,7 @@ type newOptions struct {
 	Pre        bool
 	Offline    bool
 	Remote     string
+	Trust      bool
 
 	Provider    string
 	Owner       string
@@ -97,6 +101,7 @@ lists every one missing.`,
 	fl.StringVar(&o.ValuesFile, "values", "", "answers from a YAML or JSON `file`")
 	fl.StringVarP(&o.OutputDir, "output-dir", "o", "", "`directory` to create (default ./<name>)")
 	fl.BoolVar(&o.DryRun, "dry-run", false, "print the files that would be written; write nothing")
+	fl.BoolVar(&o.Trust, "trust", false, "run the golden path's hooks (commands) even though its source is not in trusted-sources")
 	fl.StringVar(&o.Remote, "remote", "", "push the first commit to this empty git repository (`URL`)")
 	fl.StringVar(&o.Provider, "provider", "", "create the repository on `forge` github, gitlab or gitea (token in GITHUB_TOKEN, GITLAB_TOKEN or GITEA_TOKEN), then push")
 	fl.StringVar(&o.Owner, "owner", "", "with --provider: the `organization`, group or user that owns the repository")
@@ -160,6 +165,17 @@ func runNew(cmd *cobra.Command, f *Factory, o *newOptions) error {
 	}
 	if o.DryRun {
 		return printDryRun(f, res)
+	}
+	// Hooks run in the service once it is in place, before any push; what they change is a
+	// second commit, so that the first stays the golden path's own.
+	ran, err := f.runHooks(ctx, update.Hooks(tmpl.Manifest, "create"), o.Trust, src.Location, tmpl.Manifest.Name, src.Version, res.Dir)
+	if err != nil {
+		return fmt.Errorf("%w; the service is in %s, committed without the hooks' changes", err, relDir(res.Dir))
+	}
+	if ran {
+		if _, err := gitrepo.CommitAll(res.Dir, f.Author(), "Run the golden path's hooks", f.Now()); err != nil {
+			return err
+		}
 	}
 	if pub != nil {
 		if err := pub.push(ctx, res.Dir); err != nil {
@@ -311,26 +327,30 @@ func printCreated(f *Factory, tmpl *source.Template, src *source.Source, res *sc
 	} else {
 		fmt.Fprintf(w, "  'idp update' when the golden path moves on\n")
 	}
-	warnHooks(f, tmpl, rel)
 	return nil
 }
 
-// warnHooks says which of the golden path's hooks were not run: hooks run only for trusted
-// sources, which this idp does not have yet.
-func warnHooks(f *Factory, tmpl *source.Template, dir string) {
-	var cmds []string
-	for _, h := range tmpl.Manifest.Hooks {
-		if h.When == "" || h.When == "create" || h.When == "always" {
-			cmds = append(cmds, h.Run)
+// runHooks runs hooks in dir when the source is trusted (--trust, or trusted-sources in the
+// config), and otherwise says which it did not run and how to allow them. ran reports whether
+// any ran.
+func (f *Factory) runHooks(ctx context.Context, hooks []manifest.Hook, trust bool, source, template, version, dir string) (ran bool, err error) {
+	if len(hooks) == 0 {
+		return false, nil
+	}
+	if !trust && !f.Config.trusts(source) {
+		fmt.Fprintf(f.IO.ErrOut, "idp: the golden path's hooks were not run: they run only with --trust or for a source under trusted-sources in the config; to run them yourself:\n")
+		for _, h := range hooks {
+			fmt.Fprintf(f.IO.ErrOut, "  (cd %s && %s)\n", relDir(dir), h.Run)
+		}
+		return false, nil
+	}
+	for _, h := range hooks {
+		fmt.Fprintf(f.IO.ErrOut, "idp: running hook: %s\n", h.Run)
+		if err := update.RunHook(ctx, dir, h, template, version, f.IO.ErrOut); err != nil {
+			return true, err
 		}
 	}
-	if len(cmds) == 0 {
-		return
-	}
-	fmt.Fprintf(f.IO.ErrOut, "idp: the golden path's hooks were not run (they run only for trusted sources); to run them yourself:\n")
-	for _, c := range cmds {
-		fmt.Fprintf(f.IO.ErrOut, "  (cd %s && %s)\n", dir, c)
-	}
+	return true, nil
 }
 
 func plural(n int, noun string) string {

@@ -75,7 +75,7 @@ committed is left alone. See docs/bots.md.`,
 	fl.BoolVar(&o.AllowDowngrade, "allow-downgrade", false, "let --to name a version older than the service's")
 	fl.StringArrayVar(&o.Set, "set", nil, "an answer as `key=value`, new or changed; repeatable")
 	fl.StringVar(&o.ValuesFile, "values", "", "answers from a YAML or JSON `file`")
-	fl.BoolVar(&o.Trust, "trust", false, "run the golden path's migrations (commands) even though its source is not in trusted-sources")
+	fl.BoolVar(&o.Trust, "trust", false, "run the golden path's migrations and hooks (commands) even though its source is not in trusted-sources")
 	addBotFlags(cmd, &o.Bot, false)
 	cmd.RegisterFlagCompletionFunc("conflict", cobra.FixedCompletions([]string{"inline", "rej"}, cobra.ShellCompDirectiveNoFileComp))
 	return cmd
@@ -236,6 +236,13 @@ func runUpdate(cmd *cobra.Command, f *Factory, o *updateOptions, diff bool) erro
 				when = "before"
 			}
 			fmt.Fprintf(f.IO.ErrOut, "  %s (%s the merge): %s\n", mg.Version, when, mg.Run)
+		}
+	}
+	if writes && !res.Unchanged(p.svc.Record) {
+		// Hooks run in the service after the merge, never in the scratch renders of the two
+		// versions; their changes are left with the update's, for review.
+		if _, err := f.runHooks(cmd.Context(), update.Hooks(p.target.Template.Manifest, "update"), o.Trust, p.svc.Record.Template.Source, p.name, p.wants, p.svc.Dir); err != nil {
+			return fmt.Errorf("%w; the update itself is written: review it with git diff", err)
 		}
 	}
 	if diff {

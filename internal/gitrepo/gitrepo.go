@@ -192,3 +192,32 @@ func (n *treeNode) write(objs *objectSet) (plumbing.Hash, error) {
 	}
 	return objs.encode(t)
 }
+
+// CommitAll commits every change in the worktree of the repository at dir (new, changed and
+// deleted files) on the current branch, and returns the commit, or "" when nothing changed.
+func CommitAll(dir string, author Author, msg string, when time.Time) (string, error) {
+	repo, err := git.PlainOpen(dir)
+	if err != nil {
+		return "", err
+	}
+	wt, err := repo.Worktree()
+	if err != nil {
+		return "", err
+	}
+	st, err := wt.Status()
+	if err != nil {
+		return "", fmt.Errorf("git status: %w", err)
+	}
+	if st.IsClean() {
+		return "", nil
+	}
+	if err := wt.AddWithOptions(&git.AddOptions{All: true}); err != nil {
+		return "", fmt.Errorf("git add: %w", err)
+	}
+	sig := &object.Signature{Name: author.Name, Email: author.Email, When: when}
+	h, err := wt.Commit(msg, &git.CommitOptions{Author: sig, Committer: sig})
+	if err != nil {
+		return "", fmt.Errorf("git commit: %w", err)
+	}
+	return h.String(), nil
+}

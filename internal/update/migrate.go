@@ -39,12 +39,41 @@ func Migrations(m *manifest.Manifest, from, to string) (before, after []manifest
 // RunMigration runs one migration's command with sh in dir, with a minimal environment: PATH,
 // HOME, and IDP_FROM_VERSION / IDP_TO_VERSION; never idp's credentials. Its output goes to w.
 func RunMigration(ctx context.Context, dir string, mg manifest.Migration, from, to string, w io.Writer) error {
-	cmd := exec.CommandContext(ctx, "sh", "-c", mg.Run)
-	cmd.Dir = dir
-	cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "HOME=" + os.Getenv("HOME"), "IDP_FROM_VERSION=" + from, "IDP_TO_VERSION=" + to}
-	cmd.Stdout, cmd.Stderr = w, w
-	if err := cmd.Run(); err != nil {
+	if err := runShell(ctx, dir, mg.Run, w, "IDP_FROM_VERSION="+from, "IDP_TO_VERSION="+to); err != nil {
 		return fmt.Errorf("migration for %s (%s) failed: %v", mg.Version, strings.TrimSpace(mg.Run), err)
 	}
 	return nil
+}
+
+// Hooks returns the manifest's hooks for event, "create" or "update"; a hook without when runs
+// on create.
+func Hooks(m *manifest.Manifest, event string) []manifest.Hook {
+	var hs []manifest.Hook
+	for _, h := range m.Hooks {
+		when := h.When
+		if when == "" {
+			when = "create"
+		}
+		if when == event || when == "always" {
+			hs = append(hs, h)
+		}
+	}
+	return hs
+}
+
+// RunHook runs a hook's command with sh in the service's directory dir, with the same minimal
+// environment as a migration plus IDP_TEMPLATE and IDP_VERSION. Its output goes to w.
+func RunHook(ctx context.Context, dir string, h manifest.Hook, template, version string, w io.Writer) error {
+	if err := runShell(ctx, dir, h.Run, w, "IDP_TEMPLATE="+template, "IDP_VERSION="+version); err != nil {
+		return fmt.Errorf("hook %q failed: %v", strings.TrimSpace(h.Run), err)
+	}
+	return nil
+}
+
+func runShell(ctx context.Context, dir, run string, w io.Writer, env ...string) error {
+	cmd := exec.CommandContext(ctx, "sh", "-c", run)
+	cmd.Dir = dir
+	cmd.Env = append([]string{"PATH=" + os.Getenv("PATH"), "HOME=" + os.Getenv("HOME")}, env...)
+	cmd.Stdout, cmd.Stderr = w, w
+	return cmd.Run()
 }
