@@ -12,6 +12,7 @@ import (
 	"github.com/idp-cli/idp/internal/answers"
 	"github.com/idp-cli/idp/internal/gitrepo"
 	"github.com/idp-cli/idp/internal/golden"
+	"github.com/idp-cli/idp/internal/lint"
 	"github.com/idp-cli/idp/internal/scaffold"
 	"github.com/idp-cli/idp/internal/source"
 	"github.com/idp-cli/idp/templates"
@@ -114,5 +115,16 @@ func TestGoServiceShipsThePlatformFiles(t *testing.T) {
 	ci, _ := os.ReadFile(filepath.Join(dir, ".github/workflows/ci.yaml"))
 	if !strings.Contains(string(ci), "${{ secrets.GITHUB_TOKEN }}") {
 		t.Error("ci.yaml lost its GitHub Actions expressions")
+	}
+}
+
+// TestGoServiceLints: the shipped golden path passes idp template lint with no finding at all.
+func TestGoServiceLints(t *testing.T) {
+	found, err := lint.Lint(context.Background(), "go-service")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range found {
+		t.Error(f)
 	}
 }

@@ -112,6 +112,7 @@ func NewRootCmd(f *Factory) *cobra.Command {
 	root.AddCommand(
 		newNewCmd(f),
 		newTemplatesCmd(f),
+		newTemplateCmd(f),
 		newPushCmd(f),
 		newUpdateCmd(f),
 		newDiffCmd(f),
@@ -119,6 +120,7 @@ func NewRootCmd(f *Factory) *cobra.Command {
 		newFleetCmd(f),
 		newVersionCmd(f),
 		newEnvironmentTopic(),
+		newManCmd(f),
 	)
 	return root
 }
