@@ -147,6 +147,9 @@ func (es Errors) Error() string {
 // name, the default for Name.
 func Parse(data []byte, file, dirName string) (*Manifest, error) {
 	p := &parser{file: file}
+	if len(data) > MaxSize {
+		return nil, &Error{File: file, Msg: fmt.Sprintf("is %d bytes, more than the %d a template.yaml may have; move long text into skeleton files", len(data), MaxSize)}
+	}
 	var doc yaml.Node
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	if err := dec.Decode(&doc); err != nil && !errors.Is(err, io.EOF) {
@@ -158,6 +161,9 @@ func Parse(data []byte, file, dirName string) (*Manifest, error) {
 	root := doc.Content[0]
 	if root.Kind != yaml.MappingNode {
 		return nil, &Error{File: file, Line: root.Line, Msg: "must be a mapping of fields (apiVersion, kind, name, ...)"}
+	}
+	if err := noAliases(root, file); err != nil {
+		return nil, err
 	}
 	p.checkSchema(root, manifestSchema, "")
 	if len(p.errs) > 0 {
@@ -177,6 +183,23 @@ func Parse(data []byte, file, dirName string) (*Manifest, error) {
 		return nil, p.errs
 	}
 	return m, nil
+}
+
+// MaxSize is the largest template.yaml idp reads.
+const MaxSize = 1 << 20
+
+// noAliases refuses YAML anchors and aliases (and so merge keys): a chain of aliases can expand
+// into gigabytes ("billion laughs"), and writing values out keeps each line's meaning local.
+func noAliases(n *yaml.Node, file string) error {
+	if n.Kind == yaml.AliasNode || n.Anchor != "" {
+		return &Error{File: file, Line: n.Line, Msg: "YAML anchors and aliases (&name, *name, <<) are not allowed in template.yaml; write the value out in full"}
+	}
+	for _, c := range n.Content {
+		if err := noAliases(c, file); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 type parser struct {

@@ -1,8 +1,10 @@
 package manifest
 
 import (
+	"fmt"
 	"strings"
 	"testing"
+	"time"
 )
 
 const valid = `apiVersion: idp/v1
@@ -150,20 +152,47 @@ func TestParseReportsEveryError(t *testing.T) {
 	}
 }
 
-func TestAliasBombRefused(t *testing.T) {
+// billionLaughs is the classic alias bomb, nine levels of nine aliases (9^9 strings once
+// expanded), as the value of under with its entries indented by indent.
+func billionLaughs(under, indent string) string {
 	var b strings.Builder
-	b.WriteString("apiVersion: idp/v1\nkind: Template\ntype: service\ncomputed:\n  a: &a [x,x,x,x,x,x,x,x,x,x]\n")
-	prev := "a"
-	for i := 0; i < 12; i++ {
-		name := string(rune('b' + i))
-		b.WriteString("  " + name + ": &" + name + " [" + strings.Repeat("*"+prev+",", 9) + "*" + prev + "]\n")
-		prev = name
+	b.WriteString("apiVersion: idp/v1\nkind: Template\ntype: service\n" + under)
+	b.WriteString(indent + `lol1: &lol1 ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]` + "\n")
+	for i := 2; i <= 9; i++ {
+		prev := fmt.Sprintf("*lol%d", i-1)
+		fmt.Fprintf(&b, "%slol%d: &lol%d [%s]\n", indent, i, i, strings.TrimSuffix(strings.Repeat(prev+",", 9), ","))
 	}
-	b.WriteString("description: *" + prev + "\n")
-	_, err := Parse([]byte(b.String()), "template.yaml", "x")
-	// Refused at once, before the aliases are expanded.
-	if want := "template.yaml:17: a list where a string is expected"; err == nil || err.Error() != want {
-		t.Fatalf("alias bomb: got %v, want %s", err, want)
+	return b.String()
+}
+
+// TestAliasBombRefused: refused at the first anchor, before anything is expanded, wherever it is.
+func TestAliasBombRefused(t *testing.T) {
+	const msg = ": YAML anchors and aliases (&name, *name, <<) are not allowed in template.yaml; write the value out in full"
+	for _, tc := range []struct {
+		under, indent string
+		line          int
+	}{
+		{"computed:\n", "  ", 5},
+		{"files:\n", "  ", 5},
+		{"parameters:\n  - name: x\n    default:\n", "      ", 7},
+	} {
+		_, err := Parse([]byte(billionLaughs(tc.under, tc.indent)), "template.yaml", "x")
+		if want := fmt.Sprintf("template.yaml:%d%s", tc.line, msg); err == nil || err.Error() != want {
+			t.Errorf("alias bomb under %q: got %v, want %s", tc.under, err, want)
+		}
+	}
+	// A merge key is an alias too.
+	_, err := Parse([]byte("apiVersion: idp/v1\nkind: Template\ntype: service\nparameters:\n  - &p\n    name: a\n  - <<: *p\n    name: b\n"), "template.yaml", "x")
+	if want := "template.yaml:5" + msg; err == nil || err.Error() != want {
+		t.Errorf("merge key: got %v, want %s", err, want)
+	}
+}
+
+func TestHugeManifestRefused(t *testing.T) {
+	data := []byte("apiVersion: idp/v1\nkind: Template\ntype: service\ndescription: " + strings.Repeat("x", MaxSize) + "\n")
+	_, err := Parse(data, "template.yaml", "x")
+	if want := fmt.Sprintf("template.yaml: is %d bytes, more than the 1048576 a template.yaml may have; move long text into skeleton files", len(data)); err == nil || err.Error() != want {
+		t.Errorf("got %v, want %s", err, want)
 	}
 }
 
@@ -248,5 +277,28 @@ func TestMigrations(t *testing.T) {
 		!strings.Contains(err.Error(), `template.yaml:7: migration 2: when is "during"; use before or after (the merge)`) ||
 		!strings.Contains(err.Error(), "template.yaml:10: migration 3 has no run command") {
 		t.Errorf("got %v", err)
+	}
+}
+
+func TestExpressionBounds(t *testing.T) {
+	exprTimeout = 50 * time.Millisecond
+	defer func() { exprTimeout = 10 * time.Second }()
+	m, err := Parse([]byte(`apiVersion: idp/v1
+kind: Template
+type: service
+computed:
+  big: '{{ range until 1000 }}{{ repeat 10000 "x" }}{{ end }}'
+  slow: '{{ range until 100000 }}{{ range until 100000 }}{{ end }}{{ end }}'
+`), "template.yaml", "x")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, want := range []string{
+		"renders more than 1048576 bytes; an expression's value must be short",
+		"still evaluating after 50ms; look for a loop that does not end",
+	} {
+		if _, err := m.Computed[i].Eval(map[string]any{}); err == nil || err.Error() != want {
+			t.Errorf("computed %s: got %v, want %s", m.Computed[i].Name, err, want)
+		}
 	}
 }

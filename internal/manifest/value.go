@@ -1,12 +1,17 @@
 package manifest
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"math"
 	"slices"
 	"strconv"
 	"strings"
 	"text/template"
+	"time"
+
+	"github.com/idp-cli/idp/internal/tmplfuncs"
 )
 
 // Convert turns a raw answer (a --set string, or a value decoded from YAML or JSON) into the
@@ -204,12 +209,49 @@ func (e *Exclude) Applies(data map[string]any) (bool, error) {
 	return evalBool(e.tmpl, data)
 }
 
+// Bounds on evaluating one expression: its value is a name, a default or a condition, so
+// anything near these is a mistake or an attack, not a template.
+const exprMaxSize = 1 << 20
+
+var exprTimeout = 10 * time.Second // a variable for tests
+
+var errExprTooLarge = errors.New("expression output too large")
+
+// exprWriter stops an expression at its next write once it is too long or too slow.
+type exprWriter struct {
+	ctx context.Context
+	b   strings.Builder
+}
+
+func (w *exprWriter) Write(p []byte) (int, error) {
+	if err := w.ctx.Err(); err != nil {
+		return 0, err
+	}
+	if w.b.Len()+len(p) > exprMaxSize {
+		return 0, errExprTooLarge
+	}
+	return w.b.Write(p)
+}
+
 func execString(t *template.Template, data map[string]any) (string, error) {
-	var b strings.Builder
-	if err := t.Execute(&b, data); err != nil {
+	ctx, cancel := context.WithTimeout(context.Background(), exprTimeout)
+	defer cancel()
+	t, err := t.Clone()
+	if err != nil {
+		return "", err
+	}
+	t.Funcs(tmplfuncs.Bounded(ctx)) // until, repeat and the like stop at the deadline too
+	w := &exprWriter{ctx: ctx}
+	if err := t.Execute(w, data); err != nil {
+		switch {
+		case errors.Is(err, errExprTooLarge):
+			return "", fmt.Errorf("renders more than %d bytes; an expression's value must be short", exprMaxSize)
+		case ctx.Err() != nil:
+			return "", fmt.Errorf("still evaluating after %s; look for a loop that does not end", exprTimeout)
+		}
 		return "", fmt.Errorf("%s", exprError(err))
 	}
-	return b.String(), nil
+	return w.b.String(), nil
 }
 
 func evalBool(t *template.Template, data map[string]any) (bool, error) {

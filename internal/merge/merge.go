@@ -6,6 +6,7 @@ package merge
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -22,6 +23,10 @@ type Result struct {
 	Rej       []byte // with Rej mode and conflicts: the golden path's hunks, as a unified diff
 }
 
+// ErrBinary is returned by Text for content git would not merge line by line (see IsBinary);
+// callers keep one side and set the other beside it instead.
+var ErrBinary = errors.New("binary content cannot be merged line by line")
+
 // Text merges base -> theirs into ours. With rej, conflicts keep the service's lines in Data
 // and the golden path's hunks go to Result.Rej; path names the file in the .rej header.
 func Text(ctx context.Context, path string, base, ours, theirs []byte, l Labels, rej bool) (Result, error) {
@@ -30,6 +35,8 @@ func Text(ctx context.Context, path string, base, ours, theirs []byte, l Labels,
 		return Result{Data: ours}, nil
 	case bytes.Equal(ours, base):
 		return Result{Data: theirs}, nil
+	case IsBinary(base) || IsBinary(ours) || IsBinary(theirs):
+		return Result{}, fmt.Errorf("%s: %w", path, ErrBinary)
 	}
 	out, n, err := gitcli.MergeFile(ctx, ours, base, theirs, l, rej)
 	if err != nil || n == 0 || !rej {

@@ -5,6 +5,7 @@ package pathglob
 import (
 	"fmt"
 	"path"
+	"slices"
 	"strings"
 )
 
@@ -37,24 +38,36 @@ func MatchAny(patterns []string, name string) bool {
 	return false
 }
 
+// match is a dynamic programme over (pattern segment, path segment), so that patterns with many
+// "**" take time in proportion to len(pat)*len(segs), not exponential time.
 func match(pat, segs []string) bool {
-	for len(pat) > 0 {
-		if pat[0] == "**" {
-			rest := pat[1:]
-			for i := 0; i <= len(segs); i++ {
-				if match(rest, segs[i:]) {
-					return true
-				}
+	if !slices.Contains(pat, "**") {
+		if len(pat) != len(segs) {
+			return false
+		}
+		for i := range pat {
+			if m, _ := path.Match(pat[i], segs[i]); !m {
+				return false
 			}
-			return false
 		}
-		if len(segs) == 0 {
-			return false
-		}
-		if ok, _ := path.Match(pat[0], segs[0]); !ok {
-			return false
-		}
-		pat, segs = pat[1:], segs[1:]
+		return true
 	}
-	return len(segs) == 0
+	// ok[i][j]: pat[i:] matches segs[j:].
+	ok := make([][]bool, len(pat)+1)
+	for i := range ok {
+		ok[i] = make([]bool, len(segs)+1)
+	}
+	ok[len(pat)][len(segs)] = true
+	for i := len(pat) - 1; i >= 0; i-- {
+		for j := len(segs); j >= 0; j-- {
+			switch {
+			case pat[i] == "**":
+				ok[i][j] = ok[i+1][j] || (j < len(segs) && ok[i][j+1])
+			case j < len(segs):
+				m, _ := path.Match(pat[i], segs[j])
+				ok[i][j] = m && ok[i+1][j+1]
+			}
+		}
+	}
+	return ok[0][0]
 }

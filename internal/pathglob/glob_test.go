@@ -1,6 +1,9 @@
 package pathglob
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 func TestMatch(t *testing.T) {
 	for _, tc := range []struct {
@@ -30,5 +33,18 @@ func TestMatch(t *testing.T) {
 	}
 	if err := Validate("a/**/b*"); err != nil {
 		t.Error(err)
+	}
+}
+
+// TestManyDoubleStarsStayFast: a pattern of many "**" against a deep path used to backtrack
+// exponentially; this one would not finish.
+func TestManyDoubleStarsStayFast(t *testing.T) {
+	pat := strings.Repeat("**/", 40) + "x"
+	name := strings.Repeat("a/", 60) + "y"
+	if Match(pat, name) {
+		t.Error("matched")
+	}
+	if !Match(pat, strings.Repeat("a/", 60)+"x") {
+		t.Error("did not match")
 	}
 }

@@ -1,8 +1,10 @@
 package provenance
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"regexp"
 	"strings"
 
@@ -31,11 +33,24 @@ var (
 	reYAMLLine = regexp.MustCompile(`^(?:yaml: )?line (\d+): (.*)$`)
 )
 
+// MaxSize is the largest .idp.yaml idp reads: it holds a few lines of answers.
+const MaxSize = 1 << 20
+
 // Parse reads .idp.yaml strictly: only template (source, name, version, commit) and answers
 // (names to scalars or lists of scalars). file names it in errors.
 func Parse(data []byte, file string) (*File, error) {
-	var doc yaml.Node
-	if err := yaml.Unmarshal(data, &doc); err != nil {
+	if len(data) > MaxSize {
+		return nil, &Error{File: file, Msg: fmt.Sprintf("is %d bytes, more than the %d idp reads", len(data), MaxSize)}
+	}
+	var doc, next yaml.Node
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	err := dec.Decode(&doc)
+	if err == nil {
+		if err = dec.Decode(&next); err == nil {
+			return nil, &Error{File: file, Line: next.Line, Msg: "holds more than one YAML document; keep only the first"}
+		}
+	}
+	if err != nil && !errors.Is(err, io.EOF) {
 		msg := strings.TrimPrefix(err.Error(), "yaml: ")
 		line := 0
 		if m := reYAMLLine.FindStringSubmatch(msg); m != nil {
@@ -56,8 +71,13 @@ func Parse(data []byte, file string) (*File, error) {
 	}
 	f := &File{}
 	var sawTemplate bool
+	seen := map[string]bool{}
 	for i := 0; i+1 < len(root.Content); i += 2 {
 		k, v := root.Content[i], root.Content[i+1]
+		if seen[k.Value] {
+			return nil, &Error{File: file, Line: k.Line, Msg: fmt.Sprintf("%s is given twice", k.Value)}
+		}
+		seen[k.Value] = true
 		switch k.Value {
 		case "template":
 			sawTemplate = true
@@ -84,8 +104,13 @@ func parseTemplate(n *yaml.Node, file string, t *Template) error {
 	if n.Kind != yaml.MappingNode {
 		return &Error{File: file, Line: n.Line, Msg: "template must be a mapping of source, name, version and commit"}
 	}
+	seen := map[string]bool{}
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k, v := n.Content[i], n.Content[i+1]
+		if seen[k.Value] {
+			return &Error{File: file, Line: k.Line, Msg: fmt.Sprintf("template.%s is given twice", k.Value)}
+		}
+		seen[k.Value] = true
 		if v.Kind != yaml.ScalarNode {
 			return &Error{File: file, Line: v.Line, Msg: fmt.Sprintf("template.%s must be a string", k.Value)}
 		}
@@ -125,6 +150,9 @@ func parseAnswers(n *yaml.Node, file string) ([]answers.KV, error) {
 	seen := map[string]bool{}
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k, v := n.Content[i], n.Content[i+1]
+		if k.Kind != yaml.ScalarNode {
+			return nil, &Error{File: file, Line: k.Line, Msg: "answer keys must be parameter names, not lists or mappings"}
+		}
 		if seen[k.Value] {
 			return nil, &Error{File: file, Line: k.Line, Msg: fmt.Sprintf("answer %q is given twice", k.Value)}
 		}
@@ -132,7 +160,13 @@ func parseAnswers(n *yaml.Node, file string) ([]answers.KV, error) {
 		var val any
 		switch v.Kind {
 		case yaml.ScalarNode:
-			if err := v.Decode(&val); err != nil {
+			if tag := v.ShortTag(); v.Style&yaml.TaggedStyle != 0 && tag != "!!str" && tag != "!!int" && tag != "!!bool" && tag != "!!float" && tag != "!!null" {
+				// !!binary, !!timestamp and custom tags would decode into something no parameter takes.
+				return nil, &Error{File: file, Line: v.Line, Msg: fmt.Sprintf("answer %s: %s values are not allowed; write the value as plain text", k.Value, tag)}
+			}
+			if v.ShortTag() == "!!timestamp" {
+				val = v.Value // a date typed by hand answers a string parameter as written
+			} else if err := v.Decode(&val); err != nil {
 				return nil, &Error{File: file, Line: v.Line, Msg: fmt.Sprintf("answer %s: %v", k.Value, err)}
 			}
 		case yaml.SequenceNode:

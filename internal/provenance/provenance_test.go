@@ -1,7 +1,9 @@
 package provenance
 
 import (
+	"fmt"
 	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/idp-cli/idp/internal/answers"
@@ -66,12 +68,31 @@ func TestParseErrors(t *testing.T) {
 		{tmpl + "answers:\n  a: {b: 1}\n", ".idp.yaml:5: answer a must be a value or a list of values"},
 		{tmpl + "answers:\n  a: [[1]]\n", ".idp.yaml:5: answer a: list items must be plain values"},
 		{tmpl + "answers:\n  a: &x [1]\n  b: *x\n", ".idp.yaml:5: YAML anchors and aliases are not allowed here"},
+		{"template: &t\n  source: s\n  name: n\nanswers: {a: *t}\n", ".idp.yaml:1: YAML anchors and aliases are not allowed here"},
+		{tmpl + "answers:\n  <<: {a: 1}\n", ".idp.yaml:5: answer << must be a value or a list of values"},
+		{tmpl + "answers:\n  a: !!binary aGVsbG8=\n", ".idp.yaml:5: answer a: !!binary values are not allowed; write the value as plain text"},
+		{tmpl + "answers:\n  ? [a]\n  : 1\n", ".idp.yaml:5: answer keys must be parameter names, not lists or mappings"},
+		{"template:\n  source: s\n  name: [n]\n", ".idp.yaml:3: template.name must be a string"},
+		{"template:\n  source: {a: b}\n  name: n\n", ".idp.yaml:2: template.source must be a string"},
+		{"template:\n  source: s\n  name: n\n  name: m\n", ".idp.yaml:4: template.name is given twice"},
+		{"template:\n  source: s\n  name: n\ntemplate:\n  source: s\n  name: n\n", ".idp.yaml:4: template is given twice"},
+		{tmpl + "---\ntemplate: 2\n", ".idp.yaml:4: holds more than one YAML document; keep only the first"},
+		{tmpl + "answers:\n  a: !!timestamp 2001-12-14\n", ".idp.yaml:5: answer a: !!timestamp values are not allowed; write the value as plain text"},
+		{tmpl + "answers:\n  a: 1\n  b: [x, {c: d}]\n", ".idp.yaml:6: answer b: list items must be plain values"},
+		{"\"template\": \"x\"", ".idp.yaml:1: template must be a mapping of source, name, version and commit"},
 	} {
 		_, err := Parse([]byte(tc.in), ".idp.yaml")
 		want := tc.want + "; fix it, or restore the file with git checkout -- .idp.yaml"
 		if err == nil || err.Error() != want || !IsError(err) {
 			t.Errorf("Parse(%q) = %v\nwant %s", tc.in, err, want)
 		}
+	}
+	huge := []byte(tmpl + "answers:\n  a: " + strings.Repeat("x", MaxSize) + "\n")
+	if _, err := Parse(huge, ".idp.yaml"); err == nil || err.Error() != fmt.Sprintf(".idp.yaml: is %d bytes, more than the 1048576 idp reads; fix it, or restore the file with git checkout -- .idp.yaml", len(huge)) {
+		t.Errorf("huge file: got %v", err)
+	}
+	if f, err := Parse([]byte(tmpl+"answers:\n  day: 2001-12-14\n"), ".idp.yaml"); err != nil || f.Answers[0].Value != "2001-12-14" {
+		t.Errorf("a plain date is a string answer: %v %v", f, err)
 	}
 	if f, err := Parse([]byte(tmpl+"answers:\n"), ".idp.yaml"); err != nil || f.Answers != nil {
 		t.Errorf("empty answers: %v %v", f, err)

@@ -13,7 +13,9 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync/atomic"
 	"text/template"
+	"time"
 
 	"github.com/idp-cli/idp/internal/manifest"
 	"github.com/idp-cli/idp/internal/pathglob"
@@ -58,7 +60,10 @@ type Error struct {
 	Line int
 	Col  int
 	Msg  string
+	Err  error // ErrTooLarge, ErrTimeout, or nil
 }
+
+func (e *Error) Unwrap() error { return e.Err }
 
 func (e *Error) Error() string {
 	loc := e.File
@@ -71,13 +76,104 @@ func (e *Error) Error() string {
 	return loc + ": " + e.Msg
 }
 
-// Render renders the golden path in tmpl (holding template.yaml and skeleton/) with data.
+// Options bound a render, so that a hostile or mistaken golden path cannot fill memory or run
+// for ever. The zero value of a field means its default; a negative value means no bound.
+type Options struct {
+	// MaxFileSize is the most bytes the template of one file, or of one file name, may produce.
+	// Files copied as they are (binary, verbatim, without delimiters) count only towards
+	// MaxTotalSize.
+	MaxFileSize int64
+	// MaxTotalSize is the most bytes the whole rendered tree may hold.
+	MaxTotalSize int64
+	// Timeout is the longest a render may take.
+	Timeout time.Duration
+}
+
+// Defaults for Options.
+const (
+	DefaultMaxFileSize  = 64 << 20
+	DefaultMaxTotalSize = 256 << 20
+	DefaultTimeout      = 30 * time.Second
+)
+
+// ErrTooLarge is wrapped by the Error for a render that exceeds MaxFileSize or MaxTotalSize.
+var ErrTooLarge = errors.New("rendered output too large")
+
+// ErrTimeout is wrapped by the Error for a render that exceeds Timeout.
+var ErrTimeout = errors.New("render timed out")
+
+func (o Options) withDefaults() Options {
+	if o.MaxFileSize == 0 {
+		o.MaxFileSize = DefaultMaxFileSize
+	}
+	if o.MaxTotalSize == 0 {
+		o.MaxTotalSize = DefaultMaxTotalSize
+	}
+	if o.Timeout == 0 {
+		o.Timeout = DefaultTimeout
+	}
+	return o
+}
+
+// Render renders the golden path in tmpl (holding template.yaml and skeleton/) with data, within
+// the default Options.
 func Render(ctx context.Context, tmpl fs.FS, m *manifest.Manifest, data map[string]any) (*Tree, error) {
-	r := &renderer{m: m, data: data, left: "{{", right: "}}", seen: map[string]string{}}
+	return RenderWith(ctx, tmpl, m, data, Options{})
+}
+
+// RenderWith is Render within o's bounds.
+//
+// text/template cannot be stopped from outside, so the render runs in a goroutine and
+// RenderWith returns as soon as ctx is done or the timeout passes. The goroutine then stops at
+// its next write, its next call of until, untilStep, seq, repeat, indent or nindent, or its next
+// file; only a loop that does none of these (over a list already built) runs to its end first.
+func RenderWith(ctx context.Context, tmpl fs.FS, m *manifest.Manifest, data map[string]any, o Options) (*Tree, error) {
+	o = o.withDefaults()
+	rctx, cancel := context.WithCancel(ctx)
+	if o.Timeout > 0 {
+		rctx, cancel = context.WithTimeoutCause(ctx, o.Timeout, ErrTimeout)
+	}
+	defer cancel()
+	r := &renderer{m: m, data: data, left: "{{", right: "}}", seen: map[string]string{}, ctx: rctx, opts: o}
+	r.current.Store(new(string))
+	type result struct {
+		tree *Tree
+		err  error
+	}
+	done := make(chan result, 1) // buffered: an abandoned render's goroutine must not block
+	go func() {
+		tree, err := r.render(tmpl)
+		done <- result{tree, err}
+	}()
+	select {
+	case res := <-done:
+		if res.err != nil && ctx.Err() == nil && errors.Is(context.Cause(rctx), ErrTimeout) {
+			return nil, r.timeoutError()
+		}
+		return res.tree, res.err
+	case <-rctx.Done():
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		return nil, r.timeoutError()
+	}
+}
+
+func (r *renderer) timeoutError() error {
+	file := *r.current.Load()
+	if file == "" {
+		file = SkeletonDir
+	}
+	return &Error{File: file, Err: ErrTimeout, Msg: fmt.Sprintf("still rendering after %s, the longest a render may take; look for a loop that does not end", r.opts.Timeout)}
+}
+
+func (r *renderer) render(tmpl fs.FS) (*Tree, error) {
+	ctx, m, data := r.ctx, r.m, r.data
 	if d := m.Files.Delimiters; len(d) == 2 {
 		r.left, r.right = d[0], d[1]
 	}
-	r.root = newTemplate("", r.left, r.right)
+	r.funcs = tmplfuncs.MapContext(ctx)
+	r.root = r.newTemplate("")
 	r.named = regexp.MustCompile(regexp.QuoteMeta(r.left) + `-?\s*(define|block|template)\b`)
 	for i := range m.Files.Exclude {
 		ex := &m.Files.Exclude[i]
@@ -91,6 +187,11 @@ func Render(ctx context.Context, tmpl fs.FS, m *manifest.Manifest, data map[stri
 	}
 	if _, err := fs.Stat(tmpl, SkeletonDir); err != nil {
 		return nil, &Error{File: SkeletonDir, Msg: "missing: a golden path keeps its files under skeleton/"}
+	}
+	for _, name := range []string{manifest.FileName, SkeletonDir} {
+		if err := checkRootLink(tmpl, name); err != nil {
+			return nil, err
+		}
 	}
 	dirs := map[string]string{SkeletonDir: ""} // template dir -> rendered dir
 	err := fs.WalkDir(tmpl, SkeletonDir, func(p string, d fs.DirEntry, err error) error {
@@ -149,6 +250,10 @@ func Render(ctx context.Context, tmpl fs.FS, m *manifest.Manifest, data map[stri
 }
 
 type renderer struct {
+	ctx         context.Context
+	opts        Options
+	current     atomic.Pointer[string] // the file being rendered, for the timeout error
+	total       int64                  // bytes in the tree so far
 	m           *manifest.Manifest
 	data        map[string]any
 	left, right string
@@ -159,11 +264,12 @@ type renderer struct {
 	// root carries the delimiters, options and function map once; files are parsed as its
 	// associates instead of copying the function map into a new template for each file.
 	root  *template.Template
-	named *regexp.Regexp // a file that defines or calls named templates gets a namespace of its own
+	funcs template.FuncMap // tmplfuncs.MapContext, checking the render's context
+	named *regexp.Regexp   // a file that defines or calls named templates gets a namespace of its own
 }
 
-func newTemplate(name, left, right string) *template.Template {
-	return template.New(name).Delims(left, right).Funcs(tmplfuncs.Map()).Option("missingkey=error")
+func (r *renderer) newTemplate(name string) *template.Template {
+	return template.New(name).Delims(r.left, r.right).Funcs(r.funcs).Option("missingkey=error")
 }
 
 func (r *renderer) renderName(p, name string) (string, error) {
@@ -201,6 +307,7 @@ func (r *renderer) addFile(tmpl fs.FS, p, rel, out string, d fs.DirEntry) error 
 	}
 	r.seen[out] = p
 	f := File{Path: out, Source: p}
+	r.current.Store(&p)
 	if d.Type()&fs.ModeSymlink != 0 {
 		target, err := readLink(tmpl, p, out)
 		if err != nil {
@@ -230,11 +337,35 @@ func (r *renderer) addFile(tmpl fs.FS, p, rel, out string, d fs.DirEntry) error 
 	if f.Binary || pathglob.MatchAny(r.m.Files.Verbatim, rel) || pathglob.MatchAny(r.m.Files.Verbatim, out) ||
 		!bytes.Contains(content, []byte(r.left)) {
 		f.Data = content
+		if err := r.grow(int64(len(content))); err != nil {
+			return r.tooLarge(p, false)
+		}
 	} else if f.Data, err = r.exec(p, string(content)); err != nil {
 		return err
 	}
 	r.files = append(r.files, f)
 	return nil
+}
+
+// checkRootLink refuses template.yaml or skeleton/ as a symlink: following one could read files
+// from anywhere on the machine, directly or through a chain of links.
+func checkRootLink(tmpl fs.FS, name string) error {
+	info, err := fs.Lstat(tmpl, name)
+	if err != nil || info.Mode()&fs.ModeSymlink == 0 {
+		return nil
+	}
+	target, err := fs.ReadLink(tmpl, name)
+	if err != nil {
+		return &Error{File: name, Msg: "cannot read link: " + err.Error()}
+	}
+	return &Error{File: name, Msg: fmt.Sprintf("is a symlink to %q; idp does not follow it, so put the %s itself in the golden path", target, kindOf(name))}
+}
+
+func kindOf(name string) string {
+	if name == SkeletonDir {
+		return "directory"
+	}
+	return "file"
 }
 
 // readLink keeps a symlink whose target, taken from where the link lands in the service, stays
@@ -256,19 +387,80 @@ func readLink(tmpl fs.FS, p, out string) (string, error) {
 }
 
 func (r *renderer) exec(name, text string) ([]byte, error) {
+	r.current.Store(&name)
 	t := r.root.New(name)
 	if r.named.MatchString(text) {
-		t = newTemplate(name, r.left, r.right)
+		t = r.newTemplate(name)
 	}
 	t, err := t.Parse(text)
 	if err != nil {
 		return nil, templateError(name, err)
 	}
 	r.buf.Reset()
-	if err := t.Execute(&r.buf, r.data); err != nil {
+	w := &limitWriter{r: r}
+	if err := t.Execute(w, r.data); err != nil {
+		if errors.Is(err, ErrTooLarge) {
+			return nil, r.tooLarge(name, w.perFile)
+		}
+		if cerr := r.ctx.Err(); cerr != nil {
+			return nil, cerr
+		}
 		return nil, templateError(name, err)
 	}
 	return bytes.Clone(r.buf.Bytes()), nil
+}
+
+// limitWriter is where templates write: it stops a template that produces more than the
+// Options allow, or whose render is cancelled or timed out, at its next write.
+type limitWriter struct {
+	r       *renderer
+	n       int64
+	perFile bool // the file limit, not the total, was hit
+}
+
+func (w *limitWriter) Write(p []byte) (int, error) {
+	r := w.r
+	if err := r.ctx.Err(); err != nil {
+		return 0, err
+	}
+	w.n += int64(len(p))
+	if max := r.opts.MaxFileSize; max >= 0 && w.n > max {
+		w.perFile = true
+		return 0, ErrTooLarge
+	}
+	if err := r.grow(int64(len(p))); err != nil {
+		return 0, err
+	}
+	return r.buf.Write(p)
+}
+
+// grow counts n more bytes towards MaxTotalSize.
+func (r *renderer) grow(n int64) error {
+	r.total += n
+	if max := r.opts.MaxTotalSize; max >= 0 && r.total > max {
+		return ErrTooLarge
+	}
+	return nil
+}
+
+func (r *renderer) tooLarge(name string, perFile bool) error {
+	if perFile {
+		return &Error{File: name, Err: ErrTooLarge, Msg: fmt.Sprintf("renders more than %s, the most one file may hold; look for a range, until or repeat that produces too much", size(r.opts.MaxFileSize))}
+	}
+	return &Error{File: name, Err: ErrTooLarge, Msg: fmt.Sprintf("the rendered service passes %s here, the most a render may produce; look for a range, until or repeat that produces too much, or files too large", size(r.opts.MaxTotalSize))}
+}
+
+// size says n bytes in the largest unit that divides it.
+func size(n int64) string {
+	for _, u := range []struct {
+		name string
+		n    int64
+	}{{"GiB", 1 << 30}, {"MiB", 1 << 20}, {"KiB", 1 << 10}} {
+		if n >= u.n && n%u.n == 0 {
+			return fmt.Sprintf("%d %s", n/u.n, u.name)
+		}
+	}
+	return fmt.Sprintf("%d bytes", n)
 }
 
 var (

@@ -6,8 +6,10 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/idp-cli/idp/internal/answers"
 	"github.com/idp-cli/idp/internal/golden"
@@ -272,5 +274,175 @@ func TestRenderIsDeterministic(t *testing.T) {
 	}
 	if !strings.Contains(string(archive(a)), "-- shop/main.go --") {
 		t.Error("suffix .tmpl not cut from shop/main.go.tmpl")
+	}
+}
+
+func TestRenderedPathOutsideRefused(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		files map[string]string
+		set   []string
+		want  string
+	}{
+		{"a file name rendering ../..", map[string]string{"{{ .path }}": "x"}, []string{"path=../../etc/x"},
+			`skeleton/{{ .path }}: renders to "../../etc/x", outside the service; remove the .. from its name`},
+		{"a file name rendering an absolute path", map[string]string{"{{ .path }}.txt": "x"}, []string{"path=/abs"},
+			`skeleton/{{ .path }}.txt: renders to the absolute path "/abs.txt"; paths must stay inside the service`},
+		{"a directory name climbing out below a subdirectory", map[string]string{"a/b/{{ .path }}/f": "x"}, []string{"path=../../../up"},
+			`skeleton/a/b/{{ .path }}: renders to "../up", outside the service; remove the .. from its name`},
+		{"a path template that makes .. itself", map[string]string{`{{ repeat 2 "." }}/x`: "x"}, nil,
+			`skeleton/{{ repeat 2 "." }}: renders to "..", outside the service; remove the .. from its name`},
+		{"a backslash-rooted name", map[string]string{"{{ .path }}": "x"}, []string{`path=\evil`},
+			`skeleton/{{ .path }}: renders to the absolute path "\\evil"; paths must stay inside the service`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := writeTemplate(t, "", tc.files)
+			_, err := renderWith(t, dir, append([]string{"name=x"}, tc.set...)...)
+			if err == nil || err.Error() != tc.want {
+				t.Errorf("got  %v\nwant %s", err, tc.want)
+			}
+		})
+	}
+}
+
+// TestRootSymlinksRefused: template.yaml or skeleton/ as a link would make idp read whatever it
+// points at, so both are refused wherever they point.
+func TestRootSymlinksRefused(t *testing.T) {
+	dir := writeTemplate(t, "", map[string]string{"ok.txt": "x"})
+	fsys, m := load(t, dir)
+	data, err := answers.Data(m, map[string]any{"name": "x"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	outside := t.TempDir()
+	if err := os.WriteFile(filepath.Join(outside, "secret"), []byte("s"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	skel := filepath.Join(dir, "skeleton")
+	if err := os.Rename(skel, skel+".real"); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(outside, skel); err != nil {
+		t.Fatal(err)
+	}
+	_, err = render.Render(context.Background(), fsys, m, data)
+	if want := `skeleton: is a symlink to "` + outside + `"; idp does not follow it, so put the directory itself in the golden path`; err == nil || err.Error() != want {
+		t.Errorf("got  %v\nwant %s", err, want)
+	}
+	os.Remove(skel)
+	os.Rename(skel+".real", skel)
+	tm := filepath.Join(dir, "template.yaml")
+	os.Rename(tm, filepath.Join(outside, "template.yaml"))
+	if err := os.Symlink("../../../../../../../../.."+filepath.Join(outside, "template.yaml"), tm); err != nil {
+		t.Fatal(err)
+	}
+	_, err = render.Render(context.Background(), fsys, m, data)
+	if want := `template.yaml: is a symlink to "../../../../../../../../..` + filepath.Join(outside, "template.yaml") + `"; idp does not follow it, so put the file itself in the golden path`; err == nil || err.Error() != want {
+		t.Errorf("got  %v\nwant %s", err, want)
+	}
+}
+
+// TestSymlinkInsideKept: a link to another skeleton file stays allowed.
+func TestSymlinkInsideKept(t *testing.T) {
+	dir := writeTemplate(t, "", map[string]string{"docs/a.md": "a"})
+	if err := os.Symlink("docs/a.md", filepath.Join(dir, "skeleton", "README.md")); err != nil {
+		t.Fatal(err)
+	}
+	tree, err := renderWith(t, dir, "name=x")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f := tree.Lookup("README.md"); f == nil || !f.IsSymlink() || string(f.Data) != "docs/a.md" {
+		t.Errorf("README.md = %+v", f)
+	}
+}
+
+func renderOpts(t *testing.T, dir string, o render.Options) (*render.Tree, error) {
+	t.Helper()
+	fsys, m := load(t, dir)
+	data, err := answers.Data(m, map[string]any{"name": "x"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return render.RenderWith(context.Background(), fsys, m, data, o)
+}
+
+func TestSizeLimits(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		files map[string]string
+		o     render.Options
+		want  string
+	}{
+		{"one file, range", map[string]string{"big.txt": "{{ range until 100000 }}lol{{ end }}"}, render.Options{MaxFileSize: 1024},
+			"skeleton/big.txt: renders more than 1 KiB, the most one file may hold; look for a range, until or repeat that produces too much"},
+		{"one file, repeat", map[string]string{"big.txt": `{{ repeat 100000 "lol" }}`}, render.Options{MaxFileSize: 1000},
+			"skeleton/big.txt: renders more than 1000 bytes, the most one file may hold; look for a range, until or repeat that produces too much"},
+		{"a file name", map[string]string{`{{ repeat 5000 "a" }}`: "x"}, render.Options{MaxFileSize: 1024},
+			`skeleton/{{ repeat 5000 "a" }} (file name): renders more than 1 KiB, the most one file may hold; look for a range, until or repeat that produces too much`},
+		{"the whole tree", map[string]string{"a.txt": `{{ repeat 600 "a" }}`, "b.txt": `{{ repeat 600 "b" }}`}, render.Options{MaxFileSize: 1024, MaxTotalSize: 1024},
+			"skeleton/b.txt: the rendered service passes 1 KiB here, the most a render may produce; look for a range, until or repeat that produces too much, or files too large"},
+		{"copied files count", map[string]string{"a.txt": strings.Repeat("a", 600), "b.bin": strings.Repeat("\x00", 600)}, render.Options{MaxTotalSize: 1024},
+			"skeleton/b.bin: the rendered service passes 1 KiB here, the most a render may produce; look for a range, until or repeat that produces too much, or files too large"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := renderOpts(t, writeTemplate(t, "", tc.files), tc.o)
+			if err == nil || err.Error() != tc.want || !errors.Is(err, render.ErrTooLarge) {
+				t.Errorf("got  %v\nwant %s", err, tc.want)
+			}
+		})
+	}
+	// At the limits exactly, and with limits off.
+	dir := writeTemplate(t, "", map[string]string{"a.txt": `{{ repeat 1024 "a" }}`})
+	if _, err := renderOpts(t, dir, render.Options{MaxFileSize: 1024, MaxTotalSize: 1024}); err != nil {
+		t.Errorf("at the limit: %v", err)
+	}
+	if _, err := renderOpts(t, dir, render.Options{MaxFileSize: -1, MaxTotalSize: -1}); err != nil {
+		t.Errorf("no limit: %v", err)
+	}
+}
+
+func TestTimeout(t *testing.T) {
+	before := runtime.NumGoroutine()
+	for _, tmpl := range []string{
+		// Each inner until checks the deadline, so the abandoned goroutine stops too.
+		`{{ range $i := until 100000 }}{{ range $j := until 100000 }}{{ end }}{{ end }}`,
+		// Writes check it.
+		`{{ range $i := until 1000000 }}{{ range $j := until 1000000 }}x{{ end }}{{ end }}`,
+	} {
+		dir := writeTemplate(t, "", map[string]string{"ok.txt": "fine", "slow.txt": tmpl})
+		_, err := renderOpts(t, dir, render.Options{Timeout: 50 * time.Millisecond, MaxFileSize: -1, MaxTotalSize: -1})
+		want := "skeleton/slow.txt: still rendering after 50ms, the longest a render may take; look for a loop that does not end"
+		if err == nil || err.Error() != want || !errors.Is(err, render.ErrTimeout) {
+			t.Errorf("got  %v\nwant %s", err, want)
+		}
+	}
+	// The abandoned renders stop at their next until or write, not when the loops end (hours).
+	for i := 0; runtime.NumGoroutine() > before; i++ {
+		if i == 1000 {
+			t.Fatalf("%d goroutines still running after the timeouts, %d before", runtime.NumGoroutine(), before)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// TestUntilBoundsALoop: until refuses a list that would take gigabytes before any loop runs.
+func TestUntilBoundsALoop(t *testing.T) {
+	dir := writeTemplate(t, "", map[string]string{"slow.txt": `{{ range $i := until 100000000 }}{{ end }}`})
+	_, err := renderOpts(t, dir, render.Options{})
+	want := "skeleton/slow.txt:1:15: error calling until: 100000000 items is more than the 1048576 a list may hold (at <until 100000000>)"
+	if err == nil || err.Error() != want {
+		t.Errorf("got  %v\nwant %s", err, want)
+	}
+}
+
+func TestCancelStopsARunningRender(t *testing.T) {
+	dir := writeTemplate(t, "", map[string]string{"slow.txt": `{{ range $i := until 100000 }}{{ range $j := until 100000 }}{{ end }}{{ end }}`})
+	fsys, m := load(t, dir)
+	data, _ := answers.Data(m, map[string]any{"name": "x"})
+	ctx, cancel := context.WithCancel(context.Background())
+	time.AfterFunc(20*time.Millisecond, cancel)
+	if _, err := render.Render(ctx, fsys, m, data); !errors.Is(err, context.Canceled) {
+		t.Errorf("got %v, want context.Canceled", err)
 	}
 }

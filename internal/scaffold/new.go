@@ -20,8 +20,10 @@ type NewOptions struct {
 	Answers   answers.Request
 	OutputDir string // default: the "name" answer
 	DryRun    bool
-	Author    gitrepo.Author
-	Now       time.Time
+	// Render bounds the render's size and time; the zero value means render's defaults.
+	Render render.Options
+	Author gitrepo.Author
+	Now    time.Time
 	// BeforeWrite, when set, runs once the answers are resolved and the tree rendered, before
 	// anything is written; an error stops New. It gets the directory to be created.
 	BeforeWrite func(ctx context.Context, dir string, ans *answers.Result) error
@@ -65,7 +67,7 @@ func New(ctx context.Context, o NewOptions) (*NewResult, error) {
 			}
 		}
 	}
-	tree, err := render.Render(ctx, o.Template.FS, m, ans.Data)
+	tree, err := render.RenderWith(ctx, o.Template.FS, m, ans.Data, o.Render)
 	if err != nil {
 		return nil, fmt.Errorf("render %s: %w", m.Name, err)
 	}

@@ -125,6 +125,11 @@ func Create(ctx context.Context, o Options) (res *Result, err error) {
 }
 
 func writeFile(root string, f *render.File, dirs map[string]bool) error {
+	// render refuses such paths already; this holds on every OS (a \ or C: on Windows) and
+	// whoever built the tree.
+	if !filepath.IsLocal(filepath.FromSlash(f.Path)) {
+		return fmt.Errorf("write %s: the path leaves the service; rename %s", f.Path, f.Source)
+	}
 	if dir := path.Dir(f.Path); !dirs[dir] {
 		if err := os.MkdirAll(filepath.Join(root, filepath.FromSlash(dir)), 0o755); err != nil {
 			return fmt.Errorf("write %s: %w", f.Path, err)

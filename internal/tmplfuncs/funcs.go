@@ -3,6 +3,7 @@
 package tmplfuncs
 
 import (
+	"context"
 	"sort"
 	"text/template"
 
@@ -54,10 +55,14 @@ func build() template.FuncMap {
 			m[name] = f
 		}
 	}
+	for name, f := range Bounded(context.Background()) {
+		m[name] = f
+	}
 	return m
 }
 
-// Map returns the function map for templates. Callers must not modify it.
+// Map returns the function map for templates, with the bounded functions (see MaxList) not
+// tied to a context. Callers must not modify it.
 func Map() template.FuncMap { return funcs }
 
 // Names returns the sorted names in the function map, for the pinning test and for docs.
