@@ -145,7 +145,7 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 		return rep, nil
 	}
 
-	msg := o.Title + "\n\n" + strings.TrimSpace(o.Body) + "\n\n" + Trailer + " " + o.Template + " " + o.From + " -> " + o.To + "\n"
+	msg := o.Title + "\n\n" + strings.TrimSpace(o.Body) + "\n\n" + trailer(o) + "\n"
 	commit, tree, err := gitrepo.CommitOnto(o.Repo, head, o.Changes, o.Author, msg, o.Now)
 	if err != nil {
 		return nil, err
@@ -210,7 +210,7 @@ func ownBranch(o Options, tip, head plumbing.Hash) (*object.Commit, error) {
 // proposes reports whether the bot's own commit on the branch, under whatever others added,
 // already proposes this update.
 func proposes(o Options, tip plumbing.Hash) bool {
-	want := Trailer + " " + o.Template + " " + o.From + " -> " + o.To
+	want := trailer(o)
 	c, err := o.Repo.CommitObject(tip)
 	for i := 0; err == nil && i < 100; i++ {
 		if isBot(c) {
@@ -222,6 +222,11 @@ func proposes(o Options, tip plumbing.Hash) bool {
 		c, err = c.Parent(0)
 	}
 	return false
+}
+
+// trailer is the last line of the bot's commit message: which update it holds.
+func trailer(o Options) string {
+	return Trailer + " " + o.Template + " " + o.From + " -> " + o.To
 }
 
 func isBot(c *object.Commit) bool {

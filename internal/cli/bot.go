@@ -6,6 +6,7 @@ import (
 	"path"
 	"strings"
 
+	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/spf13/cobra"
 
 	"github.com/idp-cli/idp/internal/bot"
@@ -53,7 +54,7 @@ func (o *botOptions) validate(cmd *cobra.Command) error {
 	if o.Provider != "" && forge.TokenVar(o.Provider) == "" {
 		return usageErrorf(cmd, fmt.Errorf("--provider %q: use one of %s", o.Provider, strings.Join(forge.Names(), ", ")))
 	}
-	if strings.HasPrefix(o.Branch, "-") || strings.ContainsAny(o.Branch, " ~^:?*[\\") || strings.Contains(o.Branch, "..") {
+	if o.Branch != "" && (strings.HasPrefix(o.Branch, "-") || plumbing.NewBranchReferenceName(o.Branch).Validate() != nil) {
 		return usageErrorf(cmd, fmt.Errorf("--branch %q is not a valid branch name", o.Branch))
 	}
 	return nil
@@ -70,7 +71,11 @@ func (f *Factory) pushUpdate(ctx context.Context, o *botOptions, p *planned, res
 	if err != nil {
 		return nil, fmt.Errorf("%s has no remote named origin; --push pushes there", p.display())
 	}
-	url := remote.Config().URLs[0]
+	urls := remote.Config().URLs
+	if len(urls) == 0 {
+		return nil, fmt.Errorf("%s: the remote origin has no URL; set one with git remote set-url origin URL", p.display())
+	}
+	url := urls[0]
 	cred := f.gitAuth(url)
 	if cred.Err != nil {
 		return nil, fmt.Errorf("origin %s: %w", gitauth.Redact(url), cred.Err)
@@ -177,16 +182,8 @@ func botBody(p *planned, res *update.Result, rel string, notRun []manifest.Migra
 		fmt.Fprintf(&b, "**Conflicts** in %s: %s. Resolve them on this branch (look for the conflict markers, or the .rej / .idp-new files beside them), then mark this pull request ready.\n\n",
 			plural(len(conflicts), "file"), strings.Join(conflicts, ", "))
 	}
-	if len(res.NewAnswers) > 0 {
-		var kv []string
-		for _, k := range res.NewAnswers {
-			for _, a := range res.Record.Answers {
-				if a.Key == k {
-					kv = append(kv, fmt.Sprintf("`%s=%v`", k, a.Value))
-				}
-			}
-		}
-		fmt.Fprintf(&b, "**New answers** (defaults; change them in `.idp.yaml` and run `idp update` again): %s\n\n", strings.Join(kv, ", "))
+	if kv := newAnswerPairs(res); len(kv) > 0 {
+		fmt.Fprintf(&b, "**New answers** (defaults; change them in `.idp.yaml` and run `idp update` again): `%s`\n\n", strings.Join(kv, "`, `"))
 	}
 	if len(notRun) > 0 {
 		b.WriteString("**Migrations not run** by the bot; run them after merging:\n\n")
@@ -205,4 +202,16 @@ func (f *Factory) forgeToken(provider string) string {
 		return t
 	}
 	return f.Getenv("IDP_GIT_TOKEN")
+}
+
+// botMigrations is what bot mode does with the golden path's migrations for the versions the
+// update crosses: it never runs them (they change files in place), so trusted ones stop it and
+// untrusted ones are returned, to be listed as not run.
+func botMigrations(p *planned, trusted bool) ([]manifest.Migration, error) {
+	before, after := update.Migrations(p.target.Template.Manifest, p.current, p.wants)
+	all := append(before, after...)
+	if trusted && len(all) > 0 {
+		return nil, fmt.Errorf("the update to %s %s has migrations, which change files in place, and --push never touches your files; run idp update without --push, commit and push", p.name, p.wants)
+	}
+	return all, nil
 }

@@ -21,6 +21,7 @@ import (
 	"github.com/idp-cli/idp/internal/fleet"
 	"github.com/idp-cli/idp/internal/forge"
 	"github.com/idp-cli/idp/internal/gitauth"
+	"github.com/idp-cli/idp/internal/manifest"
 	"github.com/idp-cli/idp/internal/provenance"
 	"github.com/idp-cli/idp/internal/source"
 	"github.com/idp-cli/idp/internal/update"
@@ -236,17 +237,13 @@ func fillRecord(r *fleet.Row, rec *provenance.File) {
 
 // measure fills each row's drift from its source's tags; every source is opened once.
 func (f *Factory) measure(ctx context.Context, rows []fleet.Row, offline bool) {
-	cats := map[string]*catalog{}
-	errs := map[string]error{}
+	f.shareCatalogs()
 	for i := range rows {
 		r := &rows[i]
 		if r.Error != "" {
 			continue
 		}
-		if _, done := cats[r.Source]; !done && errs[r.Source] == nil {
-			cats[r.Source], errs[r.Source] = f.openCatalog(ctx, r.Source, offline)
-		}
-		c, err := cats[r.Source], errs[r.Source]
+		c, err := f.openCatalog(ctx, r.Source, offline)
 		switch {
 		case err != nil:
 			r.Error = "source " + gitauth.Redact(r.Source) + ": " + err.Error()
@@ -440,9 +437,10 @@ func (f *Factory) fleetUpdateOne(ctx context.Context, cmd *cobra.Command, r flee
 	var res *update.Result
 	if err == nil {
 		row.Template, row.From = p.name, p.current
-		before, after := update.Migrations(p.target.Template.Manifest, p.current, p.wants)
-		notRun := append(before, after...)
-		res, err = update.Run(ctx, update.RunOptions{Service: p.svc, Base: p.base, Target: p.target, DryRun: true})
+		var notRun []manifest.Migration
+		if notRun, err = botMigrations(p, f.Config.trusts(p.svc.Record.Template.Source)); err == nil {
+			res, err = update.Run(ctx, update.RunOptions{Service: p.svc, Base: p.base, Target: p.target, DryRun: true})
+		}
 		renderMu.Unlock()
 		if err == nil {
 			row.To, row.Conflicts = res.To, res.Conflicts

@@ -11,6 +11,7 @@ type progress struct {
 	w     io.Writer // nil: quiet
 	label string
 	total int
+	width int // of the line last drawn
 }
 
 func (f *Factory) newProgress(label string, total int) *progress {
@@ -30,7 +31,9 @@ func (p *progress) set(done int) {
 		return
 	}
 	filled := barWidth * done / p.total
-	fmt.Fprintf(p.w, "\r%s [%s%s] %d/%d", p.label, strings.Repeat("=", filled), strings.Repeat(" ", barWidth-filled), done, p.total)
+	line := fmt.Sprintf("%s [%s%s] %d/%d", p.label, strings.Repeat("=", filled), strings.Repeat(" ", barWidth-filled), done, p.total)
+	p.width = len(line)
+	fmt.Fprint(p.w, "\r"+line)
 }
 
 // finish clears the bar's line.
@@ -38,5 +41,5 @@ func (p *progress) finish() {
 	if p.w == nil {
 		return
 	}
-	fmt.Fprintf(p.w, "\r%s\r", strings.Repeat(" ", len(p.label)+barWidth+4+2*len(fmt.Sprint(p.total))+2))
+	fmt.Fprintf(p.w, "\r%s\r", strings.Repeat(" ", p.width))
 }

@@ -12,6 +12,7 @@ import (
 
 	"github.com/idp-cli/idp/internal/answers"
 	"github.com/idp-cli/idp/internal/bot"
+	"github.com/idp-cli/idp/internal/manifest"
 	"github.com/idp-cli/idp/internal/source"
 	"github.com/idp-cli/idp/internal/update"
 )
@@ -203,8 +204,11 @@ func runUpdate(cmd *cobra.Command, f *Factory, o *updateOptions, diff bool) erro
 	}
 	before, after := update.Migrations(p.target.Template.Manifest, p.current, p.wants)
 	trusted := o.Trust || f.Config.trusts(p.svc.Record.Template.Source)
-	if o.Bot.Push && trusted && len(before)+len(after) > 0 {
-		return fmt.Errorf("the update to %s %s has migrations, which change files in place, and --push never touches your files; run idp update without --push, commit and push", p.name, p.wants)
+	var notRun []manifest.Migration
+	if o.Bot.Push {
+		if notRun, err = botMigrations(p, trusted); err != nil {
+			return err
+		}
 	}
 	if writes && trusted {
 		for _, mg := range before {
@@ -249,7 +253,7 @@ func runUpdate(cmd *cobra.Command, f *Factory, o *updateOptions, diff bool) erro
 		return printDiff(f, p, res)
 	}
 	if o.Bot.Push {
-		rep, err := f.pushUpdate(cmd.Context(), &o.Bot, p, res, append(before, after...))
+		rep, err := f.pushUpdate(cmd.Context(), &o.Bot, p, res, notRun)
 		if err != nil {
 			return err
 		}
@@ -361,15 +365,7 @@ func printChanges(f *Factory, p *planned, res *update.Result, verb, where string
 	if len(res.Changes) == 0 {
 		fmt.Fprintf(w, "  no file changes\n")
 	}
-	if len(res.NewAnswers) > 0 {
-		var kv []string
-		for _, k := range res.NewAnswers {
-			for _, a := range res.Record.Answers {
-				if a.Key == k {
-					kv = append(kv, fmt.Sprintf("%s=%v", k, a.Value))
-				}
-			}
-		}
+	if kv := newAnswerPairs(res); len(kv) > 0 {
 		fmt.Fprintf(w, "New answers: %s\n", strings.Join(kv, ", "))
 	}
 }
@@ -408,4 +404,17 @@ func printPush(f *Factory, p *planned, res *update.Result, rep *bot.Report) erro
 		}
 	}
 	return nil
+}
+
+// newAnswerPairs are the parameters answered for the first time, as key=value.
+func newAnswerPairs(res *update.Result) []string {
+	var kv []string
+	for _, k := range res.NewAnswers {
+		for _, a := range res.Record.Answers {
+			if a.Key == k {
+				kv = append(kv, fmt.Sprintf("%s=%v", k, a.Value))
+			}
+		}
+	}
+	return kv
 }

@@ -22,6 +22,7 @@ import (
 	"github.com/go-git/go-git/v5/storage/memory"
 
 	"github.com/idp-cli/idp/internal/gitauth"
+	"github.com/idp-cli/idp/internal/gitrepo"
 	"github.com/idp-cli/idp/internal/provenance"
 	"github.com/idp-cli/idp/internal/source"
 	"github.com/idp-cli/idp/internal/versions"
@@ -136,15 +137,8 @@ func ReadRepoRecord(ctx context.Context, repo string, auth transport.AuthMethod,
 	r, err := git.CloneContext(ctx, memory.NewStorage(), nil, &git.CloneOptions{
 		URL: clean, Auth: auth, Depth: 1, SingleBranch: true, Tags: git.NoTags,
 	})
-	switch {
-	case errors.Is(err, transport.ErrAuthenticationRequired), errors.Is(err, transport.ErrAuthorizationFailed):
-		return nil, fmt.Errorf("read refused: %s", hint)
-	case errors.Is(err, transport.ErrRepositoryNotFound):
-		return nil, fmt.Errorf("no repository there")
-	case errors.Is(err, transport.ErrEmptyRemoteRepository):
-		return nil, fmt.Errorf("empty repository")
-	case err != nil:
-		return nil, err
+	if err != nil {
+		return nil, gitrepo.TransportError("read", hint, err)
 	}
 	return headRecord(r)
 }

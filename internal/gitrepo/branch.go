@@ -10,7 +10,6 @@ import (
 	"github.com/go-git/go-git/v5/config"
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/storer"
-	"github.com/go-git/go-git/v5/plumbing/transport"
 	"github.com/go-git/go-git/v5/storage"
 	"github.com/go-git/go-git/v5/storage/memory"
 
@@ -133,14 +132,7 @@ func (b *Branches) explain(doing string, err error) error {
 	if b.o.Explain != nil {
 		err = b.o.Explain(err)
 	}
-	clean := gitauth.Redact(b.o.URL)
-	switch {
-	case errors.Is(err, transport.ErrAuthenticationRequired), errors.Is(err, transport.ErrAuthorizationFailed):
-		return fmt.Errorf("%s %s refused: %s", doing, clean, b.o.Hint)
-	case errors.Is(err, transport.ErrRepositoryNotFound):
-		return fmt.Errorf("%s %s: no repository there", doing, clean)
-	}
-	return fmt.Errorf("%s %s: %w", doing, clean, err)
+	return TransportError(doing+" "+gitauth.Redact(b.o.URL), b.o.Hint, err)
 }
 
 // overlay is a repository's storage with references of its own, kept in memory.

@@ -3,6 +3,7 @@ package gitrepo
 import (
 	"fmt"
 	"io/fs"
+	"sort"
 	"strings"
 	"time"
 
@@ -168,20 +169,11 @@ func (t *lazyTree) write() (plumbing.Hash, error) {
 	return h, err
 }
 
-// sortEntries orders entries as git does: by name, a directory's name taken with a trailing
-// slash.
+// sortEntries orders entries as git does.
 func sortEntries(es []object.TreeEntry) {
-	key := func(e object.TreeEntry) string {
-		if e.Mode == filemode.Dir {
-			return e.Name + "/"
-		}
-		return e.Name
-	}
-	for i := 1; i < len(es); i++ {
-		for j := i; j > 0 && key(es[j]) < key(es[j-1]); j-- {
-			es[j], es[j-1] = es[j-1], es[j]
-		}
-	}
+	sort.Slice(es, func(i, j int) bool {
+		return treeOrder(es[i].Name, es[i].Mode == filemode.Dir) < treeOrder(es[j].Name, es[j].Mode == filemode.Dir)
+	})
 }
 
 func storeBlob(repo *git.Repository, data []byte) (plumbing.Hash, error) {

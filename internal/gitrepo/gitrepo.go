@@ -163,19 +163,22 @@ func (n *treeNode) add(parts []string, h plumbing.Hash, mode filemode.FileMode) 
 	child.add(parts[1:], h, mode)
 }
 
-// write stores the tree bottom-up. Git orders entries by name, a directory's name taken with a
-// trailing slash.
+// treeOrder is the key git sorts tree entries by: the name, a directory's taken with a trailing
+// slash.
+func treeOrder(name string, dir bool) string {
+	if dir {
+		return name + "/"
+	}
+	return name
+}
+
+// write stores the tree bottom-up, in git's order (treeOrder).
 func (n *treeNode) write(objs *objectSet) (plumbing.Hash, error) {
 	names := make([]string, 0, len(n.children))
 	for name := range n.children {
 		names = append(names, name)
 	}
-	key := func(name string) string {
-		if n.children[name].children != nil {
-			return name + "/"
-		}
-		return name
-	}
+	key := func(name string) string { return treeOrder(name, n.children[name].children != nil) }
 	sort.Slice(names, func(i, j int) bool { return key(names[i]) < key(names[j]) })
 	t := &object.Tree{}
 	for _, name := range names {

@@ -88,3 +88,65 @@ func TestInitCommitAsGitSeesIt(t *testing.T) {
 		t.Errorf("objects not in one pack:\n%s", got)
 	}
 }
+
+// TestCommitOnto asks git itself about a commit built in memory: a file removed from a nested
+// directory (which goes with it), one added in a new directory, one changed, one made
+// executable; HEAD, the index and the worktree are left as they were.
+func TestCommitOnto(t *testing.T) {
+	dir := t.TempDir()
+	entries := []Entry{
+		{Path: "a/b/c.txt", Mode: 0o644, Data: []byte("c\n")},
+		{Path: "a/keep.txt", Mode: 0o644, Data: []byte("keep\n")},
+		{Path: "x.txt", Mode: 0o644, Data: []byte("x\n")},
+		{Path: "run.sh", Mode: 0o644, Data: []byte("#!/bin/sh\n")},
+	}
+	for _, e := range entries {
+		os.MkdirAll(filepath.Join(dir, filepath.Dir(e.Path)), 0o755)
+		os.WriteFile(filepath.Join(dir, e.Path), e.Data, 0o644)
+	}
+	head, err := InitCommit(dir, entries, Author{Name: "t", Email: "t@x"}, "first", time.Unix(0, 0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	repo, err := gogit.PlainOpen(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	commit, _, err := CommitOnto(repo, plumbing.NewHash(head), []Change{
+		{Path: "a/b/c.txt", Remove: true},
+		{Path: "d/e.txt", Mode: 0o644, Data: []byte("e\n")},
+		{Path: "x.txt", Mode: 0o644, Data: []byte("x2\n")},
+		{Path: "run.sh", Mode: 0o755, Data: []byte("#!/bin/sh\n")},
+		{Path: "nope/never.txt", Remove: true},
+	}, Author{Name: "idp", Email: "idp@localhost"}, "second", time.Unix(60, 0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	git := func(args ...string) string {
+		t.Helper()
+		out, err := exec.Command("git", append([]string{"-C", dir}, args...)...).CombinedOutput()
+		if err != nil {
+			t.Fatalf("git %v: %v\n%s", args, err, out)
+		}
+		return string(out)
+	}
+	git("fsck", "--strict", "--no-dangling")
+	want := "100644 blob a/keep.txt\n100644 blob d/e.txt\n100755 blob run.sh\n100644 blob x.txt\n"
+	var got strings.Builder
+	for _, l := range strings.Split(strings.TrimSpace(git("ls-tree", "-r", commit.String())), "\n") {
+		f := strings.Fields(l)
+		got.WriteString(f[0] + " " + f[1] + " " + f[3] + "\n")
+	}
+	if got.String() != want {
+		t.Errorf("tree:\n%s\nwant:\n%s", got.String(), want)
+	}
+	if p := strings.TrimSpace(git("rev-parse", commit.String()+"^")); p != head {
+		t.Errorf("parent %s, want %s", p, head)
+	}
+	if h := strings.TrimSpace(git("rev-parse", "HEAD")); h != head {
+		t.Errorf("HEAD moved to %s", h)
+	}
+	if st := git("status", "--porcelain"); st != "" {
+		t.Errorf("worktree changed:\n%s", st)
+	}
+}

@@ -94,10 +94,22 @@ func IsEmpty(ctx context.Context, rawURL string, auth transport.AuthMethod, hint
 	switch {
 	case errors.Is(err, transport.ErrEmptyRemoteRepository):
 		return true, nil
-	case errors.Is(err, transport.ErrAuthenticationRequired), errors.Is(err, transport.ErrAuthorizationFailed):
-		return false, fmt.Errorf("read %s refused: %s", clean, hint)
 	case err != nil:
-		return false, fmt.Errorf("read %s: %w", clean, err)
+		return false, TransportError("read "+clean, hint, err)
 	}
 	return len(refs) == 0, nil
+}
+
+// TransportError words a failed fetch, list or push for the user. at names what was done and
+// where ("read https://..."); hint says what to do when the credentials are refused.
+func TransportError(at, hint string, err error) error {
+	switch {
+	case errors.Is(err, transport.ErrAuthenticationRequired), errors.Is(err, transport.ErrAuthorizationFailed):
+		return fmt.Errorf("%s refused: %s", at, hint)
+	case errors.Is(err, transport.ErrRepositoryNotFound):
+		return fmt.Errorf("%s: no repository there", at)
+	case errors.Is(err, transport.ErrEmptyRemoteRepository):
+		return fmt.Errorf("%s: empty repository", at)
+	}
+	return fmt.Errorf("%s: %w", at, err)
 }

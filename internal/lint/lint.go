@@ -56,7 +56,7 @@ func Errors(fs []Finding) int {
 // Lint checks the golden path in dir (holding template.yaml and skeleton/). An error is returned
 // only when dir cannot be read at all; faults are findings.
 func Lint(ctx context.Context, dir string) ([]Finding, error) {
-	l := &linter{dir: dir, used: map[string]bool{}}
+	l := &linter{dir: dir, used: map[string]bool{}, seen: map[string]bool{}}
 	data, err := os.ReadFile(filepath.Join(dir, "template.yaml"))
 	if errors.Is(err, fs.ErrNotExist) {
 		return []Finding{{File: "template.yaml", Severity: "error", Message: "missing: a golden path is a directory with template.yaml and skeleton/"}}, nil
@@ -144,9 +144,6 @@ type linter struct {
 
 func (l *linter) add(file string, line int, sev, msg string) {
 	f := Finding{File: file, Line: line, Severity: sev, Message: msg}
-	if l.seen == nil {
-		l.seen = map[string]bool{}
-	}
 	if !l.seen[f.String()] {
 		l.seen[f.String()] = true
 		l.found = append(l.found, f)

@@ -129,9 +129,12 @@ func Render(ctx context.Context, tmpl fs.FS, m *manifest.Manifest, data map[stri
 // file; only a loop that does none of these (over a list already built) runs to its end first.
 func RenderWith(ctx context.Context, tmpl fs.FS, m *manifest.Manifest, data map[string]any, o Options) (*Tree, error) {
 	o = o.withDefaults()
-	rctx, cancel := context.WithCancel(ctx)
+	var rctx context.Context
+	var cancel context.CancelFunc
 	if o.Timeout > 0 {
 		rctx, cancel = context.WithTimeoutCause(ctx, o.Timeout, ErrTimeout)
+	} else {
+		rctx, cancel = context.WithCancel(ctx)
 	}
 	defer cancel()
 	r := &renderer{m: m, data: data, left: "{{", right: "}}", seen: map[string]string{}, ctx: rctx, opts: o}
