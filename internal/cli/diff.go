@@ -25,6 +25,7 @@ included, without writing anything. New parameters take their defaults (or --set
 	}
 	addUpdateFlags(cmd, o)
 	cmd.Flags().StringArrayVar(&o.Set, "set", nil, "an answer as `key=value`; repeatable")
+	addRenderFlags(cmd, &o.Render)
 	return cmd
 }
 

@@ -23,6 +23,7 @@ import (
 	"github.com/idp-cli/idp/internal/gitauth"
 	"github.com/idp-cli/idp/internal/manifest"
 	"github.com/idp-cli/idp/internal/provenance"
+	"github.com/idp-cli/idp/internal/render"
 	"github.com/idp-cli/idp/internal/source"
 	"github.com/idp-cli/idp/internal/update"
 )
@@ -319,7 +320,8 @@ func printFleetCSV(w io.Writer, rows []fleet.Row) error {
 
 type fleetUpdateOptions struct {
 	fleetOptions
-	Bot botOptions
+	Bot    botOptions
+	Render render.Options
 }
 
 func newFleetUpdateCmd(f *Factory) *cobra.Command {
@@ -341,6 +343,7 @@ Exit status 1 when any repository failed, else 3 when any was left with conflict
 	}
 	addFleetFlags(cmd, &o.fleetOptions)
 	addBotFlags(cmd, &o.Bot, true)
+	addRenderFlags(cmd, &o.Render)
 	return cmd
 }
 
@@ -439,7 +442,7 @@ func (f *Factory) fleetUpdateOne(ctx context.Context, cmd *cobra.Command, r flee
 		row.Template, row.From = p.name, p.current
 		var notRun []manifest.Migration
 		if notRun, err = botMigrations(p, f.Config.trusts(p.svc.Record.Template.Source)); err == nil {
-			res, err = update.Run(ctx, update.RunOptions{Service: p.svc, Base: p.base, Target: p.target, DryRun: true})
+			res, err = update.Run(ctx, update.RunOptions{Service: p.svc, Base: p.base, Target: p.target, DryRun: true, Render: o.Render})
 		}
 		renderMu.Unlock()
 		if err == nil {
@@ -450,7 +453,7 @@ func (f *Factory) fleetUpdateOne(ctx context.Context, cmd *cobra.Command, r flee
 		renderMu.Unlock()
 	}
 	if err != nil {
-		return fail(err)
+		return fail(renderLimitHint(err))
 	}
 	// A branch still waiting with conflicts counts as conflicts on every run, pushed or not:
 	// the summary names the services that need someone.

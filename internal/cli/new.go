@@ -15,6 +15,7 @@ import (
 	"github.com/idp-cli/idp/internal/manifest"
 	"github.com/idp-cli/idp/internal/prompt"
 	"github.com/idp-cli/idp/internal/provenance"
+	"github.com/idp-cli/idp/internal/render"
 	"github.com/idp-cli/idp/internal/scaffold"
 	"github.com/idp-cli/idp/internal/source"
 	"github.com/idp-cli/idp/internal/update"
@@ -34,6 +35,7 @@ type newOptions struct {
 	Offline    bool
 	Remote     string
 	Trust      bool
+	Render     render.Options
 
 	Provider    string
 	Owner       string
@@ -108,6 +110,7 @@ lists every one missing.`,
 	fl.StringVar(&o.Host, "host", "", "with --provider: the forge's `URL` when self-hosted (default github.com, gitlab.com, gitea.com)")
 	fl.BoolVar(&o.Private, "private", true, "with --provider: make the repository private; --private=false makes it public")
 	fl.BoolVar(&o.UseExisting, "use-existing", false, "with --provider: push into the repository if it exists and is empty")
+	addRenderFlags(cmd, &o.Render)
 	cmd.RegisterFlagCompletionFunc("provider", cobra.FixedCompletions(forge.Names(), cobra.ShellCompDirectiveNoFileComp))
 	cmd.RegisterFlagCompletionFunc("template", func(cmd *cobra.Command, args []string, _ string) ([]string, cobra.ShellCompDirective) {
 		cat, err := f.openCatalog(cmd.Context(), o.Source, true)
@@ -150,7 +153,7 @@ func runNew(cmd *cobra.Command, f *Factory, o *newOptions) error {
 	}
 	opts := scaffold.NewOptions{
 		Source: src, Template: tmpl, Answers: req, OutputDir: o.OutputDir, DryRun: o.DryRun,
-		Author: f.Author(), Now: f.Now(),
+		Render: o.Render, Author: f.Author(), Now: f.Now(),
 	}
 	if pub != nil {
 		pub.description = tmpl.Manifest.Title
@@ -161,7 +164,7 @@ func runNew(cmd *cobra.Command, f *Factory, o *newOptions) error {
 		if pub != nil && pub.repo != nil && !pub.repo.Existed {
 			err = fmt.Errorf("%w\nthe repository %s/%s was created empty; run again with --use-existing to push into it", err, pub.owner, pub.name)
 		}
-		return err
+		return renderLimitHint(err)
 	}
 	if o.DryRun {
 		return printDryRun(f, res)

@@ -13,6 +13,7 @@ import (
 	"github.com/idp-cli/idp/internal/answers"
 	"github.com/idp-cli/idp/internal/bot"
 	"github.com/idp-cli/idp/internal/manifest"
+	"github.com/idp-cli/idp/internal/render"
 	"github.com/idp-cli/idp/internal/source"
 	"github.com/idp-cli/idp/internal/update"
 )
@@ -29,6 +30,7 @@ type updateOptions struct {
 	ValuesFile     string
 	Trust          bool
 	Bot            botOptions
+	Render         render.Options
 }
 
 func newUpdateCmd(f *Factory) *cobra.Command {
@@ -78,6 +80,7 @@ committed is left alone. See docs/bots.md.`,
 	fl.StringVar(&o.ValuesFile, "values", "", "answers from a YAML or JSON `file`")
 	fl.BoolVar(&o.Trust, "trust", false, "run the golden path's migrations and hooks (commands) even though its source is not in trusted-sources")
 	addBotFlags(cmd, &o.Bot, false)
+	addRenderFlags(cmd, &o.Render)
 	cmd.RegisterFlagCompletionFunc("conflict", cobra.FixedCompletions([]string{"inline", "rej"}, cobra.ShellCompDirectiveNoFileComp))
 	return cmd
 }
@@ -220,10 +223,10 @@ func runUpdate(cmd *cobra.Command, f *Factory, o *updateOptions, diff bool) erro
 	}
 	res, err := update.Run(cmd.Context(), update.RunOptions{
 		Service: p.svc, Base: p.base, Target: p.target, Answers: req,
-		Rej: o.Conflict == "rej", DryRun: !writes,
+		Rej: o.Conflict == "rej", DryRun: !writes, Render: o.Render,
 	})
 	if err != nil {
-		return withCmd(cmd, err)
+		return renderLimitHint(withCmd(cmd, err))
 	}
 	if writes && trusted {
 		for _, mg := range after {

@@ -28,6 +28,8 @@ type RunOptions struct {
 	Answers answers.Request
 	Rej     bool
 	DryRun  bool
+	// Render bounds both renders' size and time; the zero value means render's defaults.
+	Render render.Options
 }
 
 // Result is what the update did, or would do with DryRun.
@@ -47,7 +49,7 @@ func Run(ctx context.Context, o RunOptions) (*Result, error) {
 	if err != nil {
 		return nil, fmt.Errorf("render %s %s with the recorded answers: %w", bm.Name, o.Base.Source.Version, err)
 	}
-	baseTree, err := render.Render(ctx, o.Base.Template.FS, bm, baseData)
+	baseTree, err := render.RenderWith(ctx, o.Base.Template.FS, bm, baseData, o.Render)
 	if err != nil {
 		return nil, fmt.Errorf("render %s %s: %w", bm.Name, o.Base.Source.Version, err)
 	}
@@ -58,7 +60,7 @@ func Run(ctx context.Context, o RunOptions) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	targetTree, err := render.Render(ctx, o.Target.Template.FS, tm, ans.Data)
+	targetTree, err := render.RenderWith(ctx, o.Target.Template.FS, tm, ans.Data, o.Render)
 	if err != nil {
 		return nil, fmt.Errorf("render %s %s: %w", tm.Name, o.Target.Source.Version, err)
 	}
