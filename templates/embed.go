@@ -6,5 +6,5 @@ import "embed"
 
 // FS holds one directory per golden path.
 //
-//go:embed all:go-service
+//go:embed go-service/template.yaml all:go-service/skeleton
 var FS embed.FS

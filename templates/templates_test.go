@@ -2,6 +2,7 @@ package templates_test
 
 import (
 	"context"
+	"flag"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -11,26 +12,15 @@ import (
 
 	"github.com/idp-cli/idp/internal/answers"
 	"github.com/idp-cli/idp/internal/gitrepo"
-	"github.com/idp-cli/idp/internal/golden"
 	"github.com/idp-cli/idp/internal/lint"
 	"github.com/idp-cli/idp/internal/scaffold"
 	"github.com/idp-cli/idp/internal/source"
+	"github.com/idp-cli/idp/internal/tmpltest"
 	"github.com/idp-cli/idp/templates"
 )
 
-// answerSets are the go-service cases kept as golden trees and built with the Go toolchain.
-var answerSets = []struct {
-	name string
-	set  []string
-}{
-	{"default", []string{"owner=team-payments"}},
-	{"custom", []string{
-		"owner=platform/core", "description=Moves money: safely.", "module=github.com/acme/ledger-api",
-		"port=9090", "go_version=1.25", "image=registry.acme.dev/ledger-api", "environments=staging,prod",
-	}},
-}
-
-func create(t *testing.T, name string, set []string) string {
+// create makes a service from the embedded go-service, as idp new does.
+func create(t *testing.T, svc string, set []string) string {
 	t.Helper()
 	src := source.Embedded(templates.FS, "v0.0.0-test")
 	all, err := src.Catalog()
@@ -40,10 +30,6 @@ func create(t *testing.T, name string, set []string) string {
 	tmpl := source.Find(all, "go-service")
 	if tmpl == nil {
 		t.Fatal("go-service not embedded")
-	}
-	svc := "payments"
-	if name == "custom" {
-		svc = "ledger-api"
 	}
 	dir := filepath.Join(t.TempDir(), svc)
 	_, err = scaffold.New(context.Background(), scaffold.NewOptions{
@@ -57,47 +43,44 @@ func create(t *testing.T, name string, set []string) string {
 	return dir
 }
 
-// TestGoServiceGolden pins every generated file, so a change to the golden path or to the
-// function map shows up as a reviewed diff.
-func TestGoServiceGolden(t *testing.T) {
-	for _, tc := range answerSets {
-		t.Run(tc.name, func(t *testing.T) {
-			dir := create(t, tc.name, tc.set)
-			golden.Assert(t, filepath.Join("testdata", "go-service-"+tc.name+".txtar"), golden.Archive(golden.ReadDir(t, dir)))
-		})
-	}
-}
+var update = flag.Bool("update", false, "rewrite go-service's golden trees (tests/<case>/) from the render")
 
-// TestGoServiceBuilds proves a generated service builds, vets and passes its own tests offline.
-func TestGoServiceBuilds(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds generated services with the go command")
+// TestGoServiceCases runs go-service's own test cases as idp template test does: every file of
+// each case's render is pinned in tests/<case>/, so a change to the golden path or to the
+// function map shows up as a reviewed diff. Outside -short, the cases' checks build, vet and test
+// each generated service with the go command, offline.
+func TestGoServiceCases(t *testing.T) {
+	trust := !testing.Short()
+	if trust {
+		if _, err := exec.LookPath("go"); err != nil {
+			t.Fatal("the go command is needed to build generated services: ", err)
+		}
 	}
-	gobin, err := exec.LookPath("go")
+	results, err := tmpltest.Run(context.Background(), "go-service", tmpltest.Options{Update: *update, Trust: trust})
 	if err != nil {
-		t.Fatal("the go command is needed to build generated services: ", err)
+		t.Fatal(err)
 	}
-	for _, tc := range answerSets {
-		t.Run(tc.name, func(t *testing.T) {
-			dir := create(t, tc.name, tc.set)
-			for _, args := range [][]string{{"build", "./..."}, {"vet", "./..."}, {"test", "-count=1", "./..."}} {
-				cmd := exec.Command(gobin, args...)
-				cmd.Dir = dir
-				cmd.Env = append(os.Environ(), "GOPROXY=off", "GOFLAGS=-mod=mod", "GOTOOLCHAIN=local", "GOWORK=off")
-				out, err := cmd.CombinedOutput()
-				if err != nil {
-					t.Fatalf("go %s in the generated service: %v\n%s", strings.Join(args, " "), err, out)
-				}
-				if args[0] == "test" && !strings.Contains(string(out), "ok  \t") {
-					t.Errorf("go test ran no tests:\n%s", out)
-				}
-			}
-		})
+	var names []string
+	for _, r := range results {
+		names = append(names, r.Case)
+		if r.Outcome != tmpltest.Passed && r.Outcome != tmpltest.Updated {
+			t.Errorf("case %s: %s %s (run with -update if the change is intended)\n%s", r.Case, r.Outcome, r.Error, r.Diff)
+		}
+		if r.Check == nil {
+			t.Errorf("case %s has no check", r.Case)
+		} else if r.Check.Outcome == tmpltest.CheckFailed {
+			t.Errorf("case %s: %s failed in the generated service:\n%s", r.Case, r.Check.Command, r.Check.Output)
+		} else if want := map[bool]string{true: tmpltest.CheckPassed, false: tmpltest.CheckSkipped}[trust]; r.Check.Outcome != want {
+			t.Errorf("case %s: check %s, want %s", r.Case, r.Check.Outcome, want)
+		}
+	}
+	if got := strings.Join(names, " "); got != "custom default" {
+		t.Errorf("cases = %q, want custom default", got)
 	}
 }
 
 func TestGoServiceShipsThePlatformFiles(t *testing.T) {
-	dir := create(t, "default", answerSets[0].set)
+	dir := create(t, "payments", []string{"owner=team-payments"})
 	for _, f := range []string{
 		".idp.yaml", ".github/workflows/ci.yaml", "Dockerfile", "deploy/k8s/base/deployment.yaml",
 		"deploy/k8s/overlays/dev/kustomization.yaml", "infra/main.tf", "infra/versions.tf",

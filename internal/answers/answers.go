@@ -322,11 +322,16 @@ func ParseValues(data []byte, name string) (map[string]any, error) {
 	if err := yaml.NewDecoder(bytes.NewReader(data)).Decode(&doc); err != nil && !errors.Is(err, io.EOF) {
 		return nil, &InvalidError{Origin: name, Msg: strings.TrimPrefix(err.Error(), "yaml: ")}
 	}
-	out := map[string]any{}
 	if len(doc.Content) == 0 {
-		return out, nil
+		return map[string]any{}, nil
 	}
-	root := doc.Content[0]
+	return ValuesNode(doc.Content[0], name)
+}
+
+// ValuesNode reads answers from a YAML mapping inside a larger file, such as the answers of a
+// golden path's test case; name is the file, for messages.
+func ValuesNode(root *yaml.Node, name string) (map[string]any, error) {
+	out := map[string]any{}
 	if root.Kind != yaml.MappingNode {
 		return nil, &InvalidError{Origin: fmt.Sprintf("%s:%d", name, root.Line), Msg: "must be a mapping of parameter names to answers"}
 	}

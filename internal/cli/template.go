@@ -2,22 +2,27 @@ package cli
 
 import (
 	"fmt"
+	"io"
 	"os"
+	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/idp-cli/idp/internal/lint"
+	"github.com/idp-cli/idp/internal/tmpltest"
 )
 
 func newTemplateCmd(f *Factory) *cobra.Command {
 	cmd := &cobra.Command{
-		Use:     "template",
-		Short:   "Tools for writing golden paths",
-		Long:    "Tools for platform teams who write golden paths: check one before it ships.",
-		Example: `  idp template lint golden-paths/go-service`,
-		Args:    usageArgs(cobra.NoArgs),
+		Use:   "template",
+		Short: "Tools for writing golden paths",
+		Long:  "Tools for platform teams who write golden paths: start one, check it and test it before it ships.",
+		Example: `  idp template lint golden-paths/go-service
+  idp template test golden-paths/go-service
+  idp template init golden-paths/node-service`,
+		Args: usageArgs(cobra.NoArgs),
 	}
-	cmd.AddCommand(newTemplateLintCmd(f))
+	cmd.AddCommand(newTemplateLintCmd(f), newTemplateTestCmd(f))
 	return cmd
 }
 
@@ -76,5 +81,138 @@ Exit status 1 when there are errors; warnings alone exit 0.`,
 			}
 			return nil
 		},
+	}
+}
+
+type testJSON struct {
+	Template string            `json:"template"`
+	Cases    []tmpltest.Result `json:"cases"`
+	Passed   int               `json:"passed"`
+	Failed   int               `json:"failed"`
+	Updated  int               `json:"updated"`
+}
+
+func newTemplateTestCmd(f *Factory) *cobra.Command {
+	o := &tmpltest.Options{}
+	cmd := &cobra.Command{
+		Use:   "test <dir> [case...]",
+		Short: "Render a golden path with each test case's answers and compare with its golden trees",
+		Long: `Render the golden path in <dir> with the answers of each test case, tests/<case>.yaml, and
+compare the render with the case's golden tree, tests/<case>/, file by file (content, executable
+bit, symlinks). A difference fails the case and is shown as a unified diff, golden tree first.
+
+A case file holds the answers, as a values file does, and optionally a check command:
+
+  answers:
+    name: payments
+    owner: team-payments
+  check: go vet ./... && go test ./...
+
+The check runs with sh in a scratch copy of the render, with PATH, HOME, IDP_TEMPLATE and
+IDP_TEST_CASE only, and only with --trust: it is a command from the golden path.
+
+--update writes the golden trees that differ (or are missing) from the render; review them with
+git diff before committing. Exit status 1 when a case fails.`,
+		Example: `  idp template test golden-paths/go-service
+  idp template test golden-paths/go-service default --update
+  idp template test . --trust --output json`,
+		Args: usageArgs(cobra.MinimumNArgs(1)),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			dir := args[0]
+			if info, err := os.Stat(dir); err != nil || !info.IsDir() {
+				return usageErrorf(cmd, fmt.Errorf("%s is not a directory; give the golden path's directory, the one holding template.yaml", dir))
+			}
+			o.Cases = args[1:]
+			results, err := tmpltest.Run(cmd.Context(), dir, *o)
+			if err != nil {
+				return err
+			}
+			out := testJSON{Template: dir, Cases: results}
+			for _, r := range results {
+				switch r.Outcome {
+				case tmpltest.Passed:
+					out.Passed++
+				case tmpltest.Updated:
+					out.Updated++
+				default:
+					out.Failed++
+				}
+			}
+			if f.Config.Output == "json" {
+				if err := printJSON(f.IO.Out, out); err != nil {
+					return err
+				}
+			} else {
+				printTestResults(f.IO.Out, dir, out)
+			}
+			if out.Failed > 0 {
+				return &exitError{Code: ExitError}
+			}
+			return nil
+		},
+	}
+	fl := cmd.Flags()
+	fl.BoolVar(&o.Update, "update", false, "write the render into the golden trees that differ from it")
+	fl.BoolVar(&o.Trust, "trust", false, "run the cases' check commands")
+	addRenderFlags(cmd, &o.Render)
+	return cmd
+}
+
+func printTestResults(w io.Writer, dir string, out testJSON) {
+	width := 0
+	for _, r := range out.Cases {
+		width = max(width, len(r.Case))
+	}
+	var skipped []string
+	for _, r := range out.Cases {
+		line := ""
+		switch r.Outcome {
+		case tmpltest.Passed:
+			line = "ok      " + fmt.Sprintf("%-*s  %s", width, r.Case, plural(r.Files, "file"))
+		case tmpltest.Updated:
+			line = "updated " + fmt.Sprintf("%-*s  wrote %s/%s/ (%s)", width, r.Case, tmpltest.Dir, r.Case, plural(r.Files, "file"))
+		case tmpltest.Failed:
+			line = "FAIL    " + fmt.Sprintf("%-*s  ", width, r.Case)
+			if len(r.Differ) > 0 {
+				line += fmt.Sprintf("%s/%s/ differs from the render in %s: %s", tmpltest.Dir, r.Case, plural(len(r.Differ), "file"), strings.Join(r.Differ, ", "))
+			} else {
+				line += plural(r.Files, "file") + " as in the golden tree"
+			}
+		default:
+			line = "ERROR   " + fmt.Sprintf("%-*s  %s", width, r.Case, r.Error)
+		}
+		if c := r.Check; c != nil {
+			switch c.Outcome {
+			case tmpltest.CheckPassed:
+				line += "; check passed"
+			case tmpltest.CheckFailed:
+				line += "; check failed: " + c.Command
+			default:
+				skipped = append(skipped, fmt.Sprintf("  %s: %s", r.Case, c.Command))
+			}
+		}
+		fmt.Fprintln(w, line)
+		if r.Outcome == tmpltest.Failed && r.Diff != "" {
+			fmt.Fprint(w, r.Diff)
+		}
+		if c := r.Check; c != nil && c.Outcome == tmpltest.CheckFailed {
+			for _, l := range strings.Split(strings.TrimRight(c.Output, "\n"), "\n") {
+				fmt.Fprintln(w, "    "+l)
+			}
+		}
+	}
+	if len(skipped) > 0 {
+		fmt.Fprintf(w, "Checks not run (they run only with --trust):\n%s\n", strings.Join(skipped, "\n"))
+	}
+	summary := fmt.Sprintf("%s: %d passed, %d failed", dir, out.Passed, out.Failed)
+	if out.Updated > 0 {
+		summary += fmt.Sprintf(", %d updated", out.Updated)
+	}
+	fmt.Fprintln(w, summary+".")
+	for _, r := range out.Cases {
+		if r.Outcome == tmpltest.Failed && len(r.Differ) > 0 {
+			fmt.Fprintln(w, "If the render is right, accept it with --update and review the golden trees with git diff.")
+			break
+		}
 	}
 }

@@ -124,6 +124,17 @@ func Create(ctx context.Context, o Options) (res *Result, err error) {
 	return &Result{Dir: target, Commit: commit, Files: len(entries)}, nil
 }
 
+// WriteTree writes a rendered tree under root, which exists: a scratch copy, or a golden tree.
+func WriteTree(root string, tree *render.Tree) error {
+	dirs := map[string]bool{".": true}
+	for i := range tree.Files {
+		if err := writeFile(root, &tree.Files[i], dirs); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 func writeFile(root string, f *render.File, dirs map[string]bool) error {
 	// render refuses such paths already; this holds on every OS (a \ or C: on Windows) and
 	// whoever built the tree.

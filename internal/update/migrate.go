@@ -4,13 +4,12 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"os"
-	"os/exec"
 	"strings"
 
 	"github.com/Masterminds/semver/v3"
 
 	"github.com/idp-cli/idp/internal/manifest"
+	"github.com/idp-cli/idp/internal/shell"
 )
 
 // Migrations returns the target manifest's migrations that an update from one version to
@@ -39,7 +38,7 @@ func Migrations(m *manifest.Manifest, from, to string) (before, after []manifest
 // RunMigration runs one migration's command with sh in dir, with a minimal environment: PATH,
 // HOME, and IDP_FROM_VERSION / IDP_TO_VERSION; never idp's credentials. Its output goes to w.
 func RunMigration(ctx context.Context, dir string, mg manifest.Migration, from, to string, w io.Writer) error {
-	if err := runShell(ctx, dir, mg.Run, w, "IDP_FROM_VERSION="+from, "IDP_TO_VERSION="+to); err != nil {
+	if err := shell.Run(ctx, dir, mg.Run, w, "IDP_FROM_VERSION="+from, "IDP_TO_VERSION="+to); err != nil {
 		return fmt.Errorf("migration for %s (%s) failed: %v", mg.Version, strings.TrimSpace(mg.Run), err)
 	}
 	return nil
@@ -64,16 +63,8 @@ func Hooks(m *manifest.Manifest, event string) []manifest.Hook {
 // RunHook runs a hook's command with sh in the service's directory dir, with the same minimal
 // environment as a migration plus IDP_TEMPLATE and IDP_VERSION. Its output goes to w.
 func RunHook(ctx context.Context, dir string, h manifest.Hook, template, version string, w io.Writer) error {
-	if err := runShell(ctx, dir, h.Run, w, "IDP_TEMPLATE="+template, "IDP_VERSION="+version); err != nil {
+	if err := shell.Run(ctx, dir, h.Run, w, "IDP_TEMPLATE="+template, "IDP_VERSION="+version); err != nil {
 		return fmt.Errorf("hook %q failed: %v", strings.TrimSpace(h.Run), err)
 	}
 	return nil
-}
-
-func runShell(ctx context.Context, dir, run string, w io.Writer, env ...string) error {
-	cmd := exec.CommandContext(ctx, "sh", "-c", run)
-	cmd.Dir = dir
-	cmd.Env = append([]string{"PATH=" + os.Getenv("PATH"), "HOME=" + os.Getenv("HOME")}, env...)
-	cmd.Stdout, cmd.Stderr = w, w
-	return cmd.Run()
 }

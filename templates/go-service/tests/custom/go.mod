@@ -1,0 +1,3 @@
+module github.com/acme/ledger-api
+
+go 1.25

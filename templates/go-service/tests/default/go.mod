@@ -1,0 +1,3 @@
+module example.com/team-payments/payments
+
+go 1.26

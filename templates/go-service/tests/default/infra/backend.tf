@@ -1,0 +1,8 @@
+# State lives in a remote backend. Fill in your platform's backend, for example:
+#
+#   terraform init -backend-config="bucket=<state bucket>" -backend-config="key=payments/terraform.tfstate"
+#
+# and change "local" below to "s3", "gcs" or "azurerm" to match.
+terraform {
+  backend "local" {}
+}
