@@ -4,11 +4,13 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/idp-cli/idp/internal/lint"
+	"github.com/idp-cli/idp/internal/starter"
 	"github.com/idp-cli/idp/internal/tmpltest"
 )
 
@@ -22,7 +24,7 @@ func newTemplateCmd(f *Factory) *cobra.Command {
   idp template init golden-paths/node-service`,
 		Args: usageArgs(cobra.NoArgs),
 	}
-	cmd.AddCommand(newTemplateLintCmd(f), newTemplateTestCmd(f))
+	cmd.AddCommand(newTemplateInitCmd(f), newTemplateLintCmd(f), newTemplateTestCmd(f))
 	return cmd
 }
 
@@ -215,4 +217,47 @@ func printTestResults(w io.Writer, dir string, out testJSON) {
 			break
 		}
 	}
+}
+
+func newTemplateInitCmd(f *Factory) *cobra.Command {
+	o := &starter.Options{}
+	cmd := &cobra.Command{
+		Use:   "init <dir>",
+		Short: "Start a new golden path: template.yaml, a small skeleton and a passing test case",
+		Long: `Write a new golden path into <dir>, which must not exist or be empty: a template.yaml asking
+for a name, an owning team and a description; a skeleton/ with a README, a Backstage catalog
+entry, CODEOWNERS and a CI workflow (copied verbatim, as GitHub Actions expressions must be);
+and a test case, tests/default.yaml, with its golden tree tests/default/ rendered from it.
+
+It lints clean and its test passes as written; change it from there. See docs/authoring.md.`,
+		Example: `  idp template init golden-paths/node-service
+  idp template init golden-paths/terraform-module --type module --title "Terraform module"`,
+		Args: usageArgs(cobra.ExactArgs(1)),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			o.Dir = args[0]
+			res, err := starter.Create(cmd.Context(), *o)
+			if err != nil {
+				return err
+			}
+			if f.Config.Output == "json" {
+				return printJSON(f.IO.Out, res)
+			}
+			fmt.Fprintf(f.IO.Out, "Created the golden path %s in %s:\n", res.Name, res.Dir)
+			for _, file := range res.Files {
+				fmt.Fprintf(f.IO.Out, "  %s\n", file)
+			}
+			fmt.Fprintf(f.IO.Out, `Next:
+  edit %[1]s/template.yaml and the files under %[1]s/skeleton/
+  idp template lint %[1]s
+  idp template test %[1]s            # after a change: --update, then review with git diff
+  idp new %[2]s --source %[3]s --template %[4]s   # try it
+`, res.Dir, o.Type, filepath.Dir(filepath.Clean(res.Dir)), res.Name)
+			return nil
+		},
+	}
+	fl := cmd.Flags()
+	fl.StringVar(&o.Name, "name", "", "the golden path's `name`, typed in --template (default: the directory's name)")
+	fl.StringVar(&o.Type, "type", "service", "what it makes: the KIND in idp new KIND, one `word`")
+	fl.StringVar(&o.Title, "title", "", "its `title` in lists and prompts (default: from the name)")
+	return cmd
 }

@@ -69,19 +69,19 @@ func Create(ctx context.Context, o Options) (res *Result, err error) {
 		return nil, err
 	}
 	parent := filepath.Dir(target)
-	made, err := mkdirAllTracked(parent)
+	made, err := MkdirAllTracked(parent)
 	if err != nil {
 		return nil, fmt.Errorf("create %s: %w", parent, err)
 	}
 	tmp, err := os.MkdirTemp(parent, "."+filepath.Base(target)+".idp-tmp-")
 	if err != nil {
-		removeMade(made)
+		RemoveMade(made)
 		return nil, fmt.Errorf("create a temporary directory in %s: %w", parent, err)
 	}
 	defer func() {
 		if err != nil {
 			os.RemoveAll(tmp)
-			removeMade(made)
+			RemoveMade(made)
 		}
 	}()
 
@@ -162,8 +162,9 @@ func writeFile(root string, f *render.File, dirs map[string]bool) error {
 	return nil
 }
 
-// mkdirAllTracked is os.MkdirAll that returns the directories it created, outermost first.
-func mkdirAllTracked(dir string) ([]string, error) {
+// MkdirAllTracked is os.MkdirAll that returns the directories it created, outermost first, for
+// RemoveMade to take away again when what was to go in them fails.
+func MkdirAllTracked(dir string) ([]string, error) {
 	var missing []string
 	for d := dir; ; d = filepath.Dir(d) {
 		if _, err := os.Stat(d); err == nil {
@@ -180,7 +181,8 @@ func mkdirAllTracked(dir string) ([]string, error) {
 	return missing, nil
 }
 
-func removeMade(made []string) {
+// RemoveMade removes the directories MkdirAllTracked made, innermost first, if they are empty.
+func RemoveMade(made []string) {
 	for i := len(made) - 1; i >= 0; i-- {
 		os.Remove(made[i])
 	}

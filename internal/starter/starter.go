@@ -1,0 +1,156 @@
+// Package starter writes a new golden path to start from: a template.yaml with the usual
+// parameters, a small skeleton/, and a test case whose golden tree is written from the render, so
+// that it lints clean and its tests pass before the platform team changes anything.
+package starter
+
+import (
+	"context"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/idp-cli/idp/internal/manifest"
+	"github.com/idp-cli/idp/internal/scaffold"
+	"github.com/idp-cli/idp/internal/tmpltest"
+)
+
+//go:embed all:files
+var files embed.FS
+
+// Options name the new golden path.
+type Options struct {
+	Dir   string // where to write it; must not exist, or be empty
+	Name  string // its name, typed in --template; default: Dir's base name
+	Type  string // its type, the KIND of idp new KIND; default: service
+	Title string // its title in lists and prompts; default: from Name
+}
+
+// Result is what Create wrote.
+type Result struct {
+	Dir   string   `json:"dir"`   // as given
+	Name  string   `json:"name"`  // the golden path's name
+	Files []string `json:"files"` // every file written, slash-separated, relative to Dir, sorted
+}
+
+// Create writes the golden path into o.Dir: in a scratch directory beside it first, moved into
+// place only once its test case's golden tree has been rendered, so that a failure leaves nothing.
+func Create(ctx context.Context, o Options) (*Result, error) {
+	if o.Name == "" {
+		o.Name = filepath.Base(filepath.Clean(o.Dir))
+	}
+	if o.Type == "" {
+		o.Type = "service"
+	}
+	if o.Title == "" {
+		o.Title = title(o.Name)
+	}
+	target, err := filepath.Abs(o.Dir)
+	if err != nil {
+		return nil, err
+	}
+	if err := scaffold.CheckTarget(target); err != nil {
+		var exists *scaffold.ExistsError
+		if errors.As(err, &exists) {
+			return nil, fmt.Errorf("%s already exists and is not empty; give a new directory for the golden path", o.Dir)
+		}
+		return nil, err
+	}
+	replacer := strings.NewReplacer("__NAME__", o.Name, "__TYPE__", o.Type, "__TITLE__", o.Title)
+	tmplYAML, err := files.ReadFile("files/" + manifest.FileName)
+	if err != nil {
+		return nil, err
+	}
+	// The name, type and title go through the same checks as any template.yaml.
+	if _, err := manifest.Parse([]byte(replacer.Replace(string(tmplYAML))), manifest.FileName, o.Name); err != nil {
+		var msgs []string
+		var es manifest.Errors
+		if errors.As(err, &es) {
+			for _, e := range es {
+				msgs = append(msgs, e.Msg)
+			}
+		} else {
+			msgs = append(msgs, err.Error())
+		}
+		return nil, fmt.Errorf("%s; choose another with --name, --type or --title", strings.Join(msgs, "; "))
+	}
+
+	parent := filepath.Dir(target)
+	made, err := scaffold.MkdirAllTracked(parent)
+	if err != nil {
+		return nil, err
+	}
+	tmp, err := os.MkdirTemp(parent, "."+filepath.Base(target)+".idp-tmp-")
+	if err != nil {
+		scaffold.RemoveMade(made)
+		return nil, err
+	}
+	done := false
+	defer func() {
+		if !done {
+			os.RemoveAll(tmp)
+			scaffold.RemoveMade(made)
+		}
+	}()
+	err = fs.WalkDir(files, "files", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		data, err := files.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		dst := filepath.Join(tmp, filepath.FromSlash(strings.TrimPrefix(p, "files/")))
+		if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
+			return err
+		}
+		return os.WriteFile(dst, []byte(replacer.Replace(string(data))), 0o644)
+	})
+	if err != nil {
+		return nil, err
+	}
+	results, err := tmpltest.Run(ctx, tmp, tmpltest.Options{Update: true})
+	if err != nil {
+		return nil, err
+	}
+	for _, r := range results {
+		if r.Outcome != tmpltest.Updated {
+			return nil, fmt.Errorf("render the starter's test case %s: %s", r.Case, r.Error)
+		}
+	}
+	if err := os.Chmod(tmp, 0o755); err != nil {
+		return nil, err
+	}
+	// An empty target directory is replaced; CheckTarget made sure it is empty.
+	if err := os.Remove(target); err != nil && !os.IsNotExist(err) {
+		return nil, err
+	}
+	if err := os.Rename(tmp, target); err != nil {
+		return nil, err
+	}
+	done = true
+	res := &Result{Dir: o.Dir, Name: o.Name}
+	err = filepath.WalkDir(target, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		rel, _ := filepath.Rel(target, p)
+		res.Files = append(res.Files, filepath.ToSlash(rel))
+		return nil
+	})
+	sort.Strings(res.Files)
+	return res, err
+}
+
+// title makes "node-service" into "Node service".
+func title(name string) string {
+	s := strings.NewReplacer("-", " ", "_", " ", ".", " ").Replace(name)
+	if s == "" {
+		return name
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
+}
