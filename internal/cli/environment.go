@@ -36,6 +36,9 @@ when TERM=dumb.
 
 IDP_OUTPUT: text or json, for commands that print data.
 
+IDP_MAX_FILE_SIZE, IDP_MAX_RENDER_SIZE, IDP_RENDER_TIMEOUT: the render limits (64MiB per file,
+256MiB in all, 30s); 0 lifts one.
+
 IDP_DEBUG, IDP_VERBOSE: log debug messages to stderr.
 
 IDP_GIT_AUTHOR_NAME, IDP_GIT_AUTHOR_EMAIL: who signs a new service's first commit; default:
