@@ -128,6 +128,16 @@ mode tests/small/run.sh: 0644 -> 0755
 	}
 }
 
+// Dot files and directories in tests/ are not cases: editors' files, or what an --update cut
+// short left behind.
+func TestDotFilesIgnored(t *testing.T) {
+	dir := goldenPath(t)
+	write(t, dir, map[string]string{"tests/.small-new-123/README.md": "x\n", "tests/.small-old/README.md": "x\n", "tests/.draft.yaml": "nonsense: [\n"})
+	if res := run(t, dir, Options{}); len(res) != 1 || res[0].Outcome != Passed {
+		t.Errorf("got %+v", res)
+	}
+}
+
 func TestMissingGoldenTree(t *testing.T) {
 	dir := goldenPath(t)
 	write(t, dir, map[string]string{"tests/other.yaml": "answers: {name: web}\n"})
