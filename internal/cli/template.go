@@ -5,6 +5,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -51,7 +52,8 @@ func newTemplateLintCmd(f *Factory) *cobra.Command {
 Exit status 1 when there are errors; warnings alone exit 0.`,
 		Example: `  idp template lint golden-paths/go-service
   idp template lint . --output json`,
-		Args: usageArgs(cobra.ExactArgs(1)),
+		Args:              usageArgs(cobra.ExactArgs(1)),
+		ValidArgsFunction: completeDir,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if info, err := os.Stat(args[0]); err != nil || !info.IsDir() {
 				return usageErrorf(cmd, fmt.Errorf("%s is not a directory; give the golden path's directory, the one holding template.yaml", args[0]))
@@ -119,6 +121,22 @@ git diff before committing. Exit status 1 when a case fails.`,
   idp template test golden-paths/go-service default --update
   idp template test . --trust --output json`,
 		Args: usageArgs(cobra.MinimumNArgs(1)),
+		ValidArgsFunction: func(cmd *cobra.Command, args []string, _ string) ([]string, cobra.ShellCompDirective) {
+			if len(args) == 0 {
+				return nil, cobra.ShellCompDirectiveFilterDirs
+			}
+			cases, err := tmpltest.LoadCases(args[0])
+			if err != nil {
+				return nil, cobra.ShellCompDirectiveNoFileComp
+			}
+			var names []string
+			for _, c := range cases {
+				if !slices.Contains(args[1:], c.Name) {
+					names = append(names, c.Name)
+				}
+			}
+			return names, cobra.ShellCompDirectiveNoFileComp
+		},
 		RunE: func(cmd *cobra.Command, args []string) error {
 			dir := args[0]
 			if info, err := os.Stat(dir); err != nil || !info.IsDir() {
@@ -232,7 +250,8 @@ and a test case, tests/default.yaml, with its golden tree tests/default/ rendere
 It lints clean and its test passes as written; change it from there. See docs/authoring.md.`,
 		Example: `  idp template init golden-paths/node-service
   idp template init golden-paths/terraform-module --type module --title "Terraform module"`,
-		Args: usageArgs(cobra.ExactArgs(1)),
+		Args:              usageArgs(cobra.ExactArgs(1)),
+		ValidArgsFunction: completeDir,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			o.Dir = args[0]
 			res, err := starter.Create(cmd.Context(), *o)
@@ -260,4 +279,12 @@ It lints clean and its test passes as written; change it from there. See docs/au
 	fl.StringVar(&o.Type, "type", "service", "what it makes: the KIND in idp new KIND, one `word`")
 	fl.StringVar(&o.Title, "title", "", "its `title` in lists and prompts (default: from the name)")
 	return cmd
+}
+
+// completeDir completes a command's one directory argument.
+func completeDir(_ *cobra.Command, args []string, _ string) ([]string, cobra.ShellCompDirective) {
+	if len(args) > 0 {
+		return nil, cobra.ShellCompDirectiveNoFileComp
+	}
+	return nil, cobra.ShellCompDirectiveFilterDirs
 }
