@@ -148,7 +148,10 @@ git diff before committing. Exit status 1 when a case fails.`,
 				return err
 			}
 			out := testJSON{Template: dir, Cases: results}
-			for _, r := range results {
+			for i, r := range results {
+				if r.Err != nil {
+					results[i].Error = renderLimitHint(r.Err).Error()
+				}
 				switch r.Outcome {
 				case tmpltest.Passed:
 					out.Passed++

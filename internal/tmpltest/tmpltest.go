@@ -73,6 +73,7 @@ type Result struct {
 	Error   string       `json:"error,omitempty"`   // why the case could not run
 	Check   *CheckResult `json:"check,omitempty"`   // nil when the case has no check
 	Written bool         `json:"written,omitempty"` // the golden tree was (re)written
+	Err     error        `json:"-"`                 // what Error says, for errors.Is
 }
 
 // CheckResult is how a case's check command went.
@@ -230,7 +231,7 @@ func Run(ctx context.Context, dir string, o Options) ([]Result, error) {
 func runCase(ctx context.Context, dir string, m *manifest.Manifest, c *Case, o Options) Result {
 	res := Result{Case: c.Name}
 	fail := func(err error) Result {
-		res.Outcome, res.Error = Errored, err.Error()
+		res.Outcome, res.Error, res.Err = Errored, err.Error(), err
 		return res
 	}
 	ans, err := answers.Resolve(ctx, m, answers.Request{Values: c.Answers, ValuesFile: c.File})
