@@ -114,14 +114,33 @@ func Create(ctx context.Context, o Options) (res *Result, err error) {
 	if err := os.Chmod(tmp, 0o755); err != nil {
 		return nil, err
 	}
-	// An empty target directory is replaced; CheckTarget made sure it is empty.
-	if err := os.Remove(target); err != nil && !errors.Is(err, fs.ErrNotExist) {
-		return nil, fmt.Errorf("replace empty %s: %w", target, err)
-	}
-	if err := os.Rename(tmp, target); err != nil {
+	if err := MoveIn(tmp, target); err != nil {
 		return nil, fmt.Errorf("move the new service into %s: %w", target, err)
 	}
 	return &Result{Dir: target, Commit: commit, Files: len(entries)}, nil
+}
+
+// MoveIn puts the finished directory tmp at target. A missing target is tmp renamed. An existing
+// one (CheckTarget made sure it is empty) is kept, and tmp's entries are moved into it one by one:
+// replacing it would leave a shell sitting in it (idp new -o .) in a deleted directory. If a move
+// fails, the entries moved so far go back into tmp.
+func MoveIn(tmp, target string) error {
+	if _, err := os.Lstat(target); errors.Is(err, fs.ErrNotExist) {
+		return os.Rename(tmp, target)
+	}
+	entries, err := os.ReadDir(tmp)
+	if err != nil {
+		return err
+	}
+	for i, e := range entries {
+		if err := os.Rename(filepath.Join(tmp, e.Name()), filepath.Join(target, e.Name())); err != nil {
+			for _, back := range entries[:i] {
+				os.Rename(filepath.Join(target, back.Name()), filepath.Join(tmp, back.Name()))
+			}
+			return err
+		}
+	}
+	return os.Remove(tmp)
 }
 
 // WriteTree writes a rendered tree under root, which exists: a scratch copy, or a golden tree.

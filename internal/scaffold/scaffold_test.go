@@ -106,14 +106,31 @@ func TestCreateRefusesANonEmptyTarget(t *testing.T) {
 	}
 }
 
+// An empty target is filled in place, not replaced: a shell sitting in it (idp new -o .) must
+// find the service there, not stay in a deleted directory. Nothing is left beside it.
 func TestCreateFillsAnEmptyTarget(t *testing.T) {
 	src, tmpl := fullTemplate(t)
-	dir := t.TempDir()
+	parent := t.TempDir()
+	dir := filepath.Join(parent, "svc")
+	if err := os.Mkdir(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	before, _ := os.Stat(dir)
+	t.Chdir(dir)
 	if _, err := scaffold.New(context.Background(), scaffold.NewOptions{Source: src, Template: tmpl, OutputDir: dir, Answers: answers.Request{Name: "x"}, Now: when}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := os.Stat(filepath.Join(dir, ".git", "HEAD")); err != nil {
 		t.Error(err)
+	}
+	if after, _ := os.Stat(dir); !os.SameFile(before, after) {
+		t.Error("the target directory was replaced, not filled")
+	}
+	if _, err := os.Stat(".idp.yaml"); err != nil {
+		t.Errorf("the working directory does not see the service: %v", err)
+	}
+	if entries, _ := os.ReadDir(parent); len(entries) != 1 {
+		t.Errorf("%d entries beside the service, want none", len(entries)-1)
 	}
 }
 

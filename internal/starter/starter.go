@@ -40,18 +40,18 @@ type Result struct {
 // Create writes the golden path into o.Dir: in a scratch directory beside it first, moved into
 // place only once its test case's golden tree has been rendered, so that a failure leaves nothing.
 func Create(ctx context.Context, o Options) (*Result, error) {
+	target, err := filepath.Abs(o.Dir)
+	if err != nil {
+		return nil, err
+	}
 	if o.Name == "" {
-		o.Name = filepath.Base(filepath.Clean(o.Dir))
+		o.Name = filepath.Base(target) // of the absolute path, so that "." is named too
 	}
 	if o.Type == "" {
 		o.Type = "service"
 	}
 	if o.Title == "" {
 		o.Title = title(o.Name)
-	}
-	target, err := filepath.Abs(o.Dir)
-	if err != nil {
-		return nil, err
 	}
 	if err := scaffold.CheckTarget(target); err != nil {
 		var exists *scaffold.ExistsError
@@ -125,11 +125,7 @@ func Create(ctx context.Context, o Options) (*Result, error) {
 	if err := os.Chmod(tmp, 0o755); err != nil {
 		return nil, err
 	}
-	// An empty target directory is replaced; CheckTarget made sure it is empty.
-	if err := os.Remove(target); err != nil && !os.IsNotExist(err) {
-		return nil, err
-	}
-	if err := os.Rename(tmp, target); err != nil {
+	if err := scaffold.MoveIn(tmp, target); err != nil {
 		return nil, err
 	}
 	done = true

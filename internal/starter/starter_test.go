@@ -95,4 +95,15 @@ func TestRefusals(t *testing.T) {
 	if res.Name != "tf-module" || !strings.Contains(string(data), "The example module.") || !strings.Contains(string(data), "the tf-module golden path") {
 		t.Errorf("%s README:\n%s", res.Name, data)
 	}
+
+	// "." in an empty directory takes the directory's name.
+	here := filepath.Join(root, "web-app")
+	os.Mkdir(here, 0o755)
+	t.Chdir(here)
+	if res, err := Create(context.Background(), Options{Dir: "."}); err != nil || res.Name != "web-app" {
+		t.Errorf("init .: %+v %v", res, err)
+	}
+	if _, err := os.Stat(filepath.Join(here, "tests/default/README.md")); err != nil {
+		t.Error(err)
+	}
 }
