@@ -310,7 +310,11 @@ func printCreated(f *Factory, tmpl *source.Template, src *source.Source, res *sc
 		from += " " + src.Version
 	}
 	w := f.IO.Out
-	fmt.Fprintf(w, "Created %s from %s: %s, first commit %s on main.\n\n", rel, from, plural(len(res.Tree.Files)+1, "file"), res.Commit[:7])
+	where := rel
+	if rel == "." {
+		where = filepath.Base(res.Dir) + " (here)"
+	}
+	fmt.Fprintf(w, "Created %s from %s: %s, first commit %s on main.\n\n", where, from, plural(len(res.Tree.Files)+1, "file"), res.Commit[:7])
 	if pushed == notPushed {
 		return nil // the error that follows says how to retry
 	}
@@ -321,7 +325,10 @@ func printCreated(f *Factory, tmpl *source.Template, src *source.Source, res *sc
 		}
 		fmt.Fprintln(w)
 	}
-	fmt.Fprintf(w, "Next steps:\n  cd %s\n", rel)
+	fmt.Fprintf(w, "Next steps:\n")
+	if rel != "." {
+		fmt.Fprintf(w, "  cd %s\n", rel)
+	}
 	if pushed == "" {
 		fmt.Fprintf(w, "  git remote add origin <url> && git push -u origin main\n")
 	}
