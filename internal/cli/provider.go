@@ -68,6 +68,9 @@ func newPublish(cmd *cobra.Command, f *Factory, o *newOptions) (*publish, error)
 // beforeWrite creates the repository, or checks that --use-existing names an empty one.
 func (p *publish) beforeWrite(ctx context.Context, dir string, ans *answers.Result) error {
 	p.name = filepath.Base(dir)
+	if abs, err := filepath.Abs(dir); err == nil {
+		p.name = filepath.Base(abs) // -o . names the repository after the directory
+	}
 	if d, ok := ans.Answers["description"].(string); ok && d != "" {
 		p.description = d
 	}

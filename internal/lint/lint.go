@@ -64,7 +64,7 @@ func Lint(ctx context.Context, dir string) ([]Finding, error) {
 	if err != nil {
 		return nil, err
 	}
-	m, err := manifest.Parse(data, "template.yaml", filepath.Base(dir))
+	m, err := manifest.Parse(data, "template.yaml", manifest.DirName(dir))
 	if err != nil {
 		var es manifest.Errors
 		var e *manifest.Error

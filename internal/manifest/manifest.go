@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
@@ -141,6 +142,15 @@ func (es Errors) Error() string {
 		msgs[i] = e.Error()
 	}
 	return strings.Join(msgs, "\n")
+}
+
+// DirName is the directory name of the golden path in dir, the default for Name: that of its
+// absolute path, so that "." and "sub/.." are named too.
+func DirName(dir string) string {
+	if abs, err := filepath.Abs(dir); err == nil {
+		return filepath.Base(abs)
+	}
+	return filepath.Base(dir)
 }
 
 // Parse reads a template.yaml. file names it in errors. dirName is the golden path's directory

@@ -195,7 +195,7 @@ func Run(ctx context.Context, dir string, o Options) ([]Result, error) {
 		}
 		return nil, err
 	}
-	m, err := manifest.Parse(data, manifest.FileName, filepath.Base(dir))
+	m, err := manifest.Parse(data, manifest.FileName, manifest.DirName(dir))
 	if err != nil {
 		return nil, err
 	}
