@@ -46,6 +46,27 @@ func TestNewWithProvider(t *testing.T) {
 	}
 }
 
+// -o . in an empty directory names the repository after the directory, not ".".
+func TestNewWithProviderHere(t *testing.T) {
+	fake, srv, env := forgeEnv(t, "github")
+	srv.NewBare(t, "ledger")
+	here := filepath.Join(t.TempDir(), "ledger")
+	if err := os.Mkdir(here, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	t.Chdir(here)
+	r := run(t, env, nil, "new", "service", "ledger", "--set", "owner=team-ledger", "-o", ".", "--provider", "github", "--owner", "acme", "--host", fake.URL)
+	if r.code != 0 {
+		t.Fatalf("%+v", r)
+	}
+	if _, ok := fake.Repo("acme", "ledger"); !ok {
+		t.Error("no repository acme/ledger on the forge")
+	}
+	if !strings.HasPrefix(r.stdout, "Created ledger (here) from go-service") {
+		t.Errorf("stdout:\n%s", r.stdout)
+	}
+}
+
 func TestNewWithProviderRefusals(t *testing.T) {
 	fake, srv, env := forgeEnv(t, "github")
 	fake.AddRepo(forgetest.Repo{Owner: "acme", Name: "taken", CloneURL: srv.URL + "/taken.git"})
