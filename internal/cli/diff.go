@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"strings"
 
-	udiff "github.com/aymanbagabas/go-udiff"
 	"github.com/spf13/cobra"
 
 	"github.com/idp-cli/idp/internal/merge"
@@ -51,10 +50,10 @@ func printDiff(f *Factory, p *planned, res *update.Result) error {
 			fmt.Fprintf(&b, "mode %s: %04o -> %04o\n", c.Path, c.Before.Mode.Perm(), c.After.Mode.Perm())
 		}
 		if before != after {
-			b.WriteString(unified(old, new, c.Before.Data, c.After.Data))
+			b.WriteString(merge.Unified(old, new, c.Before.Data, c.After.Data))
 		}
 		if c.Extra != "" {
-			b.WriteString(unified("/dev/null", "b/"+c.Extra, nil, c.ExtraData))
+			b.WriteString(merge.Unified("/dev/null", "b/"+c.Extra, nil, c.ExtraData))
 		}
 	}
 	if f.Config.Output == "json" {
@@ -62,11 +61,4 @@ func printDiff(f *Factory, p *planned, res *update.Result) error {
 	}
 	_, err := fmt.Fprint(f.IO.Out, b.String())
 	return err
-}
-
-func unified(oldName, newName string, before, after []byte) string {
-	if merge.IsBinary(before) || merge.IsBinary(after) {
-		return fmt.Sprintf("Binary files %s and %s differ\n", oldName, newName)
-	}
-	return udiff.Unified(oldName, newName, string(before), string(after))
 }

@@ -187,38 +187,36 @@ func printTestResults(w io.Writer, dir string, out testJSON) {
 		width = max(width, len(r.Case))
 	}
 	var skipped []string
+	differs := false
 	for _, r := range out.Cases {
-		line := ""
+		status, detail := "ERROR", r.Error
 		switch r.Outcome {
 		case tmpltest.Passed:
-			line = "ok      " + fmt.Sprintf("%-*s  %s", width, r.Case, plural(r.Files, "file"))
+			status, detail = "ok", plural(r.Files, "file")
 		case tmpltest.Updated:
-			line = "updated " + fmt.Sprintf("%-*s  wrote %s/%s/ (%s)", width, r.Case, tmpltest.Dir, r.Case, plural(r.Files, "file"))
+			status, detail = "updated", fmt.Sprintf("wrote %s/%s/ (%s)", tmpltest.Dir, r.Case, plural(r.Files, "file"))
 		case tmpltest.Failed:
-			line = "FAIL    " + fmt.Sprintf("%-*s  ", width, r.Case)
+			status, detail = "FAIL", plural(r.Files, "file")+" as in the golden tree"
 			if len(r.Differ) > 0 {
-				line += fmt.Sprintf("%s/%s/ differs from the render in %s: %s", tmpltest.Dir, r.Case, plural(len(r.Differ), "file"), strings.Join(r.Differ, ", "))
-			} else {
-				line += plural(r.Files, "file") + " as in the golden tree"
+				differs = true
+				detail = fmt.Sprintf("%s/%s/ differs from the render in %s: %s", tmpltest.Dir, r.Case, plural(len(r.Differ), "file"), strings.Join(r.Differ, ", "))
 			}
+		}
+		c := r.Check
+		switch {
+		case c == nil:
+		case c.Outcome == tmpltest.CheckPassed:
+			detail += "; check passed"
+		case c.Outcome == tmpltest.CheckFailed:
+			detail += "; check failed: " + c.Command
 		default:
-			line = "ERROR   " + fmt.Sprintf("%-*s  %s", width, r.Case, r.Error)
+			skipped = append(skipped, fmt.Sprintf("  %s: %s", r.Case, c.Command))
 		}
-		if c := r.Check; c != nil {
-			switch c.Outcome {
-			case tmpltest.CheckPassed:
-				line += "; check passed"
-			case tmpltest.CheckFailed:
-				line += "; check failed: " + c.Command
-			default:
-				skipped = append(skipped, fmt.Sprintf("  %s: %s", r.Case, c.Command))
-			}
-		}
-		fmt.Fprintln(w, line)
-		if r.Outcome == tmpltest.Failed && r.Diff != "" {
+		fmt.Fprintf(w, "%-7s %-*s  %s\n", status, width, r.Case, detail)
+		if r.Outcome == tmpltest.Failed {
 			fmt.Fprint(w, r.Diff)
 		}
-		if c := r.Check; c != nil && c.Outcome == tmpltest.CheckFailed {
+		if c != nil && c.Outcome == tmpltest.CheckFailed {
 			for _, l := range strings.Split(strings.TrimRight(c.Output, "\n"), "\n") {
 				fmt.Fprintln(w, "    "+l)
 			}
@@ -232,11 +230,8 @@ func printTestResults(w io.Writer, dir string, out testJSON) {
 		summary += fmt.Sprintf(", %d updated", out.Updated)
 	}
 	fmt.Fprintln(w, summary+".")
-	for _, r := range out.Cases {
-		if r.Outcome == tmpltest.Failed && len(r.Differ) > 0 {
-			fmt.Fprintln(w, "If the render is right, accept it with --update and review the golden trees with git diff.")
-			break
-		}
+	if differs {
+		fmt.Fprintln(w, "If the render is right, accept it with --update and review the golden trees with git diff.")
 	}
 }
 

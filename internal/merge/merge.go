@@ -10,6 +10,8 @@ import (
 	"fmt"
 	"strings"
 
+	udiff "github.com/aymanbagabas/go-udiff"
+
 	"github.com/idp-cli/idp/internal/gitcli"
 )
 
@@ -134,4 +136,13 @@ func IsBinary(data []byte) bool {
 		data = data[:8000]
 	}
 	return bytes.IndexByte(data, 0) >= 0
+}
+
+// Unified is the unified diff of one file from before to after, with git's one line instead
+// when either side is binary; "" when they are the same.
+func Unified(oldName, newName string, before, after []byte) string {
+	if IsBinary(before) || IsBinary(after) {
+		return fmt.Sprintf("Binary files %s and %s differ\n", oldName, newName)
+	}
+	return udiff.Unified(oldName, newName, string(before), string(after))
 }

@@ -60,7 +60,7 @@ func CheckTarget(dir string) error {
 }
 
 // Create writes the service and commits it.
-func Create(ctx context.Context, o Options) (res *Result, err error) {
+func Create(ctx context.Context, o Options) (*Result, error) {
 	target, err := filepath.Abs(o.Dir)
 	if err != nil {
 		return nil, err
@@ -68,22 +68,12 @@ func Create(ctx context.Context, o Options) (res *Result, err error) {
 	if err := CheckTarget(target); err != nil {
 		return nil, err
 	}
-	parent := filepath.Dir(target)
-	made, err := MkdirAllTracked(parent)
+	st, err := NewStage(target)
 	if err != nil {
-		return nil, fmt.Errorf("create %s: %w", parent, err)
+		return nil, err
 	}
-	tmp, err := os.MkdirTemp(parent, "."+filepath.Base(target)+".idp-tmp-")
-	if err != nil {
-		RemoveMade(made)
-		return nil, fmt.Errorf("create a temporary directory in %s: %w", parent, err)
-	}
-	defer func() {
-		if err != nil {
-			os.RemoveAll(tmp)
-			RemoveMade(made)
-		}
-	}()
+	defer st.Abort()
+	tmp := st.Dir
 
 	entries := make([]gitrepo.Entry, 0, len(o.Tree.Files)+1)
 	dirs := map[string]bool{".": true}
@@ -111,36 +101,10 @@ func Create(ctx context.Context, o Options) (res *Result, err error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	if err := os.Chmod(tmp, 0o755); err != nil {
-		return nil, err
-	}
-	if err := MoveIn(tmp, target); err != nil {
+	if err := st.Finish(); err != nil {
 		return nil, fmt.Errorf("move the new service into %s: %w", target, err)
 	}
 	return &Result{Dir: target, Commit: commit, Files: len(entries)}, nil
-}
-
-// MoveIn puts the finished directory tmp at target. A missing target is tmp renamed. An existing
-// one (CheckTarget made sure it is empty) is kept, and tmp's entries are moved into it one by one:
-// replacing it would leave a shell sitting in it (idp new -o .) in a deleted directory. If a move
-// fails, the entries moved so far go back into tmp.
-func MoveIn(tmp, target string) error {
-	if _, err := os.Lstat(target); errors.Is(err, fs.ErrNotExist) {
-		return os.Rename(tmp, target)
-	}
-	entries, err := os.ReadDir(tmp)
-	if err != nil {
-		return err
-	}
-	for i, e := range entries {
-		if err := os.Rename(filepath.Join(tmp, e.Name()), filepath.Join(target, e.Name())); err != nil {
-			for _, back := range entries[:i] {
-				os.Rename(filepath.Join(target, back.Name()), filepath.Join(tmp, back.Name()))
-			}
-			return err
-		}
-	}
-	return os.Remove(tmp)
 }
 
 // WriteTree writes a rendered tree under root, which exists: a scratch copy, or a golden tree.
@@ -179,30 +143,4 @@ func writeFile(root string, f *render.File, dirs map[string]bool) error {
 		return fmt.Errorf("write %s: %w", f.Path, err)
 	}
 	return nil
-}
-
-// MkdirAllTracked is os.MkdirAll that returns the directories it created, outermost first, for
-// RemoveMade to take away again when what was to go in them fails.
-func MkdirAllTracked(dir string) ([]string, error) {
-	var missing []string
-	for d := dir; ; d = filepath.Dir(d) {
-		if _, err := os.Stat(d); err == nil {
-			break
-		}
-		missing = append([]string{d}, missing...)
-		if filepath.Dir(d) == d {
-			break
-		}
-	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return nil, err
-	}
-	return missing, nil
-}
-
-// RemoveMade removes the directories MkdirAllTracked made, innermost first, if they are empty.
-func RemoveMade(made []string) {
-	for i := len(made) - 1; i >= 0; i-- {
-		os.Remove(made[i])
-	}
 }

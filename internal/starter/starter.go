@@ -79,23 +79,12 @@ func Create(ctx context.Context, o Options) (*Result, error) {
 		return nil, fmt.Errorf("%s; choose another with --name, --type or --title", strings.Join(msgs, "; "))
 	}
 
-	parent := filepath.Dir(target)
-	made, err := scaffold.MkdirAllTracked(parent)
+	st, err := scaffold.NewStage(target)
 	if err != nil {
 		return nil, err
 	}
-	tmp, err := os.MkdirTemp(parent, "."+filepath.Base(target)+".idp-tmp-")
-	if err != nil {
-		scaffold.RemoveMade(made)
-		return nil, err
-	}
-	done := false
-	defer func() {
-		if !done {
-			os.RemoveAll(tmp)
-			scaffold.RemoveMade(made)
-		}
-	}()
+	defer st.Abort()
+	tmp := st.Dir
 	err = fs.WalkDir(files, "files", func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
 			return err
@@ -122,13 +111,9 @@ func Create(ctx context.Context, o Options) (*Result, error) {
 			return nil, fmt.Errorf("render the starter's test case %s: %s", r.Case, r.Error)
 		}
 	}
-	if err := os.Chmod(tmp, 0o755); err != nil {
+	if err := st.Finish(); err != nil {
 		return nil, err
 	}
-	if err := scaffold.MoveIn(tmp, target); err != nil {
-		return nil, err
-	}
-	done = true
 	res := &Result{Dir: o.Dir, Name: o.Name}
 	err = filepath.WalkDir(target, func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {

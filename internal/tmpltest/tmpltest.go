@@ -17,7 +17,6 @@ import (
 	"sort"
 	"strings"
 
-	udiff "github.com/aymanbagabas/go-udiff"
 	"go.yaml.in/yaml/v3"
 
 	"github.com/idp-cli/idp/internal/answers"
@@ -409,10 +408,7 @@ func unified(oldName, newName string, old *file, new file) string {
 		}
 		return name
 	}
-	if merge.IsBinary(before.data) || merge.IsBinary(new.data) {
-		return fmt.Sprintf("Binary files %s and %s differ\n", oldName, newName)
-	}
-	out := udiff.Unified(label(oldName, before), label(newName, new), string(before.data), string(new.data))
+	out := merge.Unified(label(oldName, before), label(newName, new), before.data, new.data)
 	if out == "" { // same text, one side a symlink
 		out = fmt.Sprintf("--- %s\n+++ %s\n", label(oldName, before), label(newName, new))
 	}

@@ -21,6 +21,8 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/idp-cli/idp/internal/testutil/syncbuf"
 )
 
 // Server is a running git HTTP server. Create it with Start or StartAnonymousRead.
@@ -37,7 +39,7 @@ type Server struct {
 	anon   *cgi.Handler // runs http-backend without REMOTE_USER: read only
 
 	srv    *httptest.Server
-	stderr *lockedBuffer
+	stderr *syncbuf.Buffer
 
 	mu       sync.Mutex
 	requests []string
@@ -71,7 +73,7 @@ func start(t testing.TB, user, password string, anonymousRead bool) *Server {
 		user:          user,
 		password:      password,
 		anonymousRead: anonymousRead,
-		stderr:        &lockedBuffer{},
+		stderr:        &syncbuf.Buffer{},
 	}
 	env := []string{
 		"GIT_PROJECT_ROOT=" + root,
@@ -219,21 +221,4 @@ func (s *Server) Requests() []string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return append([]string(nil), s.requests...)
-}
-
-type lockedBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *lockedBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *lockedBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
 }

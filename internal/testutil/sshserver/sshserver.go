@@ -25,6 +25,8 @@ import (
 	gliderssh "github.com/gliderlabs/ssh"
 	"golang.org/x/crypto/ssh"
 	"golang.org/x/crypto/ssh/knownhosts"
+
+	"github.com/idp-cli/idp/internal/testutil/syncbuf"
 )
 
 // User is the only user name the server accepts.
@@ -44,7 +46,7 @@ type Server struct {
 	srv     *gliderssh.Server
 	gitEnv  []string
 	handler sync.WaitGroup
-	stderr  lockedBuffer
+	stderr  syncbuf.Buffer
 
 	mu         sync.Mutex
 	authorized [][]byte // ssh wire format of the keys allowed in
@@ -367,21 +369,4 @@ func NewKey(t testing.TB, path, passphrase string) Key {
 		t.Fatalf("sshserver: %v", err)
 	}
 	return Key{Path: path, Public: sshPub, Private: priv}
-}
-
-type lockedBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *lockedBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *lockedBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
 }
