@@ -52,6 +52,14 @@ func CheckTarget(dir string) error {
 		if info, serr := os.Stat(dir); serr == nil && !info.IsDir() {
 			return &ExistsError{Dir: dir}
 		}
+		for d := filepath.Dir(dir); d != filepath.Dir(d); d = filepath.Dir(d) {
+			if info, serr := os.Stat(d); serr == nil {
+				if !info.IsDir() {
+					return fmt.Errorf("cannot create %s: %s is a file, not a directory; choose another place", dir, d)
+				}
+				break
+			}
+		}
 		return fmt.Errorf("check %s: %w", dir, err)
 	case len(entries) > 0:
 		return &ExistsError{Dir: dir}

@@ -108,6 +108,19 @@ func TestCreateRefusesANonEmptyTarget(t *testing.T) {
 
 // An empty target is filled in place, not replaced: a shell sitting in it (idp new -o .) must
 // find the service there, not stay in a deleted directory. Nothing is left beside it.
+// A target under a file is refused with what is in the way, not the system call's error.
+func TestCheckTargetUnderAFile(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "afile")
+	if err := os.WriteFile(file, []byte("x"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	err := scaffold.CheckTarget(filepath.Join(file, "sub", "svc"))
+	want := "cannot create " + filepath.Join(file, "sub", "svc") + ": " + file + " is a file, not a directory; choose another place"
+	if err == nil || err.Error() != want {
+		t.Errorf("got %v\nwant %s", err, want)
+	}
+}
+
 func TestCreateFillsAnEmptyTarget(t *testing.T) {
 	src, tmpl := fullTemplate(t)
 	parent := t.TempDir()

@@ -165,7 +165,9 @@ func readCase(dir, name string) (*Case, error) {
 				continue
 			}
 			if c.Answers, err = answers.ValuesNode(v, c.File); err != nil {
-				return nil, err
+				// Not an *answers.InvalidError: the fault is in the golden path, not in what the
+				// user typed, so it is no usage error.
+				return nil, errors.New(err.Error())
 			}
 		case "check":
 			if v.Kind != yaml.ScalarNode || v.ShortTag() != "!!str" || strings.TrimSpace(v.Value) == "" {
@@ -234,6 +236,14 @@ func runCase(ctx context.Context, dir string, m *manifest.Manifest, c *Case, o O
 		return res
 	}
 	ans, err := answers.Resolve(ctx, m, answers.Request{Values: c.Answers, ValuesFile: c.File})
+	var missing *answers.MissingError
+	if errors.As(err, &missing) {
+		what := "parameter " + strings.Join(missing.Names(), ", ") + "; add it"
+		if len(missing.Names()) > 1 {
+			what = "parameters " + strings.Join(missing.Names(), ", ") + "; add them"
+		}
+		return fail(fmt.Errorf("%s: no answer for the required %s under answers:", c.File, what))
+	}
 	if err != nil {
 		return fail(err)
 	}

@@ -234,7 +234,7 @@ func TestBadAnswers(t *testing.T) {
 	}
 	write(t, dir, map[string]string{"tests/small.yaml": "answers:\n  port: 80\n"})
 	res = run(t, dir, Options{})
-	if res[0].Outcome != Errored || !strings.HasPrefix(res[0].Error, "missing required parameter: name") {
+	if res[0].Outcome != Errored || res[0].Error != "tests/small.yaml: no answer for the required parameter name; add it under answers:" {
 		t.Errorf("got %+v", res[0])
 	}
 }
