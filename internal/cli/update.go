@@ -191,7 +191,7 @@ func runUpdate(cmd *cobra.Command, f *Factory, o *updateOptions, diff bool) erro
 	}
 	writes := !diff && !o.DryRun && !o.Bot.Push
 	if writes || o.Bot.Push {
-		if err := p.svc.CheckClean(); err != nil {
+		if err := p.svc.CheckClean(cmd.Context()); err != nil {
 			return err
 		}
 	}

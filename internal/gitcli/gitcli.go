@@ -1,5 +1,6 @@
-// Package gitcli is the one place idp runs the git command, for what go-git lacks: the
-// line-level three-way merge of a file (git merge-file). Everything else is go-git.
+// Package gitcli is the one place idp runs the git command, for what go-git lacks or gets
+// wrong: the line-level three-way merge of a file (git merge-file), and the status of a work
+// tree as the user's git sees it (git status). Everything else is go-git.
 package gitcli
 
 import (
@@ -22,6 +23,15 @@ func git() (string, error) {
 	}
 	return path, nil
 }
+
+// noGitError is ErrNoGit for another purpose than merging.
+type noGitError struct{ need string }
+
+func (e noGitError) Error() string {
+	return "the git command is not installed; idp needs it to " + e.need + "; install git (it is in every package manager)"
+}
+
+func (e noGitError) Is(target error) bool { return target == ErrNoGit }
 
 // Labels name the three sides in conflict markers.
 type Labels struct{ Ours, Base, Theirs string }

@@ -1,6 +1,7 @@
 package update
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -14,6 +15,7 @@ import (
 	git "github.com/go-git/go-git/v5"
 	"github.com/go-git/go-git/v5/plumbing/object"
 
+	"github.com/idp-cli/idp/internal/gitcli"
 	"github.com/idp-cli/idp/internal/provenance"
 )
 
@@ -73,29 +75,23 @@ func Open(dir string) (*Service, error) {
 }
 
 // CheckClean refuses a service with uncommitted changes (in its directory only, for a service
-// inside a monorepo): git must be able to undo the update.
-func (s *Service) CheckClean() error {
+// inside a monorepo): git must be able to undo the update. It asks the git command, so that
+// idp calls clean exactly what git status does (go-git ignores core.excludesFile,
+// .git/info/exclude and core.fileMode).
+func (s *Service) CheckClean(ctx context.Context) error {
 	if s.repo == nil {
 		return fmt.Errorf("%s is not in a git repository; idp update merges into your files and git is how you undo it: git init, commit, then update", s.Dir)
 	}
-	wt, err := s.repo.Worktree()
+	st, err := gitcli.Status(ctx, s.Dir)
 	if err != nil {
 		return err
 	}
-	st, err := wt.Status()
-	if err != nil {
-		return fmt.Errorf("git status: %w", err)
-	}
 	var dirty []string
-	for p, fs := range st {
-		if fs.Staging == git.Unmodified && fs.Worktree == git.Unmodified {
+	for _, e := range st {
+		if s.rel != "" && !strings.HasPrefix(e.Path, s.rel+"/") {
 			continue
 		}
-		if s.rel != "" && !strings.HasPrefix(p, s.rel+"/") {
-			continue
-		}
-		code := string(fs.Staging) + string(fs.Worktree)
-		dirty = append(dirty, strings.TrimSpace(code)+" "+strings.TrimPrefix(p, prefix(s.rel)))
+		dirty = append(dirty, strings.TrimSpace(e.Code)+" "+strings.TrimPrefix(e.Path, prefix(s.rel)))
 	}
 	if len(dirty) == 0 {
 		return nil
