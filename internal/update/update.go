@@ -119,6 +119,9 @@ func Plan(ctx context.Context, o Options) ([]Change, error) {
 		}
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Path < out[j].Path })
+	if err := p.freeExtras(out); err != nil {
+		return nil, err
+	}
 	return out, nil
 }
 
