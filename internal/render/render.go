@@ -19,6 +19,7 @@ import (
 
 	"github.com/idp-cli/idp/internal/manifest"
 	"github.com/idp-cli/idp/internal/pathglob"
+	"github.com/idp-cli/idp/internal/servicedir"
 	"github.com/idp-cli/idp/internal/tmplfuncs"
 )
 
@@ -249,6 +250,9 @@ func (r *renderer) render(tmpl fs.FS) (*Tree, error) {
 			}
 		}
 	}
+	if err := checkLinks(r.files); err != nil {
+		return nil, err
+	}
 	return &Tree{Files: r.files}, nil
 }
 
@@ -296,6 +300,9 @@ func checkPath(src, out string) error {
 		return &Error{File: src, Msg: fmt.Sprintf("renders to %q, outside the service; remove the .. from its name", out)}
 	case clean == "." || clean == "" || slices.Contains(strings.Split(clean, "/"), ".git"):
 		return &Error{File: src, Msg: fmt.Sprintf("renders to %q, which idp does not write", out)}
+	}
+	if c := servicedir.GitComponent(out); c != "" {
+		return &Error{File: src, Msg: fmt.Sprintf("renders to %q, and %q is the repository's .git on macOS or Windows; rename it", out, c)}
 	}
 	return nil
 }
@@ -383,7 +390,7 @@ func readLink(tmpl fs.FS, p, out string) (string, error) {
 		return "", &Error{File: p, Msg: "cannot read link: " + err.Error()}
 	}
 	resolved := path.Join(path.Dir(out), target)
-	if path.IsAbs(target) || resolved == ".." || strings.HasPrefix(resolved, "../") || slices.Contains(strings.Split(resolved, "/"), ".git") {
+	if path.IsAbs(target) || resolved == ".." || strings.HasPrefix(resolved, "../") || servicedir.GitComponent(resolved) != "" {
 		return "", &Error{File: p, Msg: fmt.Sprintf("is a symlink to %q, which leads outside the service or into .git; links must point inside it", target)}
 	}
 	return target, nil

@@ -11,16 +11,14 @@ import (
 	"fmt"
 	"io/fs"
 	"maps"
-	"os"
-	"path/filepath"
 	"slices"
 	"sort"
 	"strings"
-	"syscall"
 
 	"github.com/idp-cli/idp/internal/merge"
 	"github.com/idp-cli/idp/internal/pathglob"
 	"github.com/idp-cli/idp/internal/render"
+	"github.com/idp-cli/idp/internal/servicedir"
 )
 
 // Action is what an update does to one path.
@@ -69,6 +67,8 @@ type Change struct {
 	After  Side `json:"-"` // and after; absent when removed
 	// ExtraData is the content of Extra.
 	ExtraData []byte `json:"-"`
+
+	blockedBy *servicedir.BlockedError // a link or file of the service in the way
 }
 
 // Options is one update's inputs.
@@ -82,7 +82,12 @@ type Options struct {
 
 // Plan works out every change, reading the service's files but writing nothing.
 func Plan(ctx context.Context, o Options) ([]Change, error) {
-	p := &planner{Options: o, local: map[string]Side{}}
+	d, err := servicedir.Open(o.Dir)
+	if err != nil {
+		return nil, err
+	}
+	defer d.Close()
+	p := &planner{Options: o, dir: d, local: map[string]Side{}, blocked: map[string]*servicedir.BlockedError{}}
 	moves := p.moves()
 	movedTo := map[string]bool{}
 	for _, to := range moves {
@@ -118,6 +123,10 @@ func Plan(ctx context.Context, o Options) ([]Change, error) {
 			out = append(out, *c)
 		}
 	}
+	out, err = p.unblock(ctx, out)
+	if err != nil {
+		return nil, err
+	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Path < out[j].Path })
 	if err := p.freeExtras(out); err != nil {
 		return nil, err
@@ -127,7 +136,9 @@ func Plan(ctx context.Context, o Options) ([]Change, error) {
 
 type planner struct {
 	Options
-	local map[string]Side
+	dir     *servicedir.Dir
+	local   map[string]Side
+	blocked map[string]*servicedir.BlockedError // paths behind a link or a file in the service
 }
 
 // moves finds files whose rendered path changed while the golden path's file stayed the same
@@ -165,38 +176,122 @@ func (p *planner) moves() map[string]string {
 
 func (p *planner) owned(path string) bool { return pathglob.MatchAny(p.Owned, path) }
 
-// readLocal reads the service's file at path.
+// readLocal reads the service's file at path through the service's root, never through a
+// link: a path behind a link or a file is recorded in p.blocked and reads as absent.
 func (p *planner) readLocal(path string) (Side, error) {
 	if s, ok := p.local[path]; ok {
 		return s, nil
 	}
-	full := filepath.Join(p.Dir, filepath.FromSlash(path))
+	e, err := p.dir.Read(path)
+	var b *servicedir.BlockedError
+	if errors.As(err, &b) {
+		p.blocked[path] = b
+		err = nil
+	}
+	if err != nil {
+		return Side{}, fmt.Errorf("read %s in the service: %w", path, err)
+	}
 	s := Side{}
-	fi, err := os.Lstat(full)
-	switch {
-	case errors.Is(err, fs.ErrNotExist), errors.Is(err, syscall.ENOTDIR): // ENOTDIR: a path under a file
-	case err != nil:
-		return s, err
-	case fi.Mode()&fs.ModeSymlink != 0:
-		target, err := os.Readlink(full)
-		if err != nil {
-			return s, err
-		}
-		s = Side{Exists: true, Data: []byte(filepath.ToSlash(target)), Mode: fs.ModeSymlink}
-	case fi.Mode().IsRegular():
-		data, err := os.ReadFile(full)
-		if err != nil {
-			return s, err
-		}
-		s = Side{Exists: true, Data: data, Mode: 0o644}
-		if fi.Mode().Perm()&0o111 != 0 {
-			s.Mode = 0o755
-		}
+	switch e.Kind {
+	case servicedir.Missing:
+	case servicedir.Link:
+		s = Side{Exists: true, Data: e.Data, Mode: fs.ModeSymlink}
+	case servicedir.File:
+		s = Side{Exists: true, Data: e.Data, Mode: e.Mode}
+	case servicedir.Directory:
+		s = Side{Exists: true, Mode: fs.ModeDir} // a directory in the way
 	default:
-		s = Side{Exists: true, Mode: fi.Mode().Type()} // a directory or other thing in the way
+		s = Side{Exists: true, Mode: fs.ModeIrregular}
 	}
 	p.local[path] = s
 	return s, nil
+}
+
+// blockedChange is a golden-path change to a path that the service reaches only through a link
+// or a file of its own: never written through, always a conflict that names what is in the way.
+func (p *planner) blockedChange(path string, b *servicedir.BlockedError) *Change {
+	c := &Change{Path: path, Action: Conflict, blockedBy: b}
+	switch b.Kind {
+	case servicedir.Link:
+		target := ""
+		if e, err := p.dir.Read(b.By); err == nil && e.Kind == servicedir.Link {
+			target = " (to " + string(e.Data) + ")"
+		}
+		c.Reason = b.By + " is a link in the service" + target + "; idp does not write through links: move the link away, or add the golden path's file yourself"
+		if !fromTree(p.Target, path).Exists {
+			c.Reason = b.By + " is a link in the service" + target + "; the golden path removes the file, and idp does not remove through links: delete it yourself if it is not needed"
+		}
+	case servicedir.File:
+		c.Reason = b.By + " is a file in the service, where the golden path has a directory; move it away and update again"
+	default:
+		c.Reason = b.By + " is " + b.Kind.String() + " in the service, in the way of the golden path's file; move it away and update again"
+	}
+	return c
+}
+
+// unblock takes back the conflicts that only this update's own removals caused: a file the
+// golden path turns into a directory (conf -> conf/a.txt), or a directory it turns into a
+// file, when the service has not changed what is in the way.
+func (p *planner) unblock(ctx context.Context, out []Change) ([]Change, error) {
+	removed := map[string]bool{}
+	for _, c := range out {
+		if c.Action == Removed {
+			removed[c.Path] = true
+		}
+		if c.From != "" {
+			removed[c.From] = true
+		}
+	}
+	for i := range out {
+		c := &out[i]
+		if c.Action != Conflict {
+			continue
+		}
+		var free bool
+		switch {
+		case c.blockedBy != nil:
+			free = c.blockedBy.Kind == servicedir.File && removed[c.blockedBy.By]
+		case c.Before.Exists && c.Before.Mode.IsDir():
+			free = p.emptiedBy(c.Path, removed)
+		}
+		if !free {
+			continue
+		}
+		base, target := fromTree(p.Base, c.Path), fromTree(p.Target, c.Path)
+		if p.owned(c.Path) && base.Exists {
+			continue
+		}
+		n, err := p.decide(ctx, c.Path, base, target, Side{})
+		if err != nil {
+			return nil, err
+		}
+		if n == nil {
+			*c = Change{Path: c.Path} // dropped below
+			continue
+		}
+		*c = *n
+	}
+	return slices.DeleteFunc(out, func(c Change) bool { return c.Action == "" }), nil
+}
+
+// emptiedBy reports whether every file under the service's directory dir is one the update
+// removes, so that the directory goes and a file can take its place.
+func (p *planner) emptiedBy(dir string, removed map[string]bool) bool {
+	all := true
+	err := fs.WalkDir(p.dir.Root().FS(), dir, func(name string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() {
+			return nil
+		}
+		if !removed[name] {
+			all = false
+			return fs.SkipAll
+		}
+		return nil
+	})
+	return err == nil && all
 }
 
 // path decides one path that did not move.
@@ -211,9 +306,15 @@ func (p *planner) path(ctx context.Context, path string) (*Change, error) {
 	}
 	if p.owned(path) {
 		if !base.Exists && target.Exists && !local.Exists {
+			if b := p.blocked[path]; b != nil {
+				return p.blockedChange(path, b), nil
+			}
 			return &Change{Path: path, Action: Added, After: target}, nil
 		}
 		return nil, nil // the service's own from creation on
+	}
+	if b := p.blocked[path]; b != nil {
+		return p.blockedChange(path, b), nil
 	}
 	return p.decide(ctx, path, base, target, local)
 }
@@ -228,7 +329,7 @@ func (p *planner) move(ctx context.Context, from, to string) ([]Change, error) {
 	if err != nil {
 		return nil, err
 	}
-	if !local.Exists || atNew.Exists || p.owned(from) {
+	if !local.Exists || atNew.Exists || p.owned(from) || p.blocked[from] != nil || p.blocked[to] != nil {
 		// Deleted here, or something already at the new path: decide the two paths apart (a
 		// removal and an addition), which keeps every local file.
 		var out []Change
@@ -295,11 +396,13 @@ func (p *planner) decide(ctx context.Context, path string, base, target, local S
 func (p *planner) merge(ctx context.Context, path string, base, target, local Side) (*Change, error) {
 	c := &Change{Path: path, Before: local, After: local}
 	mode := local.Mode
-	if local.Mode == base.Mode {
+	if local.Mode == base.Mode || target.link() != base.link() {
 		mode = target.Mode
 	}
 	switch {
-	case bytes.Equal(local.Data, base.Data) && (local.link() == target.link()):
+	case bytes.Equal(local.Data, base.Data) && local.link() == base.link():
+		// The service never touched it: the golden path's side, a file that became a link or
+		// a link that became a file included.
 		c.After = Side{Exists: true, Data: target.Data, Mode: mode}
 	case bytes.Equal(target.Data, base.Data) || bytes.Equal(target.Data, local.Data):
 		c.After = Side{Exists: true, Data: local.Data, Mode: mode}
@@ -373,58 +476,69 @@ func Writes(changes []Change) []Write {
 	return ws
 }
 
-// Apply writes the changes into dir: each file through a temporary file renamed into place.
+// ApplyError is an update that stopped after writing some files: Plan saw nothing in the way,
+// so something changed the service while idp wrote it.
+type ApplyError struct {
+	Dir     string
+	Written []string // the paths changed before it stopped
+	Err     error
+}
+
+func (e *ApplyError) Error() string {
+	if len(e.Written) == 0 {
+		return fmt.Sprintf("update stopped before writing anything: %v", e.Err)
+	}
+	shown := e.Written
+	more := ""
+	if len(shown) > 10 {
+		shown, more = shown[:10], fmt.Sprintf(" and %d more", len(e.Written)-10)
+	}
+	return fmt.Sprintf("update stopped half-way: %v; it had already changed %s%s, and .idp.yaml still names the old version; undo it with: git -C %s checkout -- . && git -C %s clean -fd -- .",
+		e.Err, strings.Join(shown, ", "), more, e.Dir, e.Dir)
+}
+
+func (e *ApplyError) Unwrap() error { return e.Err }
+
+// Apply writes the changes into dir through the service's root: removals first (so that a
+// file can take the place of a directory the update empties), then each file through a
+// temporary file renamed into place. Nothing is written through a link.
 func Apply(dir string, changes []Change) error {
-	for _, w := range Writes(changes) {
-		var err error
-		if w.Side.Exists {
-			err = writeSide(dir, w.Path, w.Side)
-		} else {
-			err = remove(dir, w.Path)
-		}
-		if err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-func writeSide(dir, path string, s Side) error {
-	full := filepath.Join(dir, filepath.FromSlash(path))
-	if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
-		return fmt.Errorf("update %s: %w", path, err)
-	}
-	tmp := filepath.Join(filepath.Dir(full), ".idp-tmp-"+filepath.Base(full))
-	os.Remove(tmp)
-	var err error
-	if s.link() {
-		err = os.Symlink(filepath.FromSlash(string(s.Data)), tmp)
-	} else {
-		err = os.WriteFile(tmp, s.Data, s.Mode.Perm())
-		if err == nil {
-			err = os.Chmod(tmp, s.Mode.Perm()) // past the umask: the mode is the golden path's
-		}
-	}
-	if err == nil {
-		err = os.Rename(tmp, full)
-	}
+	d, err := servicedir.Open(dir)
 	if err != nil {
-		os.Remove(tmp)
-		return fmt.Errorf("update %s: %w", path, err)
+		return err
+	}
+	defer d.Close()
+	ws := Writes(changes)
+	var written []string
+	for _, pass := range []bool{false, true} {
+		for _, w := range ws {
+			if w.Side.Exists != pass {
+				continue
+			}
+			var err error
+			if w.Side.Exists {
+				err = d.Write(w.Path, w.Side.Data, w.Side.Mode)
+			} else {
+				err = d.Remove(w.Path)
+			}
+			if err != nil {
+				return &ApplyError{Dir: dir, Written: written, Err: err}
+			}
+			written = append(written, w.Path)
+		}
 	}
 	return nil
 }
 
-// remove deletes a file and then its parent directories that it leaves empty.
-func remove(dir, path string) error {
-	full := filepath.Join(dir, filepath.FromSlash(path))
-	if err := os.Remove(full); err != nil && !errors.Is(err, fs.ErrNotExist) {
-		return fmt.Errorf("update: remove %s: %w", path, err)
+// writeSide writes one file of the service through its root.
+func writeSide(dir, path string, s Side) error {
+	d, err := servicedir.Open(dir)
+	if err != nil {
+		return err
 	}
-	for parent := filepath.Dir(full); parent != filepath.Clean(dir) && strings.HasPrefix(parent, filepath.Clean(dir)); parent = filepath.Dir(parent) {
-		if os.Remove(parent) != nil {
-			break
-		}
+	defer d.Close()
+	if err := d.Write(path, s.Data, s.Mode); err != nil {
+		return fmt.Errorf("update %s: %w", path, err)
 	}
 	return nil
 }
