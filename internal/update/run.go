@@ -4,9 +4,11 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"maps"
 	"path/filepath"
 
 	"github.com/idp-cli/idp/internal/answers"
+	"github.com/idp-cli/idp/internal/manifest"
 	"github.com/idp-cli/idp/internal/merge"
 	"github.com/idp-cli/idp/internal/provenance"
 	"github.com/idp-cli/idp/internal/render"
@@ -45,20 +47,20 @@ type Result struct {
 func Run(ctx context.Context, o RunOptions) (*Result, error) {
 	svc := o.Service
 	bm, tm := o.Base.Template.Manifest, o.Target.Template.Manifest
-	baseData, err := answers.Data(bm, svc.BaseAnswers())
-	if err != nil {
-		return nil, fmt.Errorf("render %s %s with the recorded answers: %w", bm.Name, o.Base.Source.Version, err)
-	}
-	baseTree, err := render.RenderWith(ctx, o.Base.Template.FS, bm, baseData, o.Render)
-	if err != nil {
-		return nil, fmt.Errorf("render %s %s: %w", bm.Name, o.Base.Source.Version, err)
-	}
 	recorded := svc.Record.Recorded()
 	req := o.Answers
 	req.Recorded = recorded
 	ans, err := answers.Resolve(ctx, tm, req)
 	if err != nil {
 		return nil, err
+	}
+	baseData, err := answers.Data(bm, withSecrets(bm, svc.BaseAnswers(), ans.Answers))
+	if err != nil {
+		return nil, fmt.Errorf("render %s %s with the recorded answers: %w", bm.Name, o.Base.Source.Version, err)
+	}
+	baseTree, err := render.RenderWith(ctx, o.Base.Template.FS, bm, baseData, o.Render)
+	if err != nil {
+		return nil, fmt.Errorf("render %s %s: %w", bm.Name, o.Base.Source.Version, err)
 	}
 	targetTree, err := render.RenderWith(ctx, o.Target.Template.FS, tm, ans.Data, o.Render)
 	if err != nil {
@@ -105,6 +107,29 @@ func Run(ctx context.Context, o RunOptions) (*Result, error) {
 		return nil, err
 	}
 	return res, nil
+}
+
+// withSecrets adds to the base's answers the secret ones given for the target: a secret is
+// never recorded, so the base would render it empty and every line that prints it would differ
+// from the service's file, a conflict on each update. With the same value on both sides, the
+// golden path's change is merged as for any other answer.
+func withSecrets(bm *manifest.Manifest, base, target map[string]any) map[string]any {
+	out := maps.Clone(base)
+	if out == nil {
+		out = map[string]any{}
+	}
+	for _, p := range bm.Parameters {
+		if !p.Secret {
+			continue
+		}
+		if _, ok := out[p.Name]; ok {
+			continue
+		}
+		if v, ok := target[p.Name]; ok {
+			out[p.Name] = v
+		}
+	}
+	return out
 }
 
 func label(s *source.Source) string {
