@@ -15,7 +15,7 @@ func TestFromEnvDefaults(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := Config{Port: 9090, LogLevel: slog.LevelInfo, ShutdownTimeout: 10 * time.Second}
+	want := Config{Port: 9090, LogLevel: slog.LevelInfo, DrainDelay: 5 * time.Second, ShutdownTimeout: 10 * time.Second}
 	if cfg != want {
 		t.Errorf("FromEnv() = %+v, want %+v", cfg, want)
 	}
@@ -25,11 +25,13 @@ func TestFromEnvDefaults(t *testing.T) {
 }
 
 func TestFromEnvOverrides(t *testing.T) {
-	cfg, err := FromEnv(env(map[string]string{"PORT": "9999", "LOG_LEVEL": "debug", "SHUTDOWN_TIMEOUT": "3s"}))
+	cfg, err := FromEnv(env(map[string]string{
+		"PORT": "9999", "LOG_LEVEL": "debug", "DRAIN_DELAY": "0s", "SHUTDOWN_TIMEOUT": "3s", "MEMORY_LIMIT": "134217728",
+	}))
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := Config{Port: 9999, LogLevel: slog.LevelDebug, ShutdownTimeout: 3 * time.Second}
+	want := Config{Port: 9999, LogLevel: slog.LevelDebug, DrainDelay: 0, ShutdownTimeout: 3 * time.Second, MemoryLimit: 128 << 20}
 	if cfg != want {
 		t.Errorf("FromEnv() = %+v, want %+v", cfg, want)
 	}
@@ -40,7 +42,10 @@ func TestFromEnvRejectsBadValues(t *testing.T) {
 		{"PORT": "http"},
 		{"PORT": "70000"},
 		{"LOG_LEVEL": "loud"},
+		{"DRAIN_DELAY": "-1s"},
 		{"SHUTDOWN_TIMEOUT": "soon"},
+		{"SHUTDOWN_TIMEOUT": "0s"},
+		{"MEMORY_LIMIT": "128Mi"},
 	} {
 		if _, err := FromEnv(env(vars)); err == nil {
 			t.Errorf("FromEnv(%v) = nil error, want one", vars)
