@@ -12,6 +12,8 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 	"github.com/spf13/viper"
+
+	"github.com/idp-cli/idp/internal/source"
 )
 
 // Config is idp's typed configuration, after flags, IDP_* variables and the config file.
@@ -26,15 +28,9 @@ type Config struct {
 	Trusted    []string          // trusted-sources: URL prefixes whose hooks and migrations run
 }
 
-// trusts reports whether src starts with one of the trusted-sources prefixes.
-func (c *Config) trusts(src string) bool {
-	for _, prefix := range c.Trusted {
-		if prefix != "" && strings.HasPrefix(src, prefix) {
-			return true
-		}
-	}
-	return false
-}
+// trusts reports whether src lies under one of the trusted-sources, compared as parsed,
+// cleaned locations by whole path segments (source.Trusted).
+func (c *Config) trusts(src string) bool { return source.Trusted(src, c.Trusted) }
 
 // configPath is the config file: --config, else IDP_CONFIG, else $XDG_CONFIG_HOME/idp/config.yaml.
 func configPath(flag string, getenv func(string) string) (path string, explicit bool) {
