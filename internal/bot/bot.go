@@ -20,9 +20,28 @@ import (
 	"github.com/idp-cli/idp/internal/gitrepo"
 )
 
-// Trailer ends every commit the bot makes; with author and committer the same, it is how the
-// bot tells its own commits from anyone else's.
+// Trailer ends every commit the bot makes: which update it holds.
 const Trailer = "Idp-Update:"
+
+// Seal is the line after the trailer: the tree idp built and the commit it built it on, as
+// "Idp-Seal: tree <hash> parent <hash>". It is half of how the bot knows its own commits.
+//
+// A commit on the bot's branch is idp's, and may be replaced, only when author and committer
+// are both the bot's identity (Options.Author), it has one parent, carries the trailer, and its
+// tree is provably the one idp built:
+//   - its tree and parent are those its seal names: an amend that changes a file, a rebase or
+//     a cherry-pick changes the tree or the parent, and git does not touch the message; or
+//   - its tree is exactly the one idp computes now for this update on the same head (a commit
+//     made before seals, say).
+//
+// A name proves nothing alone: anyone can commit as idp, and git commit --amend
+// --reset-author makes author and committer the same person. Computing again the tree of
+// every older update on its own parent would need that version's golden path and the service
+// as it was then, and would disown idp's own commits whenever a tag moved or the merge got
+// better; the seal proves what matters as well: that the commit's files are exactly the ones
+// idp committed, so replacing it loses nobody's work. Getting past it takes copying hashes
+// into a message on purpose, under idp's name.
+const Seal = "Idp-Seal:"
 
 // PullRequests is what the bot needs of a forge; forge.Provider has it.
 type PullRequests interface {
@@ -64,9 +83,9 @@ type Report struct {
 	Branch string `json:"branch"`
 	Base   string `json:"base"` // the default branch
 	Commit string `json:"commit,omitempty"`
-	// Push is what happened to the branch: created, updated (force-pushed), unchanged,
-	// deleted, none, or kept (it has someone else's commits on top of the bot's, which
-	// already proposes this update; left as it is).
+	// Push is what happened to the branch: created, updated (force-pushed: a newer update,
+	// or the default branch moved or was rewritten), unchanged, deleted, none, or kept (it has
+	// commits idp did not make, and the update they carry is this one; left as it is).
 	Push        string    `json:"push"`
 	PullRequest *PRReport `json:"pullRequest,omitempty"`
 }
@@ -80,16 +99,21 @@ type PRReport struct {
 	Draft  bool   `json:"draft"`
 }
 
-// ForeignError is a bot branch with a commit someone else made: the bot leaves it alone.
+// ForeignError is a bot branch with a commit idp cannot prove it made: the bot leaves it alone.
 type ForeignError struct {
 	Branch, Remote string
 	Commit         string
 	Who, Subject   string
+	Reason         string // why a commit under idp's name is not idp's; empty otherwise
 }
 
 func (e *ForeignError) Error() string {
-	return fmt.Sprintf("branch %s on %s has a commit idp did not make (%s by %s: %q); idp leaves it alone: merge or close its pull request and delete the branch, or give --branch another name",
-		e.Branch, e.Remote, e.Commit, e.Who, e.Subject)
+	what := fmt.Sprintf("%s by %s: %q", e.Commit, e.Who, e.Subject)
+	if e.Reason != "" {
+		what += "; " + e.Reason
+	}
+	return fmt.Sprintf("branch %s on %s has a commit idp did not make (%s); idp leaves it alone: merge or close its pull request and delete the branch, or give --branch another name",
+		e.Branch, e.Remote, what)
 }
 
 // Run pushes the update's commit to the bot's branch and opens, updates or closes the pull
@@ -112,13 +136,24 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 		return nil, fmt.Errorf("HEAD is %s but %s's %s is at %s; the bot commits on top of the default branch's head: check out %s and pull, or run in a fresh clone",
 			short(local.Hash()), o.Remote.URL, br.Default, short(head), br.Default)
 	}
+	var commit, tree plumbing.Hash
+	if !o.Unchanged {
+		if tree, err = gitrepo.TreeOnto(o.Repo, head, o.Changes); err != nil {
+			return nil, err
+		}
+		msg := o.Title + "\n\n" + strings.TrimSpace(o.Body) + "\n\n" + trailer(o) + "\n" + seal(tree, head) + "\n"
+		if commit, err = gitrepo.CommitTree(o.Repo, tree, head, o.Author, msg, o.Now); err != nil {
+			return nil, err
+		}
+	}
 	was, exists := br.Heads[o.Branch]
 	var ours *object.Commit
 	if exists {
 		if err := br.Fetch(ctx, o.Branch); err != nil {
 			return nil, err
 		}
-		ours, err = ownBranch(o, was, head)
+		was = br.Heads[o.Branch]
+		ours, err = ownBranch(o, was, head, tree)
 		if IsForeign(err) && (o.Unchanged || proposes(o, was)) {
 			// Someone works on the branch (resolving its conflicts, say) and there is nothing
 			// newer to propose: leave the branch and its pull request to them.
@@ -145,15 +180,13 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 		return rep, nil
 	}
 
-	msg := o.Title + "\n\n" + strings.TrimSpace(o.Body) + "\n\n" + trailer(o) + "\n"
-	commit, tree, err := gitrepo.CommitOnto(o.Repo, head, o.Changes, o.Author, msg, o.Now)
-	if err != nil {
-		return nil, err
-	}
 	switch {
 	case ours != nil && ours.TreeHash == tree && ours.ParentHashes[0] == head:
 		rep.Commit, rep.Push = was.String(), "unchanged"
 	default:
+		// ours may sit on a commit the default branch no longer has (it was force-pushed):
+		// the branch holds nothing but idp's commit, so it is rebuilt on the head like any
+		// other, with a lease on the old tip.
 		if err := br.Push(ctx, o.Branch, commit, was); err != nil {
 			return nil, err
 		}
@@ -171,49 +204,76 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 }
 
 // ownBranch returns the bot's commit at the tip of its branch, or a ForeignError when the
-// branch holds anything else: a commit by someone else, or more than the one commit.
-func ownBranch(o Options, tip, head plumbing.Hash) (*object.Commit, error) {
+// branch holds anything else: a commit idp cannot prove it made, or more than the one commit.
+// tree is the one idp computes for this update on head (zero when there is none).
+//
+// The parent of a proven commit was the default branch's head when idp made it, as idp
+// commits nowhere else: it is the default branch's, not the bot branch's, whether or not the
+// default branch still has it.
+func ownBranch(o Options, tip, head, tree plumbing.Hash) (*object.Commit, error) {
 	c, err := o.Repo.CommitObject(tip)
 	if err != nil {
 		return nil, fmt.Errorf("read %s: %w", o.Branch, err)
 	}
-	foreign := func(c *object.Commit) error {
+	if why, ok := proven(o, c, head, tree); !ok {
 		subject, _, _ := strings.Cut(c.Message, "\n")
-		return &ForeignError{Branch: o.Branch, Remote: o.Remote.URL, Commit: short(c.Hash),
-			Who: c.Committer.Name + " <" + c.Committer.Email + ">", Subject: subject}
-	}
-	if !isBot(c) {
-		return nil, foreign(c)
-	}
-	if len(c.ParentHashes) != 1 {
-		return nil, foreign(c)
-	}
-	if c.ParentHashes[0] == head {
-		return c, nil
-	}
-	// The default branch moved on since the bot's commit: fine, when the commit sits on a
-	// commit of the default branch. Otherwise someone's commit is underneath it.
-	parent, err := c.Parent(0)
-	if err != nil {
-		return nil, fmt.Errorf("read %s: %w", o.Branch, err)
-	}
-	hc, err := o.Repo.CommitObject(head)
-	if err != nil {
-		return nil, err
-	}
-	if ok, err := parent.IsAncestor(hc); err != nil || !ok {
-		return nil, foreign(parent)
+		return nil, &ForeignError{Branch: o.Branch, Remote: o.Remote.URL, Commit: short(c.Hash),
+			Who: c.Committer.Name + " <" + c.Committer.Email + ">", Subject: subject, Reason: why}
 	}
 	return c, nil
 }
 
-// proposes reports whether the bot's own commit on the branch, under whatever others added,
-// already proposes this update.
+// proven reports whether c is provably a commit idp made (see Seal); when it has idp's
+// name but no proof, why says so.
+func proven(o Options, c *object.Commit, head, tree plumbing.Hash) (why string, ok bool) {
+	is := func(s object.Signature) bool { return s.Name == o.Author.Name && s.Email == o.Author.Email }
+	if !is(c.Author) || !is(c.Committer) || len(c.ParentHashes) != 1 || !strings.Contains(c.Message, "\n"+Trailer+" ") {
+		return "", false
+	}
+	parent := c.ParentHashes[0]
+	if !tree.IsZero() && c.TreeHash == tree && parent == head {
+		return "", true // exactly what idp makes of this update, now
+	}
+	st, sp, sealed := sealOf(c.Message)
+	switch {
+	case sealed && st == c.TreeHash && sp == parent:
+		return "", true
+	case sealed:
+		return "it has idp's name, but its files or its parent changed after idp made it", false
+	}
+	return "it has idp's name, but nothing proves idp made it (an idp older than this one, or someone, did)", false
+}
+
+// seal is the line that names the tree idp built and the commit it built it on.
+func seal(tree, parent plumbing.Hash) string {
+	return Seal + " tree " + tree.String() + " parent " + parent.String()
+}
+
+// sealOf reads the last seal line of a commit message.
+func sealOf(msg string) (tree, parent plumbing.Hash, ok bool) {
+	lines := strings.Split(msg, "\n")
+	for i := len(lines) - 1; i >= 0; i-- {
+		rest, found := strings.CutPrefix(lines[i], Seal+" ")
+		if !found {
+			continue
+		}
+		f := strings.Fields(rest)
+		if len(f) != 4 || f[0] != "tree" || f[2] != "parent" || !plumbing.IsHash(f[1]) || !plumbing.IsHash(f[3]) {
+			return tree, parent, false
+		}
+		return plumbing.NewHash(f[1]), plumbing.NewHash(f[3]), true
+	}
+	return tree, parent, false
+}
+
+// proposes reports whether the branch, under whatever others added or changed, still proposes
+// this update: the first commit down from tip that carries a trailer (idp's, or someone's
+// amend of it) names this update. It decides only whether to leave the branch alone.
 func proposes(o Options, tip plumbing.Hash) bool {
 	want := trailer(o)
 	c, err := o.Repo.CommitObject(tip)
 	for i := 0; err == nil && i < 100; i++ {
-		if isBot(c) {
+		if strings.Contains(c.Message, "\n"+Trailer+" ") {
 			return strings.Contains(c.Message, "\n"+want+"\n")
 		}
 		if len(c.ParentHashes) == 0 {
@@ -227,11 +287,6 @@ func proposes(o Options, tip plumbing.Hash) bool {
 // trailer is the last line of the bot's commit message: which update it holds.
 func trailer(o Options) string {
 	return Trailer + " " + o.Template + " " + o.From + " -> " + o.To
-}
-
-func isBot(c *object.Commit) bool {
-	return c.Author.Name == c.Committer.Name && c.Author.Email == c.Committer.Email &&
-		strings.Contains(c.Message, "\n"+Trailer+" ")
 }
 
 func short(h plumbing.Hash) string { return h.String()[:7] }

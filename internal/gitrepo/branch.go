@@ -81,6 +81,10 @@ func (b *Branches) Fetch(ctx context.Context, name string) error {
 	if err != nil && !errors.Is(err, git.NoErrAlreadyUpToDate) {
 		return b.explain("fetch "+name+" from", err)
 	}
+	// The branch may have moved since it was listed: Heads says what was fetched.
+	if r, err := b.refs.Reference(plumbing.NewRemoteReferenceName(Remote, name)); err == nil {
+		b.Heads[name] = r.Hash()
+	}
 	return nil
 }
 

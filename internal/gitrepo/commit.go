@@ -26,9 +26,19 @@ type Change struct {
 // its commit this way so that the checkout it runs in stays as it was. Only the directories on
 // the changed paths are rewritten. It returns the commit and its tree.
 func CommitOnto(repo *git.Repository, parent plumbing.Hash, changes []Change, author Author, msg string, when time.Time) (commit, tree plumbing.Hash, err error) {
+	if tree, err = TreeOnto(repo, parent, changes); err != nil {
+		return plumbing.ZeroHash, plumbing.ZeroHash, err
+	}
+	commit, err = CommitTree(repo, tree, parent, author, msg, when)
+	return commit, tree, err
+}
+
+// TreeOnto stores the tree of parent with changes applied, as CommitOnto commits it, and
+// returns its hash; the bot names the tree in its commit's message.
+func TreeOnto(repo *git.Repository, parent plumbing.Hash, changes []Change) (plumbing.Hash, error) {
 	pc, err := repo.CommitObject(parent)
 	if err != nil {
-		return plumbing.ZeroHash, plumbing.ZeroHash, fmt.Errorf("read commit %s: %w", parent, err)
+		return plumbing.ZeroHash, fmt.Errorf("read commit %s: %w", parent, err)
 	}
 	root := &lazyTree{repo: repo, hash: pc.TreeHash}
 	for _, c := range changes {
@@ -39,16 +49,16 @@ func CommitOnto(repo *git.Repository, parent plumbing.Hash, changes []Change, au
 			err = root.put(parts, c)
 		}
 		if err != nil {
-			return plumbing.ZeroHash, plumbing.ZeroHash, fmt.Errorf("%s: %w", c.Path, err)
+			return plumbing.ZeroHash, fmt.Errorf("%s: %w", c.Path, err)
 		}
 	}
-	if tree, err = root.write(); err != nil {
-		return plumbing.ZeroHash, plumbing.ZeroHash, err
-	}
+	return root.write()
+}
+
+// CommitTree stores a commit of tree on parent, by author as author and committer.
+func CommitTree(repo *git.Repository, tree, parent plumbing.Hash, author Author, msg string, when time.Time) (plumbing.Hash, error) {
 	sig := object.Signature{Name: author.Name, Email: author.Email, When: when}
-	c := &object.Commit{Author: sig, Committer: sig, Message: msg, TreeHash: tree, ParentHashes: []plumbing.Hash{parent}}
-	commit, err = store(repo, c)
-	return commit, tree, err
+	return store(repo, &object.Commit{Author: sig, Committer: sig, Message: msg, TreeHash: tree, ParentHashes: []plumbing.Hash{parent}})
 }
 
 // lazyTree is a directory of the commit being built. Its entries are read from the parent's
