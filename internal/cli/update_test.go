@@ -91,6 +91,12 @@ func runScenario(t *testing.T, ar *txtar.Archive) {
 			}
 			os.WriteFile(full, data, mode)
 		}
+		for _, line := range lines(sections[fmt.Sprintf("v%d-link", n)]) {
+			f := strings.Fields(line) // path target
+			full := filepath.Join(src, "svc", f[0])
+			os.MkdirAll(filepath.Dir(full), 0o755)
+			os.Symlink(f[1], full)
+		}
 		for _, line := range lines(sections[fmt.Sprintf("v%d-mode", n)]) {
 			f := strings.Fields(line)
 			m, _ := strconv.ParseUint(f[1], 8, 32)
@@ -118,7 +124,20 @@ func runScenario(t *testing.T, ar *txtar.Archive) {
 		os.WriteFile(full, data, 0o644)
 	}
 	for _, p := range strings.Fields(sections["local-rm"]) {
-		if err := os.Remove(filepath.Join(svc, p)); err != nil {
+		if err := os.RemoveAll(filepath.Join(svc, p)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, line := range lines(sections["local-link"]) {
+		f := strings.Fields(line) // path target
+		full := filepath.Join(svc, f[0])
+		os.MkdirAll(filepath.Dir(full), 0o755)
+		if err := os.Symlink(f[1], full); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, p := range strings.Fields(sections["local-mkdir"]) {
+		if err := os.MkdirAll(filepath.Join(svc, p), 0o755); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -31,6 +31,9 @@ const (
 	Removed  Action = "removed"
 	Moved    Action = "moved"
 	Conflict Action = "conflict"
+	// Skipped is a golden-path change to a file deleted here: nothing is written, but the
+	// change is never dropped without a word.
+	Skipped Action = "skipped"
 )
 
 // Side is one version of a file: absent, or its content and mode (0644, 0755 or a symlink,
@@ -329,7 +332,25 @@ func (p *planner) move(ctx context.Context, from, to string) ([]Change, error) {
 	if err != nil {
 		return nil, err
 	}
-	if !local.Exists || atNew.Exists || p.owned(from) || p.blocked[from] != nil || p.blocked[to] != nil {
+	if b := p.blocked[to]; b != nil && b.Kind == servicedir.File && b.By == from {
+		delete(p.blocked, to) // conf -> conf/a.txt: the move itself takes the file away
+	}
+	if atNew.Exists && atNew.Mode.IsDir() && p.emptiedBy(to, map[string]bool{from: true}) {
+		atNew = Side{} // conf/a.txt -> conf: the move itself empties the directory
+	}
+	if local.Exists && p.blocked[from] == nil && !p.owned(from) && (p.blocked[to] != nil || atNew.Exists && atNew.Mode.IsDir()) {
+		// Something of the service's is in the way of the new path: the file stays where it
+		// is, and the new path is the conflict.
+		var c *Change
+		if b := p.blocked[to]; b != nil {
+			c = p.blockedChange(to, b)
+		} else {
+			c = &Change{Path: to, Action: Conflict, Before: atNew, After: atNew, Reason: "a directory is where the golden path has a file; move it away and update again"}
+		}
+		c.Reason += " (the golden path moves " + from + " here; it stays at " + from + " until then)"
+		return []Change{*c}, nil
+	}
+	if !local.Exists || atNew.Exists || p.owned(from) || p.blocked[from] != nil {
 		// Deleted here, or something already at the new path: decide the two paths apart (a
 		// removal and an addition), which keeps every local file.
 		var out []Change
@@ -387,7 +408,8 @@ func (p *planner) decide(ctx context.Context, path string, base, target, local S
 		c.Action, c.After, c.Reason = Conflict, local, "removed in the golden path but changed here; delete it yourself if it is not needed"
 		return c, nil
 	case !local.Exists: // changed by the golden path, deleted here: stays deleted
-		return nil, nil
+		c.Action, c.Reason = Skipped, "changed in the golden path but deleted here; it stays deleted"
+		return c, nil
 	}
 	return p.merge(ctx, path, base, target, local)
 }
