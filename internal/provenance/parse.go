@@ -36,8 +36,8 @@ var (
 // MaxSize is the largest .idp.yaml idp reads: it holds a few lines of answers.
 const MaxSize = 1 << 20
 
-// Parse reads .idp.yaml strictly: only template (source, name, version, commit) and answers
-// (names to scalars or lists of scalars). file names it in errors.
+// Parse reads .idp.yaml strictly: only template (source, name, version, commit), answers
+// (names to scalars or lists of scalars) and rendered-with (the same). file names it in errors.
 func Parse(data []byte, file string) (*File, error) {
 	if len(data) > MaxSize {
 		return nil, &Error{File: file, Msg: fmt.Sprintf("is %d bytes, more than the %d idp reads", len(data), MaxSize)}
@@ -85,13 +85,19 @@ func Parse(data []byte, file string) (*File, error) {
 				return nil, err
 			}
 		case "answers":
-			kvs, err := parseAnswers(v, file)
+			kvs, err := parseAnswers(v, file, "answers")
 			if err != nil {
 				return nil, err
 			}
 			f.Answers = kvs
+		case "rendered-with":
+			kvs, err := parseAnswers(v, file, "rendered-with")
+			if err != nil {
+				return nil, err
+			}
+			f.RenderedWith = append([]answers.KV{}, kvs...) // recorded, even when empty
 		default:
-			return nil, &Error{File: file, Line: k.Line, Msg: fmt.Sprintf("unknown key %q; the keys are template and answers", k.Value)}
+			return nil, &Error{File: file, Line: k.Line, Msg: fmt.Sprintf("unknown key %q; the keys are template, answers and rendered-with", k.Value)}
 		}
 	}
 	if !sawTemplate {
@@ -139,12 +145,12 @@ func parseTemplate(n *yaml.Node, file string, t *Template) error {
 	return nil
 }
 
-func parseAnswers(n *yaml.Node, file string) ([]answers.KV, error) {
+func parseAnswers(n *yaml.Node, file, key string) ([]answers.KV, error) {
 	if n.Kind == yaml.ScalarNode && n.Tag == "!!null" {
 		return nil, nil
 	}
 	if n.Kind != yaml.MappingNode {
-		return nil, &Error{File: file, Line: n.Line, Msg: "answers must be a mapping of parameter names to values"}
+		return nil, &Error{File: file, Line: n.Line, Msg: key + " must be a mapping of parameter names to values"}
 	}
 	var kvs []answers.KV
 	seen := map[string]bool{}
@@ -204,6 +210,19 @@ func noAliases(n *yaml.Node, file string) error {
 func (f *File) Recorded() map[string]any {
 	m := make(map[string]any, len(f.Answers))
 	for _, kv := range f.Answers {
+		m[kv.Key] = kv.Value
+	}
+	return m
+}
+
+// Rendered returns the answers the files were last rendered with, as a map, or nil when the
+// file does not record them.
+func (f *File) Rendered() map[string]any {
+	if f.RenderedWith == nil {
+		return nil
+	}
+	m := make(map[string]any, len(f.RenderedWith))
+	for _, kv := range f.RenderedWith {
 		m[kv.Key] = kv.Value
 	}
 	return m

@@ -28,21 +28,34 @@ type Template struct {
 type File struct {
 	Template Template
 	Answers  []answers.KV
+	// RenderedWith are the answers the service's files were last rendered with. The owner edits
+	// Answers; update renders its base with these, so that an edit committed with the update,
+	// or amended into idp new's commit, is still a change to apply. Nil in a file from before
+	// idp recorded them. Marshal writes Answers for nil: idp writes the file right after
+	// rendering with them.
+	RenderedWith []answers.KV
 }
+
+// renderedComment heads rendered-with in the file, for the owner who edits answers.
+const renderedComment = "idp's own: the answers the files were last rendered with. Edit answers above, not this."
 
 // Marshal renders the file, answers in the order given.
 func Marshal(f *File) ([]byte, error) {
-	ans := &yaml.Node{Kind: yaml.MappingNode}
-	for _, kv := range f.Answers {
-		var v yaml.Node
-		if err := v.Encode(kv.Value); err != nil {
-			return nil, fmt.Errorf("encode answer %s: %w", kv.Key, err)
-		}
-		if list, ok := kv.Value.([]string); ok && len(list) > 0 {
-			v.Style = yaml.FlowStyle
-		}
-		ans.Content = append(ans.Content, &yaml.Node{Kind: yaml.ScalarNode, Value: kv.Key}, &v)
+	ans, err := answersNode(f.Answers)
+	if err != nil {
+		return nil, err
 	}
+	rendered := f.RenderedWith
+	if rendered == nil {
+		rendered = f.Answers
+	}
+	rend, err := answersNode(rendered)
+	if err != nil {
+		return nil, err
+	}
+	// One line, below the answers: it is not for editing, and a line-based edit of an answer
+	// (sed, a script) does not reach it.
+	rend.Style = yaml.FlowStyle
 	var tmpl yaml.Node
 	if err := tmpl.Encode(f.Template); err != nil {
 		return nil, err
@@ -50,6 +63,7 @@ func Marshal(f *File) ([]byte, error) {
 	doc := &yaml.Node{Kind: yaml.MappingNode, Content: []*yaml.Node{
 		{Kind: yaml.ScalarNode, Value: "template"}, &tmpl,
 		{Kind: yaml.ScalarNode, Value: "answers"}, ans,
+		{Kind: yaml.ScalarNode, Value: "rendered-with", HeadComment: renderedComment}, rend,
 	}}
 	var b bytes.Buffer
 	b.WriteString(header)
@@ -62,4 +76,19 @@ func Marshal(f *File) ([]byte, error) {
 		return nil, err
 	}
 	return b.Bytes(), nil
+}
+
+func answersNode(kvs []answers.KV) (*yaml.Node, error) {
+	n := &yaml.Node{Kind: yaml.MappingNode}
+	for _, kv := range kvs {
+		var v yaml.Node
+		if err := v.Encode(kv.Value); err != nil {
+			return nil, fmt.Errorf("encode answer %s: %w", kv.Key, err)
+		}
+		if list, ok := kv.Value.([]string); ok && len(list) > 0 {
+			v.Style = yaml.FlowStyle
+		}
+		n.Content = append(n.Content, &yaml.Node{Kind: yaml.ScalarNode, Value: kv.Key}, &v)
+	}
+	return n, nil
 }

@@ -34,6 +34,8 @@ answers:
   environments: [dev, prod]
   none: []
   quoted: "0123"
+# idp's own: the answers the files were last rendered with. Edit answers above, not this.
+rendered-with: {name: payments, port: 8080, debug: false, environments: [dev, prod], none: [], quoted: "0123"}
 `
 	if string(data) != want {
 		t.Errorf("Marshal:\n%s\nwant:\n%s", data, want)
@@ -42,11 +44,52 @@ answers:
 	if err != nil {
 		t.Fatal(err)
 	}
+	in.RenderedWith = in.Answers // written as such when not given
 	if !reflect.DeepEqual(out, in) {
 		t.Errorf("Parse(Marshal(f)) = %#v\nwant %#v", out, in)
 	}
 	if got := out.Recorded(); got["port"] != 8080 || got["quoted"] != "0123" {
 		t.Errorf("Recorded = %v", got)
+	}
+}
+
+// TestRenderedWith: the answers the files were rendered with are read apart from the answers
+// the owner edited; a file without them (written by an older idp) says it has none.
+func TestRenderedWith(t *testing.T) {
+	const tmpl = "template:\n  source: s\n  name: n\n  version: v1.0.0\n"
+	old, err := Parse([]byte(tmpl+"answers:\n  pkg: engine\n"), ".idp.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if old.RenderedWith != nil || old.Rendered() != nil {
+		t.Errorf("a file without rendered-with: %#v", old.RenderedWith)
+	}
+	edited, err := Parse([]byte(tmpl+"answers:\n  pkg: engine\n  port: 9090\nrendered-with: {pkg: core, port: 8080}\n"), ".idp.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := edited.Rendered(); !reflect.DeepEqual(got, map[string]any{"pkg": "core", "port": 8080}) {
+		t.Errorf("Rendered = %#v", got)
+	}
+	if got := edited.Recorded(); !reflect.DeepEqual(got, map[string]any{"pkg": "engine", "port": 9090}) {
+		t.Errorf("Recorded = %#v", got)
+	}
+	empty, err := Parse([]byte(tmpl+"answers: {}\nrendered-with: {}\n"), ".idp.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if empty.RenderedWith == nil || len(empty.Rendered()) != 0 {
+		t.Errorf("rendered-with: {} is recorded and empty, got %#v", empty.RenderedWith)
+	}
+	data, err := Marshal(edited)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasSuffix(string(data), "answers:\n  pkg: engine\n  port: 9090\n# idp's own: the answers the files were last rendered with. Edit answers above, not this.\nrendered-with: {pkg: core, port: 8080}\n") {
+		t.Errorf("Marshal kept the answers apart:\n%s", data)
+	}
+	if _, err := Parse([]byte(tmpl+"rendered-with: [a]\n"), ".idp.yaml"); err == nil || err.Error() != ".idp.yaml:5: rendered-with must be a mapping of parameter names to values; fix it, or restore the file with git checkout -- .idp.yaml" {
+		t.Errorf("bad rendered-with: %v", err)
 	}
 }
 
@@ -57,7 +100,7 @@ func TestParseErrors(t *testing.T) {
 		{"- a\n", ".idp.yaml:1: must be a mapping with template and answers"},
 		{"template: [\n", ".idp.yaml:1: not valid YAML: did not find expected node content"},
 		{"answers: {}\n", ".idp.yaml:1: template is missing (source, name, version, commit)"},
-		{tmpl + "extra: 1\n", `.idp.yaml:4: unknown key "extra"; the keys are template and answers`},
+		{tmpl + "extra: 1\n", `.idp.yaml:4: unknown key "extra"; the keys are template, answers and rendered-with`},
 		{"template:\n  source: s\n  nmae: n\n", ".idp.yaml:3: unknown key template.nmae; the keys are source, name, version and commit"},
 		{"template:\n  name: n\n", ".idp.yaml:2: template.source is missing: the golden paths' git URL or directory"},
 		{"template: x\n", ".idp.yaml:1: template must be a mapping of source, name, version and commit"},

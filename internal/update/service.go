@@ -117,11 +117,15 @@ func prefix(rel string) string {
 	return rel + "/"
 }
 
-// BaseAnswers are the answers the service's files were last rendered with: those in the
-// oldest commit of the run of commits, back from HEAD, whose .idp.yaml names the same golden
-// path version as now. Answers edited in .idp.yaml since then are what the update applies.
-// Without history (not a repository, a shallow clone), the current answers.
+// BaseAnswers are the answers the service's files were last rendered with: those .idp.yaml
+// records under rendered-with. A file from before idp recorded them falls back on history: the
+// answers in the oldest commit of the run of commits, back from HEAD, whose .idp.yaml names
+// the same golden path version as now. Answers edited in .idp.yaml since then are what the
+// update applies. Without either (not a repository, a shallow clone), the current answers.
 func (s *Service) BaseAnswers() map[string]any {
+	if r := s.Record.Rendered(); r != nil {
+		return r
+	}
 	current := s.Record.Recorded()
 	if s.repo == nil {
 		return current
