@@ -16,6 +16,7 @@ import (
 	"github.com/idp-cli/idp/internal/gitrepo"
 	"github.com/idp-cli/idp/internal/provenance"
 	"github.com/idp-cli/idp/internal/render"
+	"github.com/idp-cli/idp/internal/servicedir"
 )
 
 // Options says what to write where.
@@ -83,6 +84,11 @@ func Create(ctx context.Context, o Options) (*Result, error) {
 	defer st.Abort()
 	tmp := st.Dir
 
+	root, err := os.OpenRoot(tmp)
+	if err != nil {
+		return nil, err
+	}
+	defer root.Close()
 	entries := make([]gitrepo.Entry, 0, len(o.Tree.Files)+1)
 	dirs := map[string]bool{".": true}
 	for i := range o.Tree.Files {
@@ -90,12 +96,12 @@ func Create(ctx context.Context, o Options) (*Result, error) {
 			return nil, err
 		}
 		f := &o.Tree.Files[i]
-		if err := writeFile(tmp, f, dirs); err != nil {
+		if err := writeFile(root, f, dirs); err != nil {
 			return nil, err
 		}
 		entries = append(entries, gitrepo.Entry{Path: f.Path, Mode: f.Mode, Data: f.Data})
 	}
-	if err := os.WriteFile(filepath.Join(tmp, provenance.FileName), o.Provenance, 0o644); err != nil {
+	if err := root.WriteFile(provenance.FileName, o.Provenance, 0o644); err != nil {
 		return nil, fmt.Errorf("write %s: %w", provenance.FileName, err)
 	}
 	entries = append(entries, gitrepo.Entry{Path: provenance.FileName, Mode: 0o644, Data: o.Provenance})
@@ -115,8 +121,13 @@ func Create(ctx context.Context, o Options) (*Result, error) {
 	return &Result{Dir: target, Commit: commit, Files: len(entries)}, nil
 }
 
-// WriteTree writes a rendered tree under root, which exists: a scratch copy, or a golden tree.
-func WriteTree(root string, tree *render.Tree) error {
+// WriteTree writes a rendered tree under dir, which exists: a scratch copy, or a golden tree.
+func WriteTree(dir string, tree *render.Tree) error {
+	root, err := os.OpenRoot(dir)
+	if err != nil {
+		return err
+	}
+	defer root.Close()
 	dirs := map[string]bool{".": true}
 	for i := range tree.Files {
 		if err := writeFile(root, &tree.Files[i], dirs); err != nil {
@@ -126,28 +137,33 @@ func WriteTree(root string, tree *render.Tree) error {
 	return nil
 }
 
-func writeFile(root string, f *render.File, dirs map[string]bool) error {
+// writeFile writes one file of a tree through root, so that nothing, not even a link the tree
+// itself made, takes a write outside it.
+func writeFile(root *os.Root, f *render.File, dirs map[string]bool) error {
 	// render refuses such paths already; this holds on every OS (a \ or C: on Windows) and
 	// whoever built the tree.
 	if !filepath.IsLocal(filepath.FromSlash(f.Path)) {
 		return fmt.Errorf("write %s: the path leaves the service; rename %s", f.Path, f.Source)
 	}
+	if c := servicedir.GitComponent(f.Path); c != "" {
+		return fmt.Errorf("write %s: %q is the repository's .git on macOS or Windows; rename %s", f.Path, c, f.Source)
+	}
+	name := filepath.FromSlash(f.Path)
 	if dir := path.Dir(f.Path); !dirs[dir] {
-		if err := os.MkdirAll(filepath.Join(root, filepath.FromSlash(dir)), 0o755); err != nil {
+		if err := root.MkdirAll(filepath.FromSlash(dir), 0o755); err != nil {
 			return fmt.Errorf("write %s: %w", f.Path, err)
 		}
 		for d := dir; d != "." && !dirs[d]; d = path.Dir(d) {
 			dirs[d] = true
 		}
 	}
-	dst := filepath.Join(root, filepath.FromSlash(f.Path))
 	if f.IsSymlink() {
-		if err := os.Symlink(string(f.Data), dst); err != nil {
+		if err := root.Symlink(string(f.Data), name); err != nil {
 			return fmt.Errorf("write link %s: %w", f.Path, err)
 		}
 		return nil
 	}
-	if err := os.WriteFile(dst, f.Data, f.Mode.Perm()); err != nil {
+	if err := root.WriteFile(name, f.Data, f.Mode.Perm()); err != nil {
 		return fmt.Errorf("write %s: %w", f.Path, err)
 	}
 	return nil
