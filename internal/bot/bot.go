@@ -86,7 +86,9 @@ type Report struct {
 	// Push is what happened to the branch: created, updated (force-pushed: a newer update,
 	// or the default branch moved or was rewritten), unchanged, deleted, none, or kept (it has
 	// commits idp did not make, and the update they carry is this one; left as it is).
-	Push        string    `json:"push"`
+	Push string `json:"push"`
+	// Raced: another run pushed this same update while this one worked (Push is unchanged).
+	Raced       bool      `json:"raced,omitempty"`
 	PullRequest *PRReport `json:"pullRequest,omitempty"`
 }
 
@@ -187,7 +189,18 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 		// ours may sit on a commit the default branch no longer has (it was force-pushed):
 		// the branch holds nothing but idp's commit, so it is rebuilt on the head like any
 		// other, with a lease on the old tip.
-		if err := br.Push(ctx, o.Branch, commit, was); err != nil {
+		err := br.Push(ctx, o.Branch, commit, was)
+		var moved *gitrepo.MovedError
+		if errors.As(err, &moved) {
+			theirs, err := raced(ctx, o, br, moved, head, tree)
+			if err != nil {
+				return nil, err
+			}
+			// Another run pushed this very update; the pull request is its to open or update.
+			rep.Commit, rep.Push, rep.Raced = theirs.String(), "unchanged", true
+			return rep, nil
+		}
+		if err != nil {
 			return nil, err
 		}
 		rep.Commit, rep.Push = commit.String(), "created"
@@ -201,6 +214,33 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 		}
 	}
 	return rep, nil
+}
+
+// raced words a push that another push came before, which idp did not overwrite. It returns
+// the branch's commit, and no error, when that is this very update made by idp: another run
+// of the bot.
+func raced(ctx context.Context, o Options, br *gitrepo.Branches, moved *gitrepo.MovedError, head, tree plumbing.Hash) (plumbing.Hash, error) {
+	at := "push " + o.Branch + " to " + moved.URL
+	if moved.Now.IsZero() {
+		return plumbing.ZeroHash, fmt.Errorf("%s: the branch was deleted while idp worked, by another run or someone; nothing was lost: idp pushed nothing. Run idp again", at)
+	}
+	if err := br.Fetch(ctx, o.Branch); err != nil {
+		return plumbing.ZeroHash, err
+	}
+	c, err := o.Repo.CommitObject(br.Heads[o.Branch])
+	if err != nil {
+		return plumbing.ZeroHash, fmt.Errorf("read %s: %w", o.Branch, err)
+	}
+	subject, _, _ := strings.Cut(c.Message, "\n")
+	if _, ok := proven(o, c, head, tree); !ok {
+		return plumbing.ZeroHash, fmt.Errorf("%s: someone pushed %s (by %s <%s>: %q) to the branch while idp worked; nothing was lost: idp pushed nothing over it and leaves the branch to them",
+			at, short(c.Hash), c.Committer.Name, c.Committer.Email, subject)
+	}
+	if c.TreeHash != tree || c.ParentHashes[0] != head {
+		return plumbing.ZeroHash, fmt.Errorf("%s: another idp run pushed %s (%q) while this one worked; nothing was lost: this run pushed nothing over it. Run idp again to bring the branch up to date",
+			at, short(c.Hash), subject)
+	}
+	return c.Hash, nil
 }
 
 // ownBranch returns the bot's commit at the tip of its branch, or a ForeignError when the

@@ -2,10 +2,15 @@ package bot
 
 import (
 	"errors"
+	"net/http"
+	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -319,6 +324,144 @@ func TestNotRebuiltOverSomeonesCommit(t *testing.T) {
 	}
 	if got := r.rev("refs/heads/" + branch); got != human {
 		t.Errorf("the branch moved from %s to %s", human, got)
+	}
+}
+
+// racer is a proxy between the bot and the git server that, on the bot's next push, lets
+// another push happen first: after the bot has read the branch and the server has told it
+// where the branch is, just before its own update arrives.
+type racer struct {
+	proxy *httptest.Server
+	mu    sync.Mutex
+	first func()
+}
+
+func newRacer(t *testing.T, target string) *racer {
+	u, err := url.Parse(target)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rc := &racer{}
+	rp := httputil.NewSingleHostReverseProxy(u)
+	rc.proxy = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+		if req.Method == http.MethodPost && strings.HasSuffix(req.URL.Path, "/git-receive-pack") {
+			rc.mu.Lock()
+			f := rc.first
+			rc.first = nil
+			rc.mu.Unlock()
+			if f != nil {
+				f()
+			}
+		}
+		rp.ServeHTTP(w, req)
+	}))
+	t.Cleanup(rc.proxy.Close)
+	return rc
+}
+
+// raced runs the bot through a racer that lets other push first; it returns the bot's
+// report and error.
+func (r *rig) raced(to, app string, other func()) (*Report, error) {
+	r.t.Helper()
+	rc := newRacer(r.t, r.srv.URL)
+	rc.first = other
+	o := r.opts(r.work, to, app)
+	o.Remote.URL = rc.proxy.URL + "/acme/svc.git"
+	return Run(r.t.Context(), o)
+}
+
+// TestRaceWithAnotherRun is issue 12, item 20: two bots run at once. The one whose push comes
+// second is refused by the server; it says that another run updated the branch and that
+// nothing was lost, never go-git's "command error on refs/heads/...: failed to update ref".
+func TestRaceWithAnotherRun(t *testing.T) {
+	app := "name: svc\nreplicas: 1\nprobe: /healthz\n"
+	for _, exists := range []bool{false, true} {
+		name := "create"
+		if exists {
+			name = "update"
+		}
+		t.Run(name+"/same update", func(t *testing.T) {
+			r := newRig(t)
+			if exists {
+				r.mustRun("v1.0.1", "name: svc\nreplicas: 1\n# v1.0.1\n", "created")
+			}
+			other := filepath.Join(t.TempDir(), "other")
+			r.git("", "clone", "-q", r.cred, other)
+			var won *Report
+			rep, err := r.raced("v1.1.0", app, func() {
+				var err error
+				if won, err = Run(t.Context(), r.opts(other, "v1.1.0", app)); err != nil {
+					t.Errorf("the other run: %v", err)
+				}
+			})
+			if err != nil {
+				t.Fatalf("the run that came second: %v", err)
+			}
+			// The other run's commit is this very update: the branch holds it, nothing to do.
+			if rep.Push != "unchanged" || !rep.Raced || rep.Commit != won.Commit || r.rev("refs/heads/"+branch) != won.Commit {
+				t.Errorf("second: %+v, first: %+v, branch at %s", rep, won, r.rev("refs/heads/"+branch))
+			}
+		})
+		t.Run(name+"/newer update", func(t *testing.T) {
+			r := newRig(t)
+			if exists {
+				r.mustRun("v1.0.1", "name: svc\nreplicas: 1\n# v1.0.1\n", "created")
+			}
+			other := filepath.Join(t.TempDir(), "other")
+			r.git("", "clone", "-q", r.cred, other)
+			var won *Report
+			_, err := r.raced("v1.1.0", app, func() {
+				var err error
+				if won, err = Run(t.Context(), r.opts(other, "v1.2.0", "name: svc\nreplicas: 1\nprobe: /ready\n")); err != nil {
+					t.Errorf("the other run: %v", err)
+				}
+			})
+			want := "/acme/svc.git: another idp run pushed " + won.Commit[:7] + ` ("chore(idp): update svc from v1.0.0 to v1.2.0") while this one worked; nothing was lost: this run pushed nothing over it. Run idp again to bring the branch up to date`
+			if err == nil || !strings.HasPrefix(err.Error(), "push idp/update-svc to http://127.0.0.1:") || !strings.HasSuffix(err.Error(), want) {
+				t.Errorf("error:\n%v\nwant:\n%s", err, want)
+			}
+			if got := r.rev("refs/heads/" + branch); got != won.Commit {
+				t.Errorf("branch at %s, the other run pushed %s", got, won.Commit)
+			}
+		})
+		t.Run(name+"/someone's push", func(t *testing.T) {
+			r := newRig(t)
+			if exists {
+				r.mustRun("v1.0.1", "name: svc\nreplicas: 1\n# v1.0.1\n", "created")
+			}
+			var human string
+			_, err := r.raced("v1.1.0", app, func() {
+				h := filepath.Join(t.TempDir(), "human")
+				r.git("", "clone", "-q", r.cred, h)
+				writeFile(t, h, "app.yaml", "name: svc\nreplicas: 4\n")
+				r.git(h, "commit", "-q", "-am", "four replicas")
+				r.git(h, "push", "-q", "-f", "origin", "main:"+branch)
+				human = r.rev("refs/heads/" + branch)
+			})
+			want := "/acme/svc.git: someone pushed " + human[:7] + ` (by Jane <jane@example.com>: "four replicas") to the branch while idp worked; nothing was lost: idp pushed nothing over it and leaves the branch to them`
+			if err == nil || !strings.HasPrefix(err.Error(), "push idp/update-svc to http://127.0.0.1:") || !strings.HasSuffix(err.Error(), want) {
+				t.Errorf("error:\n%v\nwant:\n%s", err, want)
+			}
+			if got := r.rev("refs/heads/" + branch); got != human {
+				t.Errorf("branch at %s, the human pushed %s", got, human)
+			}
+		})
+	}
+}
+
+// TestRaceWithADeletion: the branch is deleted (by a run that found main updated, say) while
+// the bot pushes to it with a lease on the old tip.
+func TestRaceWithADeletion(t *testing.T) {
+	r := newRig(t)
+	r.mustRun("v1.0.1", "name: svc\nreplicas: 1\n# v1.0.1\n", "created")
+	_, err := r.raced("v1.1.0", "name: svc\nreplicas: 1\nprobe: /healthz\n", func() {
+		r.git("", "push", "-q", r.cred, ":refs/heads/"+branch)
+	})
+	if err == nil || !strings.HasSuffix(err.Error(), "/acme/svc.git: the branch was deleted while idp worked, by another run or someone; nothing was lost: idp pushed nothing. Run idp again") {
+		t.Errorf("error: %v", err)
+	}
+	if got := r.rev("refs/heads/" + branch); got != "" {
+		t.Errorf("the branch is back at %s", got)
 	}
 }
 

@@ -388,6 +388,10 @@ func printPush(f *Factory, p *planned, res *update.Result, rep *bot.Report) erro
 	case "created", "updated":
 		fmt.Fprintf(w, "Pushed %s (%s, on top of %s): %s.\n", rep.Branch, rep.Commit[:7], rep.Base, rep.Push)
 	case "unchanged":
+		if rep.Raced {
+			fmt.Fprintf(w, "Another run pushed this same update to %s (%s) while this one worked; nothing pushed, nothing lost.\n", rep.Branch, rep.Commit[:7])
+			break
+		}
 		fmt.Fprintf(w, "Branch %s already holds this update (%s); nothing pushed.\n", rep.Branch, rep.Commit[:7])
 	case "deleted":
 		fmt.Fprintf(w, "Deleted the branch %s: %s no longer needs it.\n", rep.Branch, rep.Base)

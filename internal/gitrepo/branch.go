@@ -90,7 +90,7 @@ func (b *Branches) Fetch(ctx context.Context, name string) error {
 
 // Push sets branch name on the remote to commit. The push is refused unless the branch is
 // still at was (absent when was is zero): a commit someone pushed since it was read is never
-// overwritten.
+// overwritten, and the push then fails with a *MovedError saying where the branch is now.
 func (b *Branches) Push(ctx context.Context, name string, commit, was plumbing.Hash) error {
 	ref := plumbing.NewBranchReferenceName(name)
 	if err := b.refs.SetReference(plumbing.NewHashReference(ref, commit)); err != nil {
@@ -109,14 +109,62 @@ func (b *Branches) Push(ctx context.Context, name string, commit, was plumbing.H
 		o.ForceWithLease = &git.ForceWithLease{RefName: ref, Hash: was}
 	}
 	err := b.remote.PushContext(ctx, o)
-	switch {
-	case err == nil, errors.Is(err, git.NoErrAlreadyUpToDate):
+	if err == nil || errors.Is(err, git.NoErrAlreadyUpToDate) {
 		b.Heads[name] = commit
 		return nil
-	case errors.Is(err, git.ErrNonFastForwardUpdate), strings.HasPrefix(err.Error(), "non-fast-forward update"):
-		return fmt.Errorf("push %s to %s: the branch changed on the remote while idp worked; run again", name, gitauth.Redact(b.o.URL))
 	}
-	return b.explain("push "+name+" to", err)
+	// The lease or the fast-forward check failed in go-git, which words it in text of its
+	// own, or on the server, whose refusal go-git reports as "command error on <ref>: <why>"
+	// (git's receive-pack says "failed to update ref" when another push got there first).
+	var why string // the server's reason, when it was the server that refused
+	switch msg, cmdErr := err.Error(), "command error on "+ref.String()+": "; {
+	case errors.Is(err, git.ErrNonFastForwardUpdate), strings.HasPrefix(msg, "non-fast-forward update"):
+	case strings.HasPrefix(msg, cmdErr):
+		why = strings.TrimPrefix(msg, cmdErr)
+	default:
+		return b.explain("push "+name+" to", err)
+	}
+	now, lerr := b.head(ctx, name)
+	if lerr != nil {
+		return lerr
+	}
+	if now != was {
+		if now.IsZero() {
+			delete(b.Heads, name)
+		} else {
+			b.Heads[name] = now
+		}
+		return &MovedError{Branch: name, URL: gitauth.Redact(b.o.URL), Was: was, Now: now}
+	}
+	if why != "" {
+		return fmt.Errorf("push %s to %s: the server refused it (%s); the branch is as it was: check the repository's branch protection and hooks", name, gitauth.Redact(b.o.URL), why)
+	}
+	return fmt.Errorf("push %s to %s: the branch changed on the remote while idp worked; run again", name, gitauth.Redact(b.o.URL))
+}
+
+// MovedError is a push refused because the branch is no longer where it was read: another
+// push came first. Nothing was overwritten.
+type MovedError struct {
+	Branch, URL string
+	Was, Now    plumbing.Hash // zero: the branch was absent, or is gone
+}
+
+func (e *MovedError) Error() string {
+	return fmt.Sprintf("push %s to %s: the branch changed on the remote while idp worked; nothing was overwritten: run again", e.Branch, e.URL)
+}
+
+// head reads where branch name is on the remote now; zero when it is absent.
+func (b *Branches) head(ctx context.Context, name string) (plumbing.Hash, error) {
+	refs, err := b.remote.ListContext(ctx, &git.ListOptions{Auth: b.o.Auth})
+	if err != nil {
+		return plumbing.ZeroHash, b.explain("read", err)
+	}
+	for _, r := range refs {
+		if r.Name() == plumbing.NewBranchReferenceName(name) {
+			return r.Hash(), nil
+		}
+	}
+	return plumbing.ZeroHash, nil
 }
 
 // Delete removes branch name from the remote.
