@@ -455,7 +455,7 @@ func TestRaceWithADeletion(t *testing.T) {
 	r := newRig(t)
 	r.mustRun("v1.0.1", "name: svc\nreplicas: 1\n# v1.0.1\n", "created")
 	_, err := r.raced("v1.1.0", "name: svc\nreplicas: 1\nprobe: /healthz\n", func() {
-		r.git("", "push", "-q", r.cred, ":refs/heads/"+branch)
+		r.git(r.work, "push", "-q", r.cred, ":refs/heads/"+branch)
 	})
 	if err == nil || !strings.HasSuffix(err.Error(), "/acme/svc.git: the branch was deleted while idp worked, by another run or someone; nothing was lost: idp pushed nothing. Run idp again") {
 		t.Errorf("error: %v", err)
