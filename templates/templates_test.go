@@ -74,13 +74,13 @@ func TestGoServiceCases(t *testing.T) {
 			t.Errorf("case %s: check %s, want %s", r.Case, r.Check.Outcome, want)
 		}
 	}
-	if got := strings.Join(names, " "); got != "custom default" {
-		t.Errorf("cases = %q, want custom default", got)
+	if got := strings.Join(names, " "); got != "all-environments custom default" {
+		t.Errorf("cases = %q, want all-environments custom default", got)
 	}
 }
 
 func TestGoServiceShipsThePlatformFiles(t *testing.T) {
-	dir := create(t, "payments", []string{"owner=team-payments"})
+	dir := create(t, "payments", []string{"owner=team-payments", "github_org=acme"})
 	for _, f := range []string{
 		".idp.yaml", ".github/workflows/ci.yaml", "Dockerfile", "deploy/k8s/base/deployment.yaml",
 		"deploy/k8s/overlays/dev/kustomization.yaml", "infra/main.tf", "infra/versions.tf",

@@ -1,3 +1,3 @@
-module github.com/acme/ledger-api
+module github.com/acme-corp/ledger-api
 
 go 1.25

@@ -1,3 +1,3 @@
-module example.com/team-payments/payments
+module github.com/acme/payments
 
 go 1.26

@@ -12,8 +12,8 @@ import (
 	"runtime/debug"
 	"syscall"
 
-	"github.com/acme/ledger-api/internal/config"
-	"github.com/acme/ledger-api/internal/server"
+	"github.com/acme-corp/ledger-api/internal/config"
+	"github.com/acme-corp/ledger-api/internal/server"
 )
 
 // Stamped at build time: go build -ldflags "-X main.version=v1.2.3 -X main.revision=<commit>"

@@ -12,8 +12,8 @@ import (
 	"runtime/debug"
 	"syscall"
 
-	"example.com/team-payments/payments/internal/config"
-	"example.com/team-payments/payments/internal/server"
+	"github.com/acme/payments/internal/config"
+	"github.com/acme/payments/internal/server"
 )
 
 // Stamped at build time: go build -ldflags "-X main.version=v1.2.3 -X main.revision=<commit>"

@@ -14,7 +14,7 @@ import (
 	"testing"
 	"time"
 
-	"example.com/team-payments/payments/internal/server"
+	"github.com/acme/payments/internal/server"
 )
 
 // TestSIGTERMDrains runs the service as Kubernetes stops it: on SIGTERM, /readyz answers 503
@@ -77,8 +77,15 @@ func TestSIGTERMDrains(t *testing.T) {
 		_, _ = io.Copy(io.Discard, resp.Body)
 		return resp.StatusCode, nil
 	}
-	if code, err := status("/readyz"); err != nil || code != http.StatusOK {
-		t.Fatalf("/readyz before SIGTERM: %d %v, want 200", code, err)
+	// Ready once serving, as the kubelet's readiness probe would find it.
+	for start := time.Now(); ; time.Sleep(10 * time.Millisecond) {
+		code, err := status("/readyz")
+		if err == nil && code == http.StatusOK {
+			break
+		}
+		if time.Since(start) > 5*time.Second {
+			t.Fatalf("/readyz before SIGTERM: %d %v, want 200", code, err)
+		}
 	}
 
 	slow := make(chan error, 1)

@@ -1,7 +1,7 @@
 package server
 
 import (
-	"bufio"
+	"bytes"
 	"fmt"
 	"net/http"
 	"slices"
@@ -61,10 +61,6 @@ func (m *metrics) observe(method, route string, status int, took time.Duration) 
 
 // ServeHTTP writes every series in the Prometheus text exposition format, version 0.0.4.
 func (m *metrics) ServeHTTP(w http.ResponseWriter, _ *http.Request) {
-	w.Header().Set("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
-	b := bufio.NewWriter(w)
-	defer b.Flush()
-
 	m.mu.Lock()
 	keys := make([]seriesKey, 0, len(m.series))
 	snap := make(map[seriesKey]series, len(m.series))
@@ -77,6 +73,7 @@ func (m *metrics) ServeHTTP(w http.ResponseWriter, _ *http.Request) {
 		return strings.Compare(a.route+" "+a.method+" "+a.code, b.route+" "+b.method+" "+b.code)
 	})
 
+	b := new(bytes.Buffer)
 	fmt.Fprintln(b, "# HELP http_requests_total Requests served, by method, route and status code.")
 	fmt.Fprintln(b, "# TYPE http_requests_total counter")
 	for _, k := range keys {
@@ -102,4 +99,6 @@ func (m *metrics) ServeHTTP(w http.ResponseWriter, _ *http.Request) {
 	fmt.Fprintln(b, "# HELP build_info The running build: always 1, with its version as labels.")
 	fmt.Fprintln(b, "# TYPE build_info gauge")
 	fmt.Fprintf(b, "build_info{version=%q,revision=%q,goversion=%q} 1\n", m.info.Version, m.info.Revision, m.info.Go)
+	w.Header().Set("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
+	_, _ = w.Write(b.Bytes())
 }
