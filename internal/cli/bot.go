@@ -186,7 +186,7 @@ func botBody(p *planned, res *update.Result, rel string, notRun []manifest.Migra
 		fmt.Fprintf(&b, "**New answers** (defaults; change them in `.idp.yaml` and run `idp update` again): `%s`\n\n", strings.Join(kv, "`, `"))
 	}
 	if len(notRun) > 0 {
-		b.WriteString("**Migrations not run** by the bot; run them after merging:\n\n")
+		fmt.Fprintf(&b, "**Migrations not run** by the bot; `%s` records them under `pending-migrations`. After merging, read them, then run `idp update --trust` (or run them yourself):\n\n", path.Join(rel, provenance.FileName))
 		for _, mg := range notRun {
 			fmt.Fprintf(&b, "- %s: `%s`\n", mg.Version, mg.Run)
 		}
@@ -204,14 +204,14 @@ func (f *Factory) forgeToken(provider string) string {
 	return f.Getenv("IDP_GIT_TOKEN")
 }
 
-// botMigrations is what bot mode does with the golden path's migrations for the versions the
-// update crosses: it never runs them (they change files in place), so trusted ones stop it and
-// untrusted ones are returned, to be listed as not run.
+// botMigrations is what bot mode does with the golden path's migrations: it never runs them
+// (they change files in place), so trusted ones for the versions the update crosses stop it;
+// untrusted ones, and those .idp.yaml already records as not run, are returned, to be recorded
+// and listed as not run.
 func botMigrations(p *planned, trusted bool) ([]manifest.Migration, error) {
-	before, after := update.Migrations(p.target.Template.Manifest, p.current, p.wants)
-	all := append(before, after...)
-	if trusted && len(all) > 0 {
+	mp := update.PlanMigrations(p.svc.Record, p.base.Template.Manifest, p.target.Template.Manifest, p.current, p.wants)
+	if trusted && len(mp.Before)+len(mp.After) > 0 {
 		return nil, fmt.Errorf("the update to %s %s has migrations, which change files in place, and --push never touches your files; run idp update without --push, commit and push", p.name, p.wants)
 	}
-	return all, nil
+	return mp.All(), nil
 }

@@ -442,7 +442,7 @@ func (f *Factory) fleetUpdateOne(ctx context.Context, cmd *cobra.Command, r flee
 		row.Template, row.From = p.name, p.current
 		var notRun []manifest.Migration
 		if notRun, err = botMigrations(p, f.Config.trusts(p.svc.Record.Template.Source)); err == nil {
-			res, err = update.Run(ctx, update.RunOptions{Service: p.svc, Base: p.base, Target: p.target, DryRun: true, Render: o.Render})
+			res, err = update.Run(ctx, update.RunOptions{Service: p.svc, Base: p.base, Target: p.target, DryRun: true, Render: o.Render, Pending: update.Versions(notRun)})
 		}
 		renderMu.Unlock()
 		if err == nil {

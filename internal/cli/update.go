@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -205,7 +206,7 @@ func runUpdate(cmd *cobra.Command, f *Factory, o *updateOptions, diff bool) erro
 		}
 		req.ValuesFile = o.ValuesFile
 	}
-	before, after := update.Migrations(p.target.Template.Manifest, p.current, p.wants)
+	mp := update.PlanMigrations(p.svc.Record, p.base.Template.Manifest, p.target.Template.Manifest, p.current, p.wants)
 	trusted := o.Trust || f.Config.trusts(p.svc.Record.Template.Source)
 	var notRun []manifest.Migration
 	if o.Bot.Push {
@@ -213,37 +214,38 @@ func runUpdate(cmd *cobra.Command, f *Factory, o *updateOptions, diff bool) erro
 			return err
 		}
 	}
-	if writes && trusted {
-		for _, mg := range before {
+	for _, v := range mp.Gone {
+		fmt.Fprintf(f.IO.ErrOut, "idp: .idp.yaml records the migrations for %s as not run, but the golden path has none for it any more; dropped from the record\n", v)
+	}
+	runs := writes && trusted
+	if runs {
+		// Those an earlier update did not run come first: their versions' merges are done.
+		for _, mg := range append(mp.Pending, mp.Before...) {
 			fmt.Fprintf(f.IO.ErrOut, "idp: running migration for %s: %s\n", mg.Version, mg.Run)
 			if err := update.RunMigration(cmd.Context(), p.svc.Dir, mg, p.current, p.wants, f.IO.ErrOut); err != nil {
 				return fmt.Errorf("%w; nothing was merged, the service is as it was (a migration may have changed files: check git status)", err)
 			}
 		}
+	} else if !o.Bot.Push {
+		notRun = mp.All()
 	}
 	res, err := update.Run(cmd.Context(), update.RunOptions{
 		Service: p.svc, Base: p.base, Target: p.target, Answers: req,
 		Rej: o.Conflict == "rej", DryRun: !writes, Render: o.Render,
+		Pending: update.Versions(notRun),
 	})
 	if err != nil {
 		return renderLimitHint(withCmd(cmd, err))
 	}
-	if writes && trusted {
-		for _, mg := range after {
+	if runs {
+		for _, mg := range mp.After {
 			fmt.Fprintf(f.IO.ErrOut, "idp: running migration for %s: %s\n", mg.Version, mg.Run)
 			if err := update.RunMigration(cmd.Context(), p.svc.Dir, mg, p.current, p.wants, f.IO.ErrOut); err != nil {
 				return fmt.Errorf("%w; the update itself is written: fix what the migration should have done, or undo with git", err)
 			}
 		}
-	} else if len(before)+len(after) > 0 && !diff {
-		fmt.Fprintf(f.IO.ErrOut, "idp: the golden path's migrations were not run (they run only with --trust or for a source in trusted-sources):\n")
-		for _, mg := range append(before, after...) {
-			when := "after"
-			if mg.When == "before" {
-				when = "before"
-			}
-			fmt.Fprintf(f.IO.ErrOut, "  %s (%s the merge): %s\n", mg.Version, when, mg.Run)
-		}
+	} else if len(notRun) > 0 && !diff {
+		printNotRun(f, mp, notRun, writes || o.Bot.Push)
 	}
 	if writes && !res.Unchanged(p.svc.Record) {
 		// Hooks run in the service after the merge, never in the scratch renders of the two
@@ -277,6 +279,27 @@ func runUpdate(cmd *cobra.Command, f *Factory, o *updateOptions, diff bool) erro
 	return nil
 }
 
+// printNotRun lists on stderr the golden path's migrations that were not run, and where they
+// are recorded for a later idp update --trust.
+func printNotRun(f *Factory, mp *update.MigrationPlan, notRun []manifest.Migration, recorded bool) {
+	fmt.Fprintf(f.IO.ErrOut, "idp: the golden path's migrations were not run (they run only with --trust or for a source in trusted-sources):\n")
+	for _, mg := range notRun {
+		when := "after the merge"
+		switch {
+		case slices.ContainsFunc(mp.Pending, func(p manifest.Migration) bool { return p == mg }):
+			when = "not run by an earlier update"
+		case mg.When == "before":
+			when = "before the merge"
+		}
+		fmt.Fprintf(f.IO.ErrOut, "  %s (%s): %s\n", mg.Version, when, mg.Run)
+	}
+	verb := "would record"
+	if recorded {
+		verb = "records"
+	}
+	fmt.Fprintf(f.IO.ErrOut, "idp: .idp.yaml %s them under pending-migrations; once you have read them, idp update --trust runs them\n", verb)
+}
+
 // say prints a line of text output, or nothing with --output json.
 func (f *Factory) say(format string, args ...any) error {
 	if f.Config.Output == "json" {
@@ -295,6 +318,9 @@ type updateJSON struct {
 	Changes    []update.Change `json:"changes"`
 	Conflicts  int             `json:"conflicts"`
 	NewAnswers []string        `json:"newAnswers"`
+	// PendingMigrations are the versions whose migrations were not run, recorded so in
+	// .idp.yaml for a later idp update --trust.
+	PendingMigrations []string `json:"pendingMigrations"`
 	// Push is what bot mode did with the branch and the pull request.
 	Push *bot.Report `json:"push,omitempty"`
 }
@@ -307,7 +333,8 @@ func updateReport(p *planned, res *update.Result, dryRun bool, rep *bot.Report) 
 	return updateJSON{
 		Service: p.display(), Template: p.name, From: res.From, To: res.To, DryRun: dryRun,
 		Changes: changes, Conflicts: res.Conflicts, NewAnswers: append([]string{}, res.NewAnswers...),
-		Push: rep,
+		PendingMigrations: append([]string{}, res.Record.PendingMigrations...),
+		Push:              rep,
 	}
 }
 
@@ -317,15 +344,32 @@ func printUpdate(f *Factory, p *planned, res *update.Result, dryRun bool) error 
 		return printJSON(f.IO.Out, updateReport(p, res, dryRun, nil))
 	}
 	w := f.IO.Out
+	notRun := ""
+	if pending := res.Record.PendingMigrations; len(pending) > 0 {
+		notRun = fmt.Sprintf("Migrations not run: %s; .idp.yaml records them, and 'idp update --trust' runs them.\n", strings.Join(pending, ", "))
+	}
 	if res.Unchanged(p.svc.Record) {
-		fmt.Fprintf(w, "%s is on %s %s; nothing to update.\n", rel, p.name, res.To)
+		fmt.Fprintf(w, "%s is on %s %s; nothing to update.\n%s", rel, p.name, res.To, notRun)
 		return nil
 	}
 	verb := "Updated"
 	if dryRun {
 		verb = "Would update"
 	}
-	printChanges(f, p, res, verb, "")
+	ran := p.svc.Record.PendingMigrations
+	if notRun != "" || dryRun {
+		ran = nil
+	}
+	if len(ran) > 0 && res.From == res.To && len(res.Changes) == 0 && len(res.NewAnswers) == 0 {
+		// Only the migrations an earlier update did not run had something to do.
+		fmt.Fprintf(w, "Ran the migrations .idp.yaml recorded as not run in %s: %s.\n", rel, strings.Join(ran, ", "))
+	} else {
+		printChanges(f, p, res, verb, "")
+		if len(ran) > 0 {
+			fmt.Fprintf(w, "Ran the migrations .idp.yaml recorded as not run: %s.\n", strings.Join(ran, ", "))
+		}
+	}
+	fmt.Fprint(w, notRun)
 	if dryRun {
 		return nil
 	}

@@ -37,7 +37,8 @@ var (
 const MaxSize = 1 << 20
 
 // Parse reads .idp.yaml strictly: only template (source, name, version, commit), answers
-// (names to scalars or lists of scalars) and rendered-with (the same). file names it in errors.
+// (names to scalars or lists of scalars), rendered-with (the same) and pending-migrations (a
+// list of versions). file names it in errors.
 func Parse(data []byte, file string) (*File, error) {
 	if len(data) > MaxSize {
 		return nil, &Error{File: file, Msg: fmt.Sprintf("is %d bytes, more than the %d idp reads", len(data), MaxSize)}
@@ -96,8 +97,14 @@ func Parse(data []byte, file string) (*File, error) {
 				return nil, err
 			}
 			f.RenderedWith = append([]answers.KV{}, kvs...) // recorded, even when empty
+		case "pending-migrations":
+			vs, err := parseVersions(v, file)
+			if err != nil {
+				return nil, err
+			}
+			f.PendingMigrations = vs
 		default:
-			return nil, &Error{File: file, Line: k.Line, Msg: fmt.Sprintf("unknown key %q; the keys are template, answers and rendered-with", k.Value)}
+			return nil, &Error{File: file, Line: k.Line, Msg: fmt.Sprintf("unknown key %q; the keys are template, answers, rendered-with and pending-migrations", k.Value)}
 		}
 	}
 	if !sawTemplate {
@@ -190,6 +197,28 @@ func parseAnswers(n *yaml.Node, file, key string) ([]answers.KV, error) {
 		kvs = append(kvs, answers.KV{Key: k.Value, Value: val})
 	}
 	return kvs, nil
+}
+
+// parseVersions reads pending-migrations: a list of versions, each once.
+func parseVersions(n *yaml.Node, file string) ([]string, error) {
+	if n.Kind == yaml.ScalarNode && n.Tag == "!!null" {
+		return nil, nil
+	}
+	if n.Kind != yaml.SequenceNode {
+		return nil, &Error{File: file, Line: n.Line, Msg: "pending-migrations must be a list of versions, as [v1.2.0, v1.3.0]"}
+	}
+	var vs []string
+	seen := map[string]bool{}
+	for _, item := range n.Content {
+		if item.Kind != yaml.ScalarNode || item.Value == "" {
+			return nil, &Error{File: file, Line: item.Line, Msg: "pending-migrations: each item must be a version, as v1.2.0"}
+		}
+		if !seen[item.Value] {
+			seen[item.Value] = true
+			vs = append(vs, item.Value)
+		}
+	}
+	return vs, nil
 }
 
 // noAliases refuses YAML anchors and aliases: idp never writes them, and a hand-made alias

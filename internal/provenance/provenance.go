@@ -34,7 +34,13 @@ type File struct {
 	// idp recorded them. Marshal writes Answers for nil: idp writes the file right after
 	// rendering with them.
 	RenderedWith []answers.KV
+	// PendingMigrations are the versions whose migrations an update crossed without running
+	// them (untrusted, or the bot): a later idp update --trust runs them. Empty: none.
+	PendingMigrations []string
 }
+
+// pendingComment heads pending-migrations in the file.
+const pendingComment = "Migrations of these versions were not run: idp update --trust runs them."
 
 // renderedComment heads rendered-with in the file, for the owner who edits answers.
 const renderedComment = "idp's own: the answers the files were last rendered with. Edit answers above, not this."
@@ -65,6 +71,14 @@ func Marshal(f *File) ([]byte, error) {
 		{Kind: yaml.ScalarNode, Value: "answers"}, ans,
 		{Kind: yaml.ScalarNode, Value: "rendered-with", HeadComment: renderedComment}, rend,
 	}}
+	if len(f.PendingMigrations) > 0 {
+		var list yaml.Node
+		if err := list.Encode(f.PendingMigrations); err != nil {
+			return nil, err
+		}
+		list.Style = yaml.FlowStyle
+		doc.Content = append(doc.Content, &yaml.Node{Kind: yaml.ScalarNode, Value: "pending-migrations", HeadComment: pendingComment}, &list)
+	}
 	var b bytes.Buffer
 	b.WriteString(header)
 	enc := yaml.NewEncoder(&b)

@@ -93,6 +93,40 @@ func TestRenderedWith(t *testing.T) {
 	}
 }
 
+// TestPendingMigrations: the versions whose migrations were not run are written when there are
+// some, read back, and absent from a file without them.
+func TestPendingMigrations(t *testing.T) {
+	f := &File{Template: Template{Source: "s", Name: "n", Version: "v1.2.0"}, Answers: []answers.KV{{Key: "name", Value: "x"}},
+		PendingMigrations: []string{"v1.1.0", "v1.2.0"}}
+	data, err := Marshal(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasSuffix(string(data), "rendered-with: {name: x}\n# Migrations of these versions were not run: idp update --trust runs them.\npending-migrations: [v1.1.0, v1.2.0]\n") {
+		t.Errorf("Marshal:\n%s", data)
+	}
+	back, err := Parse(data, ".idp.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(back.PendingMigrations, f.PendingMigrations) {
+		t.Errorf("read back %q", back.PendingMigrations)
+	}
+	f.PendingMigrations = nil
+	if data, _ := Marshal(f); strings.Contains(string(data), "pending") {
+		t.Errorf("none pending, yet:\n%s", data)
+	}
+	const tmpl = "template:\n  source: s\n  name: n\n"
+	for in, want := range map[string]string{
+		tmpl + "pending-migrations: v1.1.0\n":     ".idp.yaml:4: pending-migrations must be a list of versions, as [v1.2.0, v1.3.0]; fix it, or restore the file with git checkout -- .idp.yaml",
+		tmpl + "pending-migrations: [[v1.1.0]]\n": ".idp.yaml:4: pending-migrations: each item must be a version, as v1.2.0; fix it, or restore the file with git checkout -- .idp.yaml",
+	} {
+		if _, err := Parse([]byte(in), ".idp.yaml"); err == nil || err.Error() != want {
+			t.Errorf("Parse(%q) = %v, want %s", in, err, want)
+		}
+	}
+}
+
 func TestParseErrors(t *testing.T) {
 	const tmpl = "template:\n  source: s\n  name: n\n"
 	for _, tc := range []struct{ in, want string }{
@@ -100,7 +134,7 @@ func TestParseErrors(t *testing.T) {
 		{"- a\n", ".idp.yaml:1: must be a mapping with template and answers"},
 		{"template: [\n", ".idp.yaml:1: not valid YAML: did not find expected node content"},
 		{"answers: {}\n", ".idp.yaml:1: template is missing (source, name, version, commit)"},
-		{tmpl + "extra: 1\n", `.idp.yaml:4: unknown key "extra"; the keys are template, answers and rendered-with`},
+		{tmpl + "extra: 1\n", `.idp.yaml:4: unknown key "extra"; the keys are template, answers, rendered-with and pending-migrations`},
 		{"template:\n  source: s\n  nmae: n\n", ".idp.yaml:3: unknown key template.nmae; the keys are source, name, version and commit"},
 		{"template:\n  name: n\n", ".idp.yaml:2: template.source is missing: the golden paths' git URL or directory"},
 		{"template: x\n", ".idp.yaml:1: template must be a mapping of source, name, version and commit"},

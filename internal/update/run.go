@@ -32,6 +32,9 @@ type RunOptions struct {
 	DryRun  bool
 	// Render bounds both renders' size and time; the zero value means render's defaults.
 	Render render.Options
+	// Pending are the versions whose migrations stay not run after this update (see NotRun),
+	// recorded in .idp.yaml for a later idp update --trust.
+	Pending []string
 }
 
 // Result is what the update did, or would do with DryRun.
@@ -89,8 +92,9 @@ func Run(ctx context.Context, o RunOptions) (*Result, error) {
 		}
 	}
 	res.Record = &provenance.File{
-		Template: provenance.Template{Source: svc.Record.Template.Source, Name: tm.Name, Version: o.Target.Source.Version, Commit: o.Target.Source.Commit},
-		Answers:  ans.Recordable(tm),
+		Template:          provenance.Template{Source: svc.Record.Template.Source, Name: tm.Name, Version: o.Target.Source.Version, Commit: o.Target.Source.Commit},
+		Answers:           ans.Recordable(tm),
+		PendingMigrations: o.Pending,
 	}
 	if o.DryRun {
 		return res, nil
