@@ -38,7 +38,11 @@ func (f *Factory) openCatalogAt(ctx context.Context, loc string, offline bool) (
 	var err error
 	switch {
 	case loc == "" || loc == source.Builtin:
-		c.src = source.Embedded(templates.FS, f.Build.Version)
+		if c.git, err = source.OpenBuiltin(templates.History()); err != nil {
+			return nil, err
+		}
+		c.src, c.all, err = c.git.Catalog()
+		return c, err
 	case source.IsGitURL(loc):
 		cred := f.gitAuth(loc)
 		if cred.Err != nil && !offline {

@@ -117,8 +117,8 @@ func TestExitCodesAndMessages(t *testing.T) {
 			"idp: --values: cannot read " + filepath.Join(out, "nope.yaml") + ": no such file or directory\nRun 'idp new --help' for usage.\n"},
 		{"source missing", []string{"new", "service", "-s", filepath.Join(out, "nowhere")}, 2,
 			"idp: source " + filepath.Join(out, "nowhere") + " does not exist; give --source a directory of golden paths or a git URL\nRun 'idp new --help' for usage.\n"},
-		{"version of a dir source", []string{"new", "service", "--version", "v1.0.0"}, 2,
-			"idp: --version v1.0.0: the source builtin has no versions; versions come from the tags of a git source\nRun 'idp new --help' for usage.\n"},
+		{"version the built-in source lacks", []string{"new", "service", "--version", "v0.9.0"}, 2,
+			"idp: --version v0.9.0: no version matches v0.9.0; versions: v1.0.0\nRun 'idp new --help' for usage.\n"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			r := run(t, nil, nil, tc.args...)

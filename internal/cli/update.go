@@ -129,6 +129,12 @@ func resolveVersions(cmd *cobra.Command, f *Factory, o *updateOptions) (*planned
 	if at == "" {
 		at = rec.Version
 	}
+	if rec.Source == source.Builtin && !cat.git.Has(tmpl.Dir, rec.Version, rec.Commit) {
+		// Made by an idp from before the built-in golden paths had versions: it recorded idp's
+		// own version (dev, v0.x), and its files are the first release's.
+		at = cat.git.Oldest(tmpl.Dir)
+		rec.Version, p.current = at, at
+	}
 	p.base.Source, p.base.Template, err = cat.at(tmpl, "version", at, true)
 	if err != nil {
 		return nil, fmt.Errorf("%w (recorded in %s)", errors.Unwrap(err), filepath.Join(p.display(), ".idp.yaml"))

@@ -83,7 +83,7 @@ func (e *NotFoundError) Error() string {
 	}
 	names := make([]string, len(e.Have))
 	for i, v := range e.Have {
-		names[i] = v.Name
+		names[i] = v.Short()
 	}
 	return fmt.Sprintf("no version matches %s; versions: %s", e.Request, strings.Join(names, ", "))
 }
