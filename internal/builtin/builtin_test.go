@@ -43,7 +43,7 @@ func twoReleases(t *testing.T) (*git.Repository, []Release, string) {
 		"templates/go-service/template.yaml":      "name: go-service\n",
 		"templates/go-service/skeleton/a.txt":     "v1\n",
 		"templates/go-service/tests/default.yaml": "answers: {}\n",
-		"README.md":                               "idp\n",
+		"README.md": "idp\n",
 	})
 	gitIn(t, dir, "add", "-A")
 	gitIn(t, dir, "commit", "-q", "-m", "one")
@@ -122,7 +122,7 @@ func TestBuildOpen(t *testing.T) {
 
 func TestParseReleasesErrors(t *testing.T) {
 	for in, want := range map[string]string{
-		"releases:\n  - {golden-path: a, version: v1.0.0, commit: abc}\n":                                                                                        "releases.yaml:2: a release needs golden-path, version (vX.Y.Z) and the full 40-character commit",
+		"releases:\n  - {golden-path: a, version: v1.0.0, commit: abc}\n": "releases.yaml:2: a release needs golden-path, version (vX.Y.Z) and the full 40-character commit",
 		"releases:\n  - {golden-path: a, version: v1.0.0, commit: " + strings.Repeat("a", 40) + "}\n  - {golden-path: a, version: v1.0.0, commit: " + strings.Repeat("b", 40) + "}\n": "releases.yaml:3: a/v1.0.0 is released already at line 2",
 		"releases:\n  - {golden-path: a, versoin: v1.0.0}\n": "releases.yaml:2: ",
 	} {
