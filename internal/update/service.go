@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"os"
 	"path"
 	"path/filepath"
 	"reflect"
@@ -17,6 +16,7 @@ import (
 
 	"github.com/idp-cli/idp/internal/gitcli"
 	"github.com/idp-cli/idp/internal/provenance"
+	"github.com/idp-cli/idp/internal/servicedir"
 )
 
 // Service is a service made by idp: its directory and its .idp.yaml, and the git repository
@@ -29,17 +29,35 @@ type Service struct {
 	rel  string // Dir relative to the repository's root, slash-separated; "" at the root
 }
 
+// readRecord reads .idp.yaml through the service's root: a file, never what a link points to.
+func readRecord(abs, dir string) ([]byte, error) {
+	d, err := servicedir.Open(abs)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("%s does not exist; give --dir the service's directory", dir)
+	}
+	if err != nil {
+		return nil, err
+	}
+	defer d.Close()
+	e, err := d.Read(provenance.FileName)
+	switch {
+	case err != nil:
+		return nil, err
+	case e.Kind == servicedir.Missing:
+		return nil, fmt.Errorf("%s has no %s: it was not made by idp, or give --dir the service's directory", dir, provenance.FileName)
+	case e.Kind != servicedir.File:
+		return nil, fmt.Errorf("%s is %s, not a file; idp reads only a file there: replace it with the file idp wrote", filepath.Join(dir, provenance.FileName), e.Kind)
+	}
+	return e.Data, nil
+}
+
 // Open reads the service in dir.
 func Open(dir string) (*Service, error) {
 	abs, err := filepath.Abs(dir)
 	if err != nil {
 		return nil, err
 	}
-	file := filepath.Join(abs, provenance.FileName)
-	data, err := os.ReadFile(file)
-	if errors.Is(err, fs.ErrNotExist) {
-		return nil, fmt.Errorf("%s has no %s: it was not made by idp, or give --dir the service's directory", dir, provenance.FileName)
-	}
+	data, err := readRecord(abs, dir)
 	if err != nil {
 		return nil, err
 	}
