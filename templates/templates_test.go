@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -109,5 +110,30 @@ func TestGoServiceLints(t *testing.T) {
 	}
 	for _, f := range found {
 		t.Error(f)
+	}
+}
+
+// TestGoServiceChangelog: CHANGELOG.md's newest entry is the version the skeleton says it is
+// (catalog-info.yaml's idp/golden-path-version), so a release cannot ship one without the
+// other; and the changelog stays out of what services get.
+func TestGoServiceChangelog(t *testing.T) {
+	log, err := os.ReadFile("go-service/CHANGELOG.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	newest := regexp.MustCompile(`(?m)^## (v\d+\.\d+\.\d+)$`).FindSubmatch(log)
+	if newest == nil {
+		t.Fatal(`CHANGELOG.md has no "## vX.Y.Z" entry`)
+	}
+	catalog, err := os.ReadFile("go-service/skeleton/catalog-info.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := "idp/golden-path-version: " + string(newest[1]) + "\n"; !strings.Contains(string(catalog), want) {
+		t.Errorf("catalog-info.yaml lacks %q, the newest CHANGELOG.md entry", strings.TrimSpace(want))
+	}
+	dir := create(t, "payments", []string{"owner=team-payments", "github_org=acme"})
+	if _, err := os.Stat(filepath.Join(dir, "CHANGELOG.md")); err == nil {
+		t.Error("CHANGELOG.md was rendered into the service")
 	}
 }
