@@ -588,7 +588,12 @@ func (p *parser) parseExpr(line int, what, expr string) *template.Template {
 // NewExpr parses a manifest expression (when, default, computed). They always use {{ }},
 // whatever files.delimiters says, since they are not part of the skeleton.
 func NewExpr(name, expr string) (*template.Template, error) {
-	return template.New(name).Funcs(tmplfuncs.Map()).Option("missingkey=error").Parse(expr)
+	t, err := template.New(name).Funcs(tmplfuncs.Map()).Option("missingkey=error").Parse(expr)
+	if err != nil {
+		return nil, err
+	}
+	tmplfuncs.Guard(t) // values printed are measured first; see tmplfuncs.OutputFunc
+	return t, nil
 }
 
 var (
@@ -603,7 +608,7 @@ func exprError(err error) string {
 		if k := reNoKey.FindStringSubmatch(m[2]); k != nil {
 			return fmt.Sprintf("no parameter or computed value named %q (at <%s>)", k[1], m[1])
 		}
-		return fmt.Sprintf("%s (at <%s>)", m[2], m[1])
+		return fmt.Sprintf("%s (at <%s>)", strings.TrimPrefix(m[2], "error calling "), m[1])
 	}
 	return s
 }

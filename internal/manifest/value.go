@@ -213,6 +213,9 @@ func (e *Exclude) Applies(data map[string]any) (bool, error) {
 // anything near these is a mistake or an attack, not a template.
 const exprMaxSize = 1 << 20
 
+// exprBudget is the most the values built while evaluating one expression may take.
+const exprBudget = 16 * exprMaxSize
+
 var exprTimeout = 10 * time.Second // a variable for tests
 
 var errExprTooLarge = errors.New("expression output too large")
@@ -240,7 +243,8 @@ func execString(t *template.Template, data map[string]any) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	t.Funcs(tmplfuncs.Bounded(ctx)) // until, repeat and the like stop at the deadline too
+	// Every function stops at the deadline, and the values they build stay within a budget.
+	t.Funcs(tmplfuncs.NewBudget(ctx, exprBudget).Funcs())
 	w := &exprWriter{ctx: ctx}
 	if err := t.Execute(w, data); err != nil {
 		switch {
@@ -248,6 +252,8 @@ func execString(t *template.Template, data map[string]any) (string, error) {
 			return "", fmt.Errorf("renders more than %d bytes; an expression's value must be short", exprMaxSize)
 		case ctx.Err() != nil:
 			return "", fmt.Errorf("still evaluating after %s; look for a loop that does not end", exprTimeout)
+		case errors.Is(err, tmplfuncs.ErrBudget):
+			return "", fmt.Errorf("%s; an expression's value must be short", exprError(err))
 		}
 		return "", fmt.Errorf("%s", exprError(err))
 	}

@@ -15,6 +15,7 @@ import (
 	"strings"
 	"sync/atomic"
 	"text/template"
+	"text/template/parse"
 	"time"
 
 	"github.com/idp-cli/idp/internal/manifest"
@@ -126,8 +127,13 @@ func Render(ctx context.Context, tmpl fs.FS, m *manifest.Manifest, data map[stri
 //
 // text/template cannot be stopped from outside, so the render runs in a goroutine and
 // RenderWith returns as soon as ctx is done or the timeout passes. The goroutine then stops at
-// its next write, its next call of until, untilStep, seq, repeat, indent or nindent, or its next
-// file; only a loop that does none of these (over a list already built) runs to its end first.
+// its next write, its next function call or its next file; only a loop that does none of these
+// (over a list already built) runs to its end first.
+//
+// The values the expressions build (strings, lists, dicts, counted as they are made) may take
+// up to MaxTotalSize too, apart from the files: see tmplfuncs.Budget. data is copied first, so
+// that an expression that sets a key in it changes neither the caller's answers nor the next
+// render's.
 func RenderWith(ctx context.Context, tmpl fs.FS, m *manifest.Manifest, data map[string]any, o Options) (*Tree, error) {
 	o = o.withDefaults()
 	var rctx context.Context
@@ -138,7 +144,7 @@ func RenderWith(ctx context.Context, tmpl fs.FS, m *manifest.Manifest, data map[
 		rctx, cancel = context.WithCancel(ctx)
 	}
 	defer cancel()
-	r := &renderer{m: m, data: data, left: "{{", right: "}}", seen: map[string]string{}, ctx: rctx, opts: o}
+	r := &renderer{m: m, data: copyData(data), left: "{{", right: "}}", seen: map[string]string{}, ctx: rctx, opts: o}
 	r.current.Store(new(string))
 	type result struct {
 		tree *Tree
@@ -176,7 +182,9 @@ func (r *renderer) render(tmpl fs.FS) (*Tree, error) {
 	if d := m.Files.Delimiters; len(d) == 2 {
 		r.left, r.right = d[0], d[1]
 	}
-	r.funcs = tmplfuncs.MapContext(ctx)
+	r.budget = tmplfuncs.NewBudget(ctx, r.opts.MaxTotalSize)
+	r.funcs = r.budget.Funcs()
+	r.guarded = map[*parse.Tree]bool{}
 	r.root = r.newTemplate("")
 	r.named = regexp.MustCompile(regexp.QuoteMeta(r.left) + `-?\s*(define|block|template)\b`)
 	for i := range m.Files.Exclude {
@@ -270,9 +278,11 @@ type renderer struct {
 	buf         bytes.Buffer
 	// root carries the delimiters, options and function map once; files are parsed as its
 	// associates instead of copying the function map into a new template for each file.
-	root  *template.Template
-	funcs template.FuncMap // tmplfuncs.MapContext, checking the render's context
-	named *regexp.Regexp   // a file that defines or calls named templates gets a namespace of its own
+	root    *template.Template
+	funcs   template.FuncMap // budget's, checking the render's context
+	budget  *tmplfuncs.Budget
+	guarded map[*parse.Tree]bool // trees that already print through tmplfuncs.OutputFunc
+	named   *regexp.Regexp       // a file that defines or calls named templates gets a namespace of its own
 }
 
 func (r *renderer) newTemplate(name string) *template.Template {
@@ -406,6 +416,12 @@ func (r *renderer) exec(name, text string) ([]byte, error) {
 	if err != nil {
 		return nil, templateError(name, err)
 	}
+	for _, tt := range t.Templates() {
+		if tt.Tree != nil && !r.guarded[tt.Tree] {
+			tmplfuncs.GuardTree(tt.Tree)
+			r.guarded[tt.Tree] = true
+		}
+	}
 	r.buf.Reset()
 	w := &limitWriter{r: r}
 	if err := t.Execute(w, r.data); err != nil {
@@ -415,7 +431,12 @@ func (r *renderer) exec(name, text string) ([]byte, error) {
 		if cerr := r.ctx.Err(); cerr != nil {
 			return nil, cerr
 		}
-		return nil, templateError(name, err)
+		e := templateError(name, err)
+		if errors.Is(err, tmplfuncs.ErrBudget) {
+			e.Err = ErrTooLarge
+			e.Msg += "; look for a loop that doubles a value, such as $s = print $s $s, or one that builds too much"
+		}
+		return nil, e
 	}
 	return bytes.Clone(r.buf.Bytes()), nil
 }
@@ -481,7 +502,7 @@ var (
 
 // templateError turns text/template's error into one that names the file, line and column
 // in the user's terms.
-func templateError(name string, err error) error {
+func templateError(name string, err error) *Error {
 	msg := err.Error()
 	var ee template.ExecError
 	if errors.As(err, &ee) {
@@ -491,10 +512,17 @@ func templateError(name string, err error) error {
 		e := &Error{File: name, Msg: m[5]}
 		fmt.Sscan(m[2], &e.Line)
 		fmt.Sscan(m[3], &e.Col)
-		if k := reNoKey.FindStringSubmatch(m[5]); k != nil {
+		var fe *tmplfuncs.Error
+		switch k := reNoKey.FindStringSubmatch(m[5]); {
+		case k != nil:
 			e.Msg = fmt.Sprintf("no parameter or computed value named %q (at <%s>)", k[1], m[4])
-		} else {
-			e.Msg = fmt.Sprintf("%s (at <%s>)", m[5], m[4])
+		case errors.As(err, &fe) && fe.Func == "":
+			// tmplfuncs.OutputFunc: the value of the action at this line and column.
+			e.Msg = "the action here " + fe.Msg
+		case errors.As(err, &fe):
+			e.Msg = fmt.Sprintf("%s: %s (at <%s>)", fe.Func, fe.Msg, m[4])
+		default:
+			e.Msg = fmt.Sprintf("%s (at <%s>)", strings.TrimPrefix(m[5], "error calling "), m[4])
 		}
 		return e
 	}
@@ -504,4 +532,33 @@ func templateError(name string, err error) error {
 		return e
 	}
 	return &Error{File: name, Msg: msg}
+}
+
+// copyData copies the answers' dicts and lists, which expressions may change with set, unset
+// and merge.
+func copyData(data map[string]any) map[string]any {
+	if data == nil {
+		return nil
+	}
+	out := make(map[string]any, len(data))
+	for k, v := range data {
+		out[k] = copyValue(v)
+	}
+	return out
+}
+
+func copyValue(v any) any {
+	switch v := v.(type) {
+	case map[string]any:
+		return copyData(v)
+	case []any:
+		out := make([]any, len(v))
+		for i, x := range v {
+			out[i] = copyValue(x)
+		}
+		return out
+	case []string:
+		return slices.Clone(v)
+	}
+	return v
 }

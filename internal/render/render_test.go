@@ -380,7 +380,7 @@ func TestSizeLimits(t *testing.T) {
 			"skeleton/big.txt: renders more than 1000 bytes, the most one file may hold; look for a range, until or repeat that produces too much"},
 		{"a file name", map[string]string{`{{ repeat 5000 "a" }}`: "x"}, render.Options{MaxFileSize: 1024},
 			`skeleton/{{ repeat 5000 "a" }} (file name): renders more than 1 KiB, the most one file may hold; look for a range, until or repeat that produces too much`},
-		{"the whole tree", map[string]string{"a.txt": `{{ repeat 600 "a" }}`, "b.txt": `{{ repeat 600 "b" }}`}, render.Options{MaxFileSize: 1024, MaxTotalSize: 1024},
+		{"the whole tree", map[string]string{"a.txt": `{{ "" }}` + strings.Repeat("a", 600), "b.txt": `{{ "" }}` + strings.Repeat("b", 600)}, render.Options{MaxFileSize: 1024, MaxTotalSize: 1024},
 			"skeleton/b.txt: the rendered service passes 1 KiB here, the most a render may produce; look for a range, until or repeat that produces too much, or files too large"},
 		{"copied files count", map[string]string{"a.txt": strings.Repeat("a", 600), "b.bin": strings.Repeat("\x00", 600)}, render.Options{MaxTotalSize: 1024},
 			"skeleton/b.bin: the rendered service passes 1 KiB here, the most a render may produce; look for a range, until or repeat that produces too much, or files too large"},
@@ -430,7 +430,7 @@ func TestTimeout(t *testing.T) {
 func TestUntilBoundsALoop(t *testing.T) {
 	dir := writeTemplate(t, "", map[string]string{"slow.txt": `{{ range $i := until 100000000 }}{{ end }}`})
 	_, err := renderOpts(t, dir, render.Options{})
-	want := "skeleton/slow.txt:1:15: error calling until: 100000000 items is more than the 1048576 a list may hold (at <until 100000000>)"
+	want := "skeleton/slow.txt:1:15: until: 100000000 items is more than the 1048576 a list may hold (at <until 100000000>)"
 	if err == nil || err.Error() != want {
 		t.Errorf("got  %v\nwant %s", err, want)
 	}

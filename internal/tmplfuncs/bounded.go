@@ -18,22 +18,8 @@ const (
 	MaxString = 16 << 20
 )
 
-// MapContext returns the function map with the bounded functions checking ctx, so that a
-// template looping over them stops soon after ctx is done. Callers may modify it.
-func MapContext(ctx context.Context) template.FuncMap {
-	m := make(template.FuncMap, len(funcs))
-	for k, v := range funcs {
-		m[k] = v
-	}
-	for k, v := range Bounded(ctx) {
-		m[k] = v
-	}
-	return m
-}
-
-// Bounded returns only the bounded functions, checking ctx, to add with Funcs to a template
-// parsed with Map.
-func Bounded(ctx context.Context) template.FuncMap {
+// bounded returns the bounded functions, checking ctx.
+func bounded(ctx context.Context) template.FuncMap {
 	return template.FuncMap{
 		"until": func(count int) ([]int, error) {
 			step := 1

@@ -87,7 +87,7 @@ func TestUntilStepOverflowEnds(t *testing.T) {
 func TestMapContextStops(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	err := template.Must(template.New("t").Funcs(MapContext(ctx)).Parse(`{{ until 3 }}`)).Execute(&strings.Builder{}, nil)
+	err := template.Must(template.New("t").Funcs(NewBudget(ctx, -1).Funcs()).Parse(`{{ until 3 }}`)).Execute(&strings.Builder{}, nil)
 	if !errors.Is(err, context.Canceled) {
 		t.Errorf("got %v, want context.Canceled", err)
 	}

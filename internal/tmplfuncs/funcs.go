@@ -4,6 +4,7 @@ package tmplfuncs
 
 import (
 	"context"
+	"fmt"
 	"sort"
 	"text/template"
 
@@ -45,31 +46,54 @@ var allowed = []string{
 	"typeOf", "kindOf", "typeIs", "kindIs", "deepEqual",
 }
 
-var funcs = build()
+// builtins are text/template's functions that print their arguments, replaced so that they
+// measure them first (see Budget).
+var builtins = template.FuncMap{
+	"print":    fmt.Sprint,
+	"printf":   fmt.Sprintf,
+	"println":  fmt.Sprintln,
+	"html":     template.HTMLEscaper,
+	"js":       template.JSEscaper,
+	"urlquery": template.URLQueryEscaper,
+}
 
-func build() template.FuncMap {
+// rawFuncs is the function map before Budget wraps it: the allowed sprig functions, the
+// bounded ones checking ctx, and the printing builtins.
+func rawFuncs(ctx context.Context) template.FuncMap {
 	all := sprig.TxtFuncMap()
-	m := make(template.FuncMap, len(allowed))
+	m := make(template.FuncMap, len(allowed)+len(builtins))
 	for _, name := range allowed {
 		if f, ok := all[name]; ok {
 			m[name] = f
 		}
 	}
-	for name, f := range Bounded(context.Background()) {
+	for name, f := range bounded(ctx) {
+		m[name] = f
+	}
+	for name, f := range builtins {
 		m[name] = f
 	}
 	return m
 }
 
-// Map returns the function map for templates, with the bounded functions (see MaxList) not
-// tied to a context. Callers must not modify it.
-func Map() template.FuncMap { return funcs }
+// static is the function map without a context or a limit on the values built; it still
+// refuses dicts that contain themselves, values nested too deep, and turns panics into errors.
+var static = NewBudget(context.Background(), -1)
 
-// Names returns the sorted names in the function map, for the pinning test and for docs.
+// Map returns the function map for templates, with the bounded functions (see MaxList) not
+// tied to a context and no Budget limit, for parsing and for tests; renders use
+// NewBudget(...).Funcs(). Callers must not modify it.
+func Map() template.FuncMap { return static.Funcs() }
+
+// Names returns the sorted names of the golden path functions, for the pinning test and for
+// docs: text/template's builtins and OutputFunc are not among them.
 func Names() []string {
-	names := make([]string, 0, len(funcs))
-	for n := range funcs {
-		names = append(names, n)
+	all := sprig.TxtFuncMap()
+	names := make([]string, 0, len(allowed))
+	for _, n := range allowed {
+		if _, ok := all[n]; ok {
+			names = append(names, n)
+		}
 	}
 	sort.Strings(names)
 	return names
