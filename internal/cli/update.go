@@ -446,7 +446,7 @@ func printPush(f *Factory, p *planned, res *update.Result, rep *bot.Report) erro
 	case "deleted":
 		fmt.Fprintf(w, "Deleted the branch %s: %s no longer needs it.\n", rep.Branch, rep.Base)
 	case "kept":
-		fmt.Fprintf(w, "Branch %s has someone else's commits on the bot's; left as it is.\n", rep.Branch)
+		fmt.Fprintf(w, "Branch %s has commits idp did not make, for this same update; left as it is.\n", rep.Branch)
 	}
 	if pr := rep.PullRequest; pr != nil {
 		switch pr.Action {
