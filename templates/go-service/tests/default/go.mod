@@ -1,3 +1,3 @@
-module github.com/acme/payments
+module github.com/team-payments/payments
 
 go 1.26

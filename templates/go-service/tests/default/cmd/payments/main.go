@@ -12,8 +12,8 @@ import (
 	"runtime/debug"
 	"syscall"
 
-	"github.com/acme/payments/internal/config"
-	"github.com/acme/payments/internal/server"
+	"github.com/team-payments/payments/internal/config"
+	"github.com/team-payments/payments/internal/server"
 )
 
 // Stamped at build time: go build -ldflags "-X main.version=v1.2.3 -X main.revision=<commit>"

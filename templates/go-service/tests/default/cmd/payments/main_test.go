@@ -14,7 +14,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/acme/payments/internal/server"
+	"github.com/team-payments/payments/internal/server"
 )
 
 // TestSIGTERMDrains runs the service as Kubernetes stops it: on SIGTERM, /readyz answers 503
