@@ -9,28 +9,45 @@ import (
 )
 
 // Stage is a directory built beside its target and moved into place only once whole, so that an
-// error or Ctrl-C leaves nothing behind: neither the directory nor the parents made for it.
+// error or Ctrl-C leaves nothing behind: neither the directory nor the parents made for it. A
+// run killed outright (SIGKILL, power loss) cannot clean up, so the stage is built inside a
+// scratch directory that also holds a marker file, locked while its idp runs; the next stage
+// made in the same directory removes those that no idp holds any more (see removeStale).
 type Stage struct {
-	Dir    string // where to build
-	target string
-	made   []string // target's parents that NewStage created, outermost first
-	done   bool
+	Dir     string // where to build
+	scratch string // Dir's parent, beside the target: .NAME.idp-tmp-NNN
+	target  string
+	made    []string // target's parents that NewStage created, outermost first
+	done    bool
+	marker  *os.File // the locked marker; nil once released
 }
 
 // NewStage makes a scratch directory beside target (absolute), creating target's missing
-// parents. The caller checks target first (CheckTarget) and defers Abort.
+// parents, after removing stale stages there. The caller checks target first (CheckTarget)
+// and defers Abort.
 func NewStage(target string) (*Stage, error) {
 	parent := filepath.Dir(target)
 	made, err := mkdirAllTracked(parent)
 	if err != nil {
 		return nil, fmt.Errorf("create %s: %w", parent, err)
 	}
-	tmp, err := os.MkdirTemp(parent, "."+filepath.Base(target)+".idp-tmp-")
+	removeStale(parent)
+	scratch, err := os.MkdirTemp(parent, "."+filepath.Base(target)+stageInfix)
 	if err != nil {
 		removeMade(made)
 		return nil, fmt.Errorf("create a temporary directory in %s: %w", parent, err)
 	}
-	return &Stage{Dir: tmp, target: target, made: made}, nil
+	// The marker sits beside the tree, not in it, so that no file the tree holds can be taken
+	// for it or get in its way.
+	s := &Stage{Dir: filepath.Join(scratch, filepath.Base(target)), scratch: scratch, target: target, made: made}
+	if s.marker, err = holdMarker(filepath.Join(scratch, stageMarker)); err == nil {
+		err = os.Mkdir(s.Dir, 0o755)
+	}
+	if err != nil {
+		s.Abort()
+		return nil, fmt.Errorf("create a temporary directory in %s: %w", parent, err)
+	}
+	return s, nil
 }
 
 // Finish puts the stage at its target. A missing target is the stage renamed. An existing one
@@ -38,14 +55,14 @@ func NewStage(target string) (*Stage, error) {
 // one: replacing it would leave a shell sitting in it (idp new -o .) in a deleted directory. If a
 // move fails, the entries moved so far go back, for Abort to remove.
 func (s *Stage) Finish() error {
-	if err := os.Chmod(s.Dir, 0o755); err != nil { // MkdirTemp made it 0700
+	if err := os.Chmod(s.Dir, 0o755); err != nil { // past the umask
 		return err
 	}
 	if _, err := os.Lstat(s.target); errors.Is(err, fs.ErrNotExist) {
 		if err := os.Rename(s.Dir, s.target); err != nil {
 			return err
 		}
-		s.done = true
+		s.finished()
 		return nil
 	}
 	entries, err := os.ReadDir(s.Dir)
@@ -60,8 +77,15 @@ func (s *Stage) Finish() error {
 			return err
 		}
 	}
+	s.finished()
+	return nil
+}
+
+// finished removes what is left of the scratch directory once the tree is in place.
+func (s *Stage) finished() {
 	s.done = true
-	return os.Remove(s.Dir)
+	s.releaseMarker()
+	os.RemoveAll(s.scratch)
 }
 
 // Abort removes an unfinished stage and the parents made for it; after Finish it does nothing.
@@ -69,7 +93,8 @@ func (s *Stage) Abort() {
 	if s.done {
 		return
 	}
-	os.RemoveAll(s.Dir)
+	s.releaseMarker()
+	os.RemoveAll(s.scratch)
 	removeMade(s.made)
 }
 
