@@ -19,6 +19,9 @@ type catalog struct {
 	src *source.Source    // what the list comes from
 	git *source.GitSource // set for git sources, which have versions
 	all []*source.Template
+	// For a local directory that is a git repository: the files as they are on disk (for
+	// --version work-tree) and the work tree's uncommitted changes.
+	local *source.Local
 }
 
 // openCatalog opens --source (else the configured source, else the built-in golden paths).
@@ -58,10 +61,20 @@ func (f *Factory) openCatalogAt(ctx context.Context, loc string, offline bool) (
 		c.src, c.all, err = c.git.Catalog()
 		return c, err
 	default:
-		if c.src, err = source.Dir(loc); err != nil {
+		l, err := source.OpenLocal(ctx, loc)
+		if err != nil {
 			if names := slices.Sorted(maps.Keys(f.Config.Sources)); len(names) > 0 {
 				err = fmt.Errorf("%w, or one of the sources named in %s: %s", err, f.Config.File, strings.Join(names, ", "))
 			}
+			return nil, &UsageError{Err: err}
+		}
+		if l.Git != nil {
+			// A git repository: read through git, so that its tags are its versions.
+			c.git, c.local = l.Git, l
+			c.src, c.all, err = c.git.Catalog()
+			return c, err
+		}
+		if c.src, err = source.Dir(l.Dir); err != nil {
 			return nil, &UsageError{Err: err}
 		}
 	}
@@ -72,6 +85,23 @@ func (f *Factory) openCatalogAt(ctx context.Context, loc string, offline bool) (
 // at returns the golden path t at version (latest, a tag, a constraint, a branch or a commit),
 // and the source state it comes from. flag names where version came from, for the error.
 func (c *catalog) at(t *source.Template, flag, version string, pre bool) (*source.Source, *source.Template, error) {
+	if version == source.WorkTree && c.local != nil {
+		// The work tree's files as they are, uncommitted changes and all: no version.
+		plain, err := source.Dir(c.local.Dir)
+		if err != nil {
+			return nil, nil, err
+		}
+		all, err := plain.Catalog()
+		if err != nil {
+			return nil, nil, err
+		}
+		for _, at := range all {
+			if at.Dir == t.Dir {
+				return plain, at, nil
+			}
+		}
+		return nil, nil, fmt.Errorf("golden path %s is not in the work tree %s", t.Manifest.Name, c.local.Dir)
+	}
 	if c.git == nil {
 		if version != "" && version != "latest" {
 			return nil, nil, &UsageError{Err: fmt.Errorf("%s %s: the source %s has no versions; versions come from the tags of a git source", flag, version, c.src.Location)}
@@ -92,6 +122,15 @@ func (c *catalog) at(t *source.Template, flag, version string, pre bool) (*sourc
 		}
 	}
 	return nil, nil, fmt.Errorf("golden path %s is not in %s at %s", t.Manifest.Name, src.Location, src.Version)
+}
+
+// checkDirty refuses to make a service from a git work tree with uncommitted changes, which no
+// version holds, unless version names a branch (what is committed there) or the work tree.
+func (c *catalog) checkDirty(version string) error {
+	if c.local == nil || len(c.local.Dirty) == 0 || version == source.WorkTree || c.git.IsBranch(version) {
+		return nil
+	}
+	return &UsageError{Err: &source.DirtyError{Dir: c.local.Dir, Dirty: c.local.Dirty}}
 }
 
 // latest is the version a golden path's list row shows.

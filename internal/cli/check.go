@@ -11,24 +11,45 @@ func newCheckCmd(f *Factory) *cobra.Command {
 	o := &updateOptions{}
 	cmd := &cobra.Command{
 		Use:   "check",
-		Short: "Exit 0 when the service is on its golden path's latest version, 1 when behind",
+		Short: "Exit 0 when the service is on its golden path's latest version, 4 when behind",
 		Long: `Compare the version in .idp.yaml with the golden path's latest (or the newest matching --to,
-such as a pinned ^1), from the source's tags alone: nothing is rendered. Exit status 0 means up
-to date, 1 behind (or an error); --output json gives the versions.`,
+such as a pinned ^1), from the source's tags alone: nothing is rendered.
+
+Exit status: 0 up to date, 4 a newer version exists, 1 an error (no .idp.yaml, an unreachable
+source), 2 a usage error. So 'idp check || notify' is wrong: test for 4. With --output json,
+stdout always holds one object whose status is current, behind or error.`,
 		Example: `  idp check
-  idp check --to '^1' --output json`,
+  idp check --to '^1' --output json
+  idp check; [ $? -eq 4 ] && echo "a newer golden path is out"`,
 		Args: usageArgs(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			p, err := resolveVersions(cmd, f, o)
 			if err != nil {
+				if f.Config.Output == "json" {
+					dir := o.Dir
+					if dir == "" {
+						dir = "."
+					}
+					if jerr := printJSON(f.IO.Out, map[string]any{"service": dir, "status": "error", "error": err.Error()}); jerr != nil {
+						return jerr
+					}
+				}
 				return err
 			}
 			upToDate := p.behind == 0 && (p.downgrade || p.target.Source.Commit == p.svc.Record.Template.Commit || p.wants == p.current)
 			rel := p.display()
+			newest := "the latest"
+			if o.To != "" && o.To != "latest" {
+				newest = "the newest matching --to " + o.To
+			}
 			if f.Config.Output == "json" {
+				status := "current"
+				if !upToDate {
+					status = "behind"
+				}
 				out := map[string]any{
 					"service": rel, "template": p.name, "version": p.current, "latest": p.wants,
-					"upToDate": upToDate, "behind": p.behind,
+					"upToDate": upToDate, "behind": p.behind, "status": status,
 				}
 				if !p.targetDate.IsZero() {
 					out["latestDate"] = p.targetDate.UTC().Format(time.RFC3339)
@@ -37,12 +58,12 @@ to date, 1 behind (or an error); --output json gives the versions.`,
 					return err
 				}
 			} else if upToDate {
-				fmt.Fprintf(f.IO.Out, "%s is on %s %s, the latest.\n", rel, p.name, p.current)
+				fmt.Fprintf(f.IO.Out, "%s is on %s %s, %s.\n", rel, p.name, p.current, newest)
 			} else {
 				fmt.Fprintf(f.IO.Out, "%s is on %s %s; %s is out (%s behind). Run 'idp update'.\n", rel, p.name, p.current, p.wants, plural(p.behind, "version"))
 			}
 			if !upToDate {
-				return &exitError{Code: ExitError}
+				return &exitError{Code: ExitBehind}
 			}
 			return nil
 		},

@@ -17,6 +17,7 @@ const (
 	ExitError     = 1
 	ExitUsage     = 2 // usage error, missing input, or cancelled
 	ExitConflicts = 3 // update left conflicts
+	ExitBehind    = 4 // idp check: a newer version exists (so that 1 always means an error)
 )
 
 // UsageError is a mistake in how idp was called: a bad flag, argument or missing input.

@@ -140,13 +140,20 @@ func runNew(cmd *cobra.Command, f *Factory, o *newOptions) error {
 	if err != nil {
 		return err
 	}
+	if err := cat.checkDirty(o.Version); err != nil {
+		return withCmd(cmd, err)
+	}
 	src, tmpl, err := cat.at(tmpl, "--version", o.Version, o.Pre)
 	if err != nil {
 		return withCmd(cmd, err)
 	}
+	if src.Version == "" && !o.DryRun {
+		// Said before any question: a service from a source without versions is a cul-de-sac.
+		fmt.Fprintf(f.IO.ErrOut, "idp: note: %s has no versions (no vX.Y.Z tags), so the service cannot be updated from it later; to make it updatable, use a git repository of golden paths with a version tag (git tag v0.1.0)\n", src.Location)
+	}
 	req := answers.Request{Set: o.Set, Name: o.Name, Prompter: f.prompter()}
 	if o.ValuesFile != "" {
-		if req.Values, err = answers.ReadValuesFile(o.ValuesFile); err != nil {
+		if req.Values, err = answers.ReadValuesFile(ctx, o.ValuesFile); err != nil {
 			return err
 		}
 		req.ValuesFile = o.ValuesFile
@@ -332,9 +339,14 @@ func printCreated(f *Factory, tmpl *source.Template, src *source.Source, res *sc
 	if pushed == "" {
 		fmt.Fprintf(w, "  git remote add origin <url> && git push -u origin main\n")
 	}
-	if res.Tree.Lookup("README.md") != nil {
+	switch {
+	case src.Version == "": // no versions to update to
+		if res.Tree.Lookup("README.md") != nil {
+			fmt.Fprintf(w, "  read README.md\n")
+		}
+	case res.Tree.Lookup("README.md") != nil:
 		fmt.Fprintf(w, "  read README.md, then 'idp update' when the golden path moves on\n")
-	} else {
+	default:
 		fmt.Fprintf(w, "  'idp update' when the golden path moves on\n")
 	}
 	return nil

@@ -107,6 +107,16 @@ func OpenGit(ctx context.Context, rawURL string, o GitOptions) (*GitSource, erro
 		repo, err = git.PlainCloneContext(ctx, tmp, true, &git.CloneOptions{
 			URL: clean, Auth: auth, Mirror: true, Tags: git.AllTags, Progress: o.Progress,
 		})
+		if err != nil && isNoHead(err) {
+			// A clone needs the remote's HEAD: a bare repository whose HEAD names a branch
+			// never pushed (git init --bare, then only main pushed) has none, and idp needs
+			// only the branches and tags, which a plain fetch brings.
+			os.RemoveAll(tmp)
+			repo, err = git.PlainInit(tmp, true)
+			if err == nil {
+				err = fetchAll(ctx, repo, clean, auth, o.Progress)
+			}
+		}
 		if err != nil {
 			os.RemoveAll(tmp)
 			return nil, gitError(clean, "clone", o.explain(err), o.Tried)
@@ -124,6 +134,57 @@ func OpenGit(ctx context.Context, rawURL string, o GitOptions) (*GitSource, erro
 		return nil, err
 	}
 	return g, nil
+}
+
+// isNoHead reports go-git's errors for a remote without a usable HEAD.
+func isNoHead(err error) bool {
+	return errors.Is(err, plumbing.ErrReferenceNotFound) || strings.Contains(err.Error(), "reference not found") || strings.Contains(err.Error(), `couldn't find remote ref "HEAD"`)
+}
+
+// fetchAll fetches every branch and tag of url into the bare repository repo, and points its HEAD
+// where the remote's points, when the remote says.
+func fetchAll(ctx context.Context, repo *git.Repository, url string, auth transport.AuthMethod, progress io.Writer) error {
+	remote, err := repo.CreateRemote(&config.RemoteConfig{Name: "origin", URLs: []string{url}})
+	if err != nil {
+		return err
+	}
+	listed, err := remote.ListContext(ctx, &git.ListOptions{Auth: auth})
+	if err != nil {
+		return err
+	}
+	if len(listed) == 0 {
+		return transport.ErrEmptyRemoteRepository
+	}
+	err = remote.FetchContext(ctx, &git.FetchOptions{
+		RemoteName: "origin", RemoteURL: url, Auth: auth, Progress: progress,
+		RefSpecs: []config.RefSpec{"+refs/heads/*:refs/heads/*", "+refs/tags/*:refs/tags/*"},
+		Tags:     git.AllTags, Force: true,
+	})
+	if err != nil && !errors.Is(err, git.NoErrAlreadyUpToDate) {
+		return err
+	}
+	setHead(repo, listed)
+	return nil
+}
+
+// setHead points the cache's HEAD at the branch the remote's HEAD names, when it names one.
+func setHead(repo *git.Repository, listed []*plumbing.Reference) {
+	for _, ref := range listed {
+		if ref.Name() == plumbing.HEAD && ref.Type() == plumbing.SymbolicReference {
+			repo.Storer.SetReference(plumbing.NewSymbolicReference(plumbing.HEAD, ref.Target()))
+			return
+		}
+	}
+	for _, ref := range listed { // no symref capability: the branch at HEAD's commit
+		if ref.Name() == plumbing.HEAD {
+			for _, b := range listed {
+				if b.Name().IsBranch() && b.Hash() == ref.Hash() {
+					repo.Storer.SetReference(plumbing.NewSymbolicReference(plumbing.HEAD, b.Name()))
+					return
+				}
+			}
+		}
+	}
 }
 
 // refresh brings the cached mirror up to date: one look at the remote's refs, and a fetch
@@ -152,6 +213,7 @@ func refresh(ctx context.Context, repo *git.Repository, clean string, o GitOptio
 		}
 		return nil
 	})
+	setHead(repo, listed)
 	if maps.Equal(want, have) {
 		return nil
 	}
@@ -271,12 +333,26 @@ func isHex(s string) bool {
 	return true
 }
 
+// head is the source at its default branch; without one (HEAD names a branch that does not
+// exist), at its newest tag, since a source with tags needs no branch.
 func (g *GitSource) head() (*Source, error) {
 	ref, err := g.repo.Head()
-	if err != nil {
-		return nil, fmt.Errorf("source %s: no default branch: %w", g.URL, err)
+	if err == nil {
+		return g.at(ref.Hash().String(), ref.Name().Short())
 	}
-	return g.at(ref.Hash().String(), ref.Name().Short())
+	var newest *versions.Tag
+	for i := range g.tags {
+		if newest == nil || g.tags[i].Date.After(newest.Date) {
+			newest = &g.tags[i]
+		}
+	}
+	if newest != nil {
+		return g.at(newest.Commit, newest.Name)
+	}
+	if sym, serr := g.repo.Storer.Reference(plumbing.HEAD); serr == nil && sym.Type() == plumbing.SymbolicReference {
+		return nil, fmt.Errorf("source %s: HEAD points to %s, which does not exist; push it or set HEAD (git symbolic-ref HEAD refs/heads/main)", g.URL, sym.Target())
+	}
+	return nil, fmt.Errorf("source %s has no branch and no tag; push golden paths and tag a version", g.URL)
 }
 
 func (g *GitSource) at(commit, version string) (*Source, error) {
