@@ -86,7 +86,7 @@ func BenchmarkCheck(b *testing.B) {
 	idpRun(b, env, "check", "--dir", svc, "--to", "v1.0.0") // warm the cache
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		idpRunCode(b, env, 1, "check", "--dir", svc)
+		idpRunCode(b, env, ExitBehind, "check", "--dir", svc)
 	}
 }
 
