@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"path/filepath"
@@ -238,10 +239,13 @@ func runUpdate(cmd *cobra.Command, f *Factory, o *updateOptions, diff bool) erro
 	res, err := update.Run(cmd.Context(), update.RunOptions{
 		Service: p.svc, Base: p.base, Target: p.target, Answers: req,
 		Rej: o.Conflict == "rej", DryRun: !writes, Render: o.Render,
-		Pending: update.Versions(notRun),
+		Pending: update.Versions(notRun), After: afterVersions(runs, mp),
 	})
 	if err != nil {
 		return renderLimitHint(withCmd(cmd, err))
+	}
+	if res.Interrupted {
+		return interrupted(f, p, res, runs && len(mp.After) > 0, trusted && len(update.Hooks(p.target.Template.Manifest, "update")) > 0)
 	}
 	if runs {
 		for _, mg := range mp.After {
@@ -284,6 +288,42 @@ func runUpdate(cmd *cobra.Command, f *Factory, o *updateOptions, diff bool) erro
 	}
 	return nil
 }
+
+// afterVersions are the versions of the migrations to run after the merge, if they run.
+func afterVersions(runs bool, mp *update.MigrationPlan) []string {
+	if !runs {
+		return nil
+	}
+	return update.Versions(mp.After)
+}
+
+// interrupted ends an update that Ctrl-C stopped while it was being written: update.Run
+// finished writing it, so the summary is printed as for any update, and the exit status (2,
+// cancelled) and message say that it is whole and what did not run after it.
+func interrupted(f *Factory, p *planned, res *update.Result, migrations, hooks bool) error {
+	if err := printUpdate(f, p, res, false); err != nil {
+		return err
+	}
+	var skipped []string
+	if migrations {
+		skipped = append(skipped, "its migrations for after the merge were not run (.idp.yaml records them: idp update --trust runs them)")
+	}
+	if hooks {
+		skipped = append(skipped, "its update hooks were not run")
+	}
+	msg := "interrupted while writing the update: idp finished writing it rather than leave the service half-updated, so every file and .idp.yaml are written"
+	if len(skipped) > 0 {
+		msg += "; " + strings.Join(skipped, ", and ")
+	}
+	return &interruptedError{msg + "; review it with git diff, or undo it as printed above"}
+}
+
+// interruptedError is a run cancelled once it had written what it says: exit 2, as any
+// cancelled run, without the usage hint.
+type interruptedError struct{ msg string }
+
+func (e *interruptedError) Error() string { return e.msg }
+func (e *interruptedError) Unwrap() error { return context.Canceled }
 
 // printNotRun lists on stderr the golden path's migrations that were not run, and where they
 // are recorded for a later idp update --trust.

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"maps"
 	"path/filepath"
+	"slices"
 
 	"github.com/idp-cli/idp/internal/answers"
 	"github.com/idp-cli/idp/internal/manifest"
@@ -32,9 +33,12 @@ type RunOptions struct {
 	DryRun  bool
 	// Render bounds both renders' size and time; the zero value means render's defaults.
 	Render render.Options
-	// Pending are the versions whose migrations stay not run after this update (see NotRun),
-	// recorded in .idp.yaml for a later idp update --trust.
+	// Pending are the versions whose migrations stay not run after this update (see
+	// Versions), recorded in .idp.yaml for a later idp update --trust.
 	Pending []string
+	// After are the versions whose migrations the caller runs after the merge: recorded as
+	// pending instead when the run is interrupted while it writes (see Result.Interrupted).
+	After []string
 }
 
 // Result is what the update did, or would do with DryRun.
@@ -44,6 +48,10 @@ type Result struct {
 	Conflicts  int      // files left in conflict
 	NewAnswers []string // parameters answered for the first time
 	Record     *provenance.File
+	// Interrupted says that ctx was cancelled (Ctrl-C) while the update was being written:
+	// Run finished writing it, files and .idp.yaml, rather than leave it half-way; whatever
+	// was to run after it (migrations, hooks) should not.
+	Interrupted bool
 }
 
 // Run renders both versions, merges and, unless DryRun, writes the files and then .idp.yaml.
@@ -99,8 +107,17 @@ func Run(ctx context.Context, o RunOptions) (*Result, error) {
 	if o.DryRun {
 		return res, nil
 	}
+	if err := ctx.Err(); err != nil {
+		return nil, err // nothing written yet
+	}
+	// From here on a cancelled ctx does not stop the writes: a service half-updated, its
+	// .idp.yaml on the old version, is worse than one whole update that the user can undo.
 	if err := Apply(svc.Dir, res.Changes); err != nil {
 		return nil, err
+	}
+	if ctx.Err() != nil {
+		res.Interrupted = true
+		res.Record.PendingMigrations = slices.Concat(res.Record.PendingMigrations, o.After)
 	}
 	data, err := provenance.Marshal(res.Record)
 	if err != nil {
