@@ -9,13 +9,13 @@ import (
 	"fmt"
 	"io"
 	"maps"
-	"os"
 	"slices"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
 
 	"github.com/idp-cli/idp/internal/manifest"
+	"github.com/idp-cli/idp/internal/userfile"
 )
 
 // Request is everything the user gave before any prompt.
@@ -306,11 +306,24 @@ func collect(m *manifest.Manifest, req Request) (map[string]given, error) {
 	return in, nil
 }
 
-// ReadValuesFile reads answers from a YAML or JSON file (JSON is YAML).
-func ReadValuesFile(path string) (map[string]any, error) {
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return nil, &InvalidError{Origin: "--values", Msg: fmt.Sprintf("cannot read %s: %s", path, errors.Unwrap(err))}
+// MaxValuesSize is the largest values file idp reads: it holds a few answers.
+const MaxValuesSize = 1 << 20
+
+// ReadValuesFile reads answers from a YAML or JSON file (JSON is YAML), at most MaxValuesSize
+// bytes of it; it returns ctx's error as soon as ctx is done, even while a FIFO keeps it waiting.
+func ReadValuesFile(ctx context.Context, path string) (map[string]any, error) {
+	data, err := userfile.Read(ctx, path, MaxValuesSize)
+	var tl *userfile.TooLargeError
+	switch {
+	case ctx.Err() != nil:
+		return nil, ctx.Err()
+	case errors.As(err, &tl):
+		return nil, &InvalidError{Origin: "--values", Msg: tl.Error() + "; a values file holds a few answers"}
+	case err != nil:
+		if u := errors.Unwrap(err); u != nil {
+			err = u
+		}
+		return nil, &InvalidError{Origin: "--values", Msg: fmt.Sprintf("cannot read %s: %s", path, err)}
 	}
 	return ParseValues(data, path)
 }

@@ -1,19 +1,23 @@
 package cli
 
 import (
+	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"io/fs"
-	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 	"github.com/spf13/viper"
+	"go.yaml.in/yaml/v3"
 
 	"github.com/idp-cli/idp/internal/source"
+	"github.com/idp-cli/idp/internal/userfile"
 )
 
 // Config is idp's typed configuration, after flags, IDP_* variables and the config file.
@@ -58,16 +62,33 @@ func loadConfig(cmd *cobra.Command, getenv func(string) string) (*Config, error)
 	flagPath, _ := cmd.Flags().GetString("config")
 	path, explicit := configPath(flagPath, getenv)
 	cfg := &Config{}
+	var lines map[string]int // top-level key -> its line in the file
 	if path != "" {
-		if _, err := os.Stat(path); err == nil {
-			v.SetConfigFile(path)
+		ctx := cmd.Context()
+		if ctx == nil {
+			ctx = context.Background()
+		}
+		data, err := userfile.Read(ctx, path, maxConfigSize)
+		var tl *userfile.TooLargeError
+		switch {
+		case ctx.Err() != nil:
+			return nil, ctx.Err()
+		case errors.As(err, &tl):
+			return nil, usageErrorf(cmd, fmt.Errorf("config file %s; point --config at idp's config file, a few lines of YAML", tl))
+		case errors.Is(err, fs.ErrNotExist) && explicit:
+			return nil, usageErrorf(cmd, fmt.Errorf("config file %s does not exist", path))
+		case errors.Is(err, fs.ErrNotExist):
+		case err != nil:
+			return nil, usageErrorf(cmd, fmt.Errorf("config file %s: cannot read it: %s", path, unwrapAll(err)))
+		default:
+			if lines, err = configLines(data, path); err != nil {
+				return nil, usageErrorf(cmd, err)
+			}
 			v.SetConfigType("yaml")
-			if err := v.ReadInConfig(); err != nil {
+			if err := v.ReadConfig(bytes.NewReader(data)); err != nil {
 				return nil, usageErrorf(cmd, fmt.Errorf("config file %s: %s; fix it or point --config elsewhere", path, strings.TrimPrefix(unwrapAll(err).Error(), "yaml: ")))
 			}
 			cfg.File = path
-		} else if explicit && errors.Is(err, fs.ErrNotExist) {
-			return nil, usageErrorf(cmd, fmt.Errorf("config file %s does not exist", path))
 		}
 	}
 	if cfg.File != "" {
@@ -107,13 +128,16 @@ func loadConfig(cmd *cobra.Command, getenv func(string) string) (*Config, error)
 		if s := getenv(env); s != "" {
 			val = s
 		} else if v.IsSet(f.Name) {
-			val, from = v.Get(f.Name), cfg.File
+			val, from = v.Get(f.Name), fmt.Sprintf("config file %s", cfg.File)
+			if n := lines[f.Name]; n > 0 {
+				from += fmt.Sprintf(":%d", n)
+			}
 		} else {
 			return
 		}
 		for _, s := range configValues(val, f) {
 			if err := cmd.Flags().Set(f.Name, s); err != nil {
-				applyErr = usageErrorf(cmd, fmt.Errorf("%s (from %s): %w", f.Name, from, err))
+				applyErr = usageErrorf(cmd, fmt.Errorf("%s: %s: %s", from, f.Name, flagValueError(f, s, err)))
 				return
 			}
 		}
@@ -145,6 +169,85 @@ func loadConfig(cmd *cobra.Command, getenv func(string) string) (*Config, error)
 		return nil, usageErrorf(cmd, fmt.Errorf("--output %q: use text or json", cfg.Output))
 	}
 	return cfg, nil
+}
+
+// maxConfigSize is the largest config file idp reads: it holds a few settings.
+const maxConfigSize = 1 << 20
+
+// configLines parses the config file to find its keys' lines, for messages, and to refuse a
+// key given twice in one mapping, which viper's YAML library words in its own terms.
+func configLines(data []byte, file string) (map[string]int, error) {
+	var doc yaml.Node
+	if err := yaml.Unmarshal(data, &doc); err != nil || len(doc.Content) == 0 {
+		return nil, nil // viper says what is wrong with the YAML itself
+	}
+	lines := map[string]int{}
+	var walk func(n *yaml.Node, top bool) error
+	walk = func(n *yaml.Node, top bool) error {
+		if n.Kind == yaml.MappingNode {
+			seen := map[string]int{}
+			for i := 0; i+1 < len(n.Content); i += 2 {
+				k := n.Content[i]
+				if first, ok := seen[k.Value]; ok {
+					return fmt.Errorf("config file %s:%d: %s is given twice (first at line %d); keep one", file, k.Line, k.Value, first)
+				}
+				seen[k.Value] = k.Line
+				if top {
+					lines[strings.ToLower(k.Value)] = k.Line
+				}
+			}
+		}
+		for _, c := range n.Content {
+			if err := walk(c, false); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	return lines, walk(doc.Content[0], true)
+}
+
+// flagValueError says what is wrong with a value given to flag f in the config file or an
+// IDP_* variable, without strconv's wording.
+func flagValueError(f *pflag.Flag, val string, err error) string {
+	if want := flagWants(f.Value.Type()); want != "" {
+		return fmt.Sprintf("%q is not %s", val, want)
+	}
+	// pflag puts `invalid argument "x" for "--flag" flag: ` before the value's own error.
+	if _, after, ok := strings.Cut(err.Error(), " flag: "); ok {
+		return fmt.Sprintf("%q: %s", val, after)
+	}
+	return err.Error()
+}
+
+// flagWants names what a flag of a pflag type takes, for the types whose errors are strconv's.
+func flagWants(typ string) string {
+	switch typ {
+	case "bool":
+		return "true or false"
+	case "int", "int8", "int16", "int32", "int64", "uint", "uint8", "uint16", "uint32", "uint64", "count":
+		return "a whole number"
+	case "float32", "float64":
+		return "a number"
+	}
+	return ""
+}
+
+var reStrconvFlag = regexp.MustCompile(`^invalid argument "(.*)" for "(?:-\w, )?--([^"]+)" flag: strconv\.\w+: parsing .*$`)
+
+// flagParseError rewords a command-line flag's value error that carries strconv's text.
+func flagParseError(cmd *cobra.Command, err error) error {
+	m := reStrconvFlag.FindStringSubmatch(err.Error())
+	if m == nil {
+		return err
+	}
+	want := "a valid value"
+	if f := cmd.Flags().Lookup(m[2]); f != nil {
+		if w := flagWants(f.Value.Type()); w != "" {
+			want = w
+		}
+	}
+	return fmt.Errorf("invalid argument %q for --%s: want %s", m[1], m[2], want)
 }
 
 // namedSources reads `sources:`, a map from a short name to a git URL or directory, so that

@@ -112,7 +112,7 @@ func TestRenderFlagsEverywhere(t *testing.T) {
 		}
 	}
 	r := run(t, map[string]string{"IDP_RENDER_TIMEOUT": "soon"}, nil, "diff")
-	if want := `idp: render-timeout (from IDP_RENDER_TIMEOUT): invalid argument "soon" for "--render-timeout" flag: want a duration such as 30s, 2m or 1h30m (0: no limit)` + "\n"; r.code != ExitUsage || !strings.HasPrefix(r.stderr, want) {
+	if want := `idp: IDP_RENDER_TIMEOUT: render-timeout: "soon": want a duration such as 30s, 2m or 1h30m (0: no limit)` + "\n"; r.code != ExitUsage || !strings.HasPrefix(r.stderr, want) {
 		t.Errorf("IDP_RENDER_TIMEOUT=soon: exit %d, stderr %q, want %q", r.code, r.stderr, want)
 	}
 	cfg := filepath.Join(t.TempDir(), "config.yaml")
@@ -120,7 +120,7 @@ func TestRenderFlagsEverywhere(t *testing.T) {
 		t.Fatal(err)
 	}
 	r = run(t, nil, nil, "new", "service", "--config", cfg)
-	if want := `idp: max-file-size (from ` + cfg + `): invalid argument "12 apples" for "--max-file-size" flag: want a size such as 512MiB, 2GB or 1048576 (0: no limit)` + "\n"; r.code != ExitUsage || !strings.HasPrefix(r.stderr, want) {
+	if want := `idp: config file ` + cfg + `:1: max-file-size: "12 apples": want a size such as 512MiB, 2GB or 1048576 (0: no limit)` + "\n"; r.code != ExitUsage || !strings.HasPrefix(r.stderr, want) {
 		t.Errorf("config max-file-size: exit %d, stderr %q, want %q", r.code, r.stderr, want)
 	}
 }

@@ -11,11 +11,13 @@ import (
 	"os"
 	"os/signal"
 	"runtime/debug"
+	"strings"
 	"syscall"
 	"time"
 
 	"github.com/spf13/cobra"
 
+	"github.com/idp-cli/idp/internal/neterr"
 	"github.com/idp-cli/idp/internal/prompt"
 )
 
@@ -33,8 +35,11 @@ $XDG_CONFIG_HOME/idp/config.yaml; see 'idp help environment'.`
 
 // Main runs idp with the process's streams and returns the exit code.
 func Main(build Build, args []string) int {
+	// Ctrl-C and SIGTERM cancel the command, which stops and cleans up; a second one ends idp at
+	// once, as without idp's handler.
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	context.AfterFunc(ctx, stop)
 	if build.Version == "dev" {
 		// `go install .../cmd/idp@v1.2.3` sets no ldflags, but the module version is known.
 		if info, ok := debug.ReadBuildInfo(); ok && info.Main.Version != "" && info.Main.Version != "(devel)" {
@@ -57,7 +62,10 @@ func Run(ctx context.Context, f *Factory, args []string) int {
 		return ExitOK
 	}
 	code := exitCode(err)
+	err = neterr.Explain(err)
 	if msg := err.Error(); msg != "" {
+		// Go says "context canceled" for a command stopped by Ctrl-C or SIGTERM.
+		msg = strings.ReplaceAll(msg, context.Canceled.Error(), "cancelled")
 		fmt.Fprintf(f.IO.ErrOut, "idp: %s\n", msg)
 	}
 	var ue *UsageError
@@ -106,7 +114,7 @@ func NewRootCmd(f *Factory) *cobra.Command {
 	pf.Bool("verbose", false, "log debug messages to stderr")
 	pf.Bool("no-input", false, "never prompt; fail with the list of missing input")
 	pf.Bool("accessible", false, "prompt in plain lines, for screen readers (also when TERM=dumb)")
-	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error { return usageErrorf(c, err) })
+	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error { return usageErrorf(c, flagParseError(c, err)) })
 	root.RegisterFlagCompletionFunc("output", cobra.FixedCompletions([]string{"text", "json", "csv"}, cobra.ShellCompDirectiveNoFileComp))
 
 	root.AddCommand(

@@ -208,7 +208,7 @@ func runUpdate(cmd *cobra.Command, f *Factory, o *updateOptions, diff bool) erro
 		req.Prompter = f.prompter()
 	}
 	if o.ValuesFile != "" {
-		if req.Values, err = answers.ReadValuesFile(o.ValuesFile); err != nil {
+		if req.Values, err = answers.ReadValuesFile(cmd.Context(), o.ValuesFile); err != nil {
 			return err
 		}
 		req.ValuesFile = o.ValuesFile

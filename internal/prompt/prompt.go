@@ -99,7 +99,20 @@ func (h *Huh) run(ctx context.Context, form *huh.Form) error {
 	if h.Accessible {
 		form = form.WithAccessible(true).WithInput(h.reader())
 	}
-	err := form.RunWithContext(ctx)
+	var err error
+	if h.Accessible {
+		// huh's accessible mode reads stdin without looking at ctx, so Ctrl-C or SIGTERM would
+		// wait for a line; the read is left to end with the process.
+		done := make(chan error, 1)
+		go func() { done <- form.RunWithContext(ctx) }()
+		select {
+		case err = <-done:
+		case <-ctx.Done():
+			return ErrCancelled
+		}
+	} else {
+		err = form.RunWithContext(ctx)
+	}
 	if errors.Is(err, huh.ErrUserAborted) || errors.Is(err, huh.ErrTimeout) || ctx.Err() != nil {
 		return ErrCancelled
 	}
