@@ -37,7 +37,8 @@ when TERM=dumb.
 IDP_OUTPUT: text or json, for commands that print data.
 
 IDP_MAX_FILE_SIZE, IDP_MAX_RENDER_SIZE, IDP_RENDER_TIMEOUT: the render limits (64MiB per file,
-256MiB in all, 30s); 0 lifts one.
+256MiB in all, 30s); 0 lifts one. IDP_MAX_RENDER_SIZE also bounds, apart from the files, the
+values a render's expressions build.
 
 IDP_DEBUG, IDP_VERBOSE: log debug messages to stderr.
 

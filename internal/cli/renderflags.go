@@ -21,7 +21,7 @@ func addRenderFlags(cmd *cobra.Command, o *render.Options) {
 	o.MaxFileSize, o.MaxTotalSize, o.Timeout = render.DefaultMaxFileSize, render.DefaultMaxTotalSize, render.DefaultTimeout
 	fl := cmd.Flags()
 	fl.Var((*sizeValue)(&o.MaxFileSize), "max-file-size", "the most one rendered file may hold; a golden path rendering more is refused (0: no limit)")
-	fl.Var((*sizeValue)(&o.MaxTotalSize), "max-render-size", "the most the whole rendered service may hold; a golden path rendering more is refused (0: no limit)")
+	fl.Var((*sizeValue)(&o.MaxTotalSize), "max-render-size", "the most the whole rendered service may hold, and apart from it the values its expressions build; a golden path rendering or building more is refused (0: no limit)")
 	fl.Var((*timeoutValue)(&o.Timeout), "render-timeout", "the longest a render may take; a golden path rendering for longer is refused (0: no limit)")
 }
 

@@ -93,7 +93,7 @@ func TestRenderFlagsHelp(t *testing.T) {
 	got := strings.Join(strings.Fields(cmd.Flags().FlagUsages()), " ")
 	for _, want := range []string{
 		"--max-file-size size the most one rendered file may hold; a golden path rendering more is refused (0: no limit) (default 64MiB)",
-		"--max-render-size size the most the whole rendered service may hold; a golden path rendering more is refused (0: no limit) (default 256MiB)",
+		"--max-render-size size the most the whole rendered service may hold, and apart from it the values its expressions build; a golden path rendering or building more is refused (0: no limit) (default 256MiB)",
 		"--render-timeout duration the longest a render may take; a golden path rendering for longer is refused (0: no limit) (default 30s)",
 	} {
 		if !strings.Contains(got, want) {
