@@ -12,6 +12,7 @@ import (
 	"github.com/go-git/go-git/v5/plumbing/transport"
 
 	"github.com/idp-cli/idp/internal/gitauth"
+	"github.com/idp-cli/idp/internal/neterr"
 )
 
 // Remote is the remote a service pushes to.
@@ -111,5 +112,6 @@ func TransportError(at, hint string, err error) error {
 	case errors.Is(err, transport.ErrEmptyRemoteRepository):
 		return fmt.Errorf("%s: empty repository", at)
 	}
-	return fmt.Errorf("%s: %w", at, err)
+	// An unreachable host in idp's words, also where the error is shown in a table (fleet).
+	return neterr.Explain(fmt.Errorf("%s: %w", at, err))
 }
