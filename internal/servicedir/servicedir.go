@@ -152,7 +152,7 @@ func (d *Dir) Read(name string) (Entry, error) {
 		}
 		e.Data = []byte(strings.ReplaceAll(target, string(os.PathSeparator), "/"))
 	case File:
-		f, err := d.root.OpenFile(name, os.O_RDONLY|syscall.O_NOFOLLOW, 0)
+		f, err := d.root.OpenFile(name, os.O_RDONLY|noFollow, 0)
 		if err != nil {
 			return Entry{}, fmt.Errorf("%s: %w", name, unwrapPath(err))
 		}
@@ -213,7 +213,7 @@ func (d *Dir) Write(name string, data []byte, mode fs.FileMode) error {
 }
 
 func (d *Dir) writeFile(name string, data []byte, perm fs.FileMode) error {
-	f, err := d.root.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_EXCL|syscall.O_NOFOLLOW, perm)
+	f, err := d.root.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_EXCL|noFollow, perm)
 	if err != nil {
 		return err
 	}
