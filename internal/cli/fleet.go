@@ -154,7 +154,7 @@ func runFleetStatus(cmd *cobra.Command, f *Factory, o *fleetOptions) error {
 
 // repoRecords reads the .idp.yaml of every repository in --repos, in parallel.
 func (f *Factory) repoRecords(ctx context.Context, o *fleetOptions) ([]fleet.Row, error) {
-	repos, err := fleet.ReadRepos(o.Repos)
+	repos, err := fleet.ReadRepos(ctx, o.Repos)
 	if err != nil {
 		return nil, &UsageError{Err: err}
 	}
@@ -373,7 +373,7 @@ func runFleetUpdate(cmd *cobra.Command, f *Factory, o *fleetUpdateOptions) error
 	if err := o.Bot.validate(cmd); err != nil {
 		return err
 	}
-	repos, err := fleet.ReadRepos(o.Repos)
+	repos, err := fleet.ReadRepos(cmd.Context(), o.Repos)
 	if err != nil {
 		return &UsageError{Err: err}
 	}

@@ -25,6 +25,7 @@ import (
 	"github.com/idp-cli/idp/internal/gitrepo"
 	"github.com/idp-cli/idp/internal/provenance"
 	"github.com/idp-cli/idp/internal/source"
+	"github.com/idp-cli/idp/internal/userfile"
 	"github.com/idp-cli/idp/internal/versions"
 )
 
@@ -38,11 +39,19 @@ type Repo struct {
 	Location string // a git URL, or an absolute path
 }
 
+// MaxReposSize is the largest list of repositories idp reads (about a hundred thousand lines).
+const MaxReposSize = 16 << 20
+
 // ReadRepos reads a list of repositories: one git URL or local path per line; blank lines and
-// lines starting with # are skipped. Relative paths are taken from the file's directory.
-func ReadRepos(file string) ([]Repo, error) {
-	data, err := os.ReadFile(file)
+// lines starting with # are skipped. Relative paths are taken from the file's directory. It
+// reads at most MaxReposSize bytes, and returns ctx's error as soon as ctx is done, even while
+// a FIFO keeps it waiting.
+func ReadRepos(ctx context.Context, file string) ([]Repo, error) {
+	data, err := userfile.Read(ctx, file, MaxReposSize)
 	if err != nil {
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
 		return nil, fmt.Errorf("--repos: %w", err)
 	}
 	var repos []Repo
