@@ -185,6 +185,10 @@ func botBody(p *planned, res *update.Result, rel string, notRun []manifest.Migra
 	if kv := newAnswerPairs(res); len(kv) > 0 {
 		fmt.Fprintf(&b, "**New answers** (defaults; change them in `.idp.yaml` and run `idp update` again): `%s`\n\n", strings.Join(kv, "`, `"))
 	}
+	if h := p.held; h != nil {
+		fmt.Fprintf(&b, "**%s %s is out but not in this pull request**: it needs %s, which only a person can answer. Add them under `answers:` in `%s` (or run `idp update` in a terminal); the next run then takes it.\n\n",
+			p.name, h.Version, h.describe(), path.Join(rel, provenance.FileName))
+	}
 	if len(notRun) > 0 {
 		fmt.Fprintf(&b, "**Migrations not run** by the bot; `%s` records them under `pending-migrations`. After merging, read them, then run `idp update --trust` (or run them yourself):\n\n", path.Join(rel, provenance.FileName))
 		for _, mg := range notRun {

@@ -18,6 +18,9 @@ const (
 	ExitUsage     = 2 // usage error, missing input, or cancelled
 	ExitConflicts = 3 // update left conflicts
 	ExitBehind    = 4 // idp check: a newer version exists (so that 1 always means an error)
+	// ExitNeedsInput: update without input could take no newer version, the next one needs
+	// answers only a person can give; the bot's workflow reads it as "needs a person".
+	ExitNeedsInput = 5
 )
 
 // UsageError is a mistake in how idp was called: a bad flag, argument or missing input.

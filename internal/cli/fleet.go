@@ -17,6 +17,7 @@ import (
 	git "github.com/go-git/go-git/v5"
 	"github.com/spf13/cobra"
 
+	"github.com/idp-cli/idp/internal/answers"
 	"github.com/idp-cli/idp/internal/bot"
 	"github.com/idp-cli/idp/internal/fleet"
 	"github.com/idp-cli/idp/internal/forge"
@@ -320,8 +321,13 @@ func printFleetCSV(w io.Writer, rows []fleet.Row) error {
 
 type fleetUpdateOptions struct {
 	fleetOptions
-	Bot    botOptions
-	Render render.Options
+	Bot        botOptions
+	Render     render.Options
+	To         string
+	Pre        bool
+	Set        []string
+	ValuesFile string
+	Conflict   string
 }
 
 func newFleetUpdateCmd(f *Factory) *cobra.Command {
@@ -334,9 +340,18 @@ golden path, and push it to the bot's branch as 'idp update --push' does (with -
 open or update its pull request). Repositories are worked on in parallel (--jobs); a failure
 on one is reported and the others go on. Then a summary: updated, unchanged, conflicts, failed.
 
-Exit status 1 when any repository failed, else 3 when any was left with conflicts.`,
-		Example: `  idp fleet update --repos services.txt --pull-request --jobs 8`,
-		Args:    usageArgs(cobra.NoArgs),
+--to keeps the fleet within a range (a pinned '^1' while a major release is rolled out by
+hand); --set and --values answer what a newer version asks, for every repository; --conflict
+rej puts the golden path's hunks beside the files. Without them, a service whose newer version
+needs an answer only a person can give takes the newest version that needs none, and the table
+says which version is held and what it needs ("needs input" when none can be taken).
+
+Exit status 1 when any repository failed, else 3 when any was left with conflicts, else 5 when
+any needs a person to answer a newer version's parameters.`,
+		Example: `  idp fleet update --repos services.txt --pull-request --jobs 8
+  idp fleet update --repos services.txt --pull-request --to '^1'
+  idp fleet update --repos services.txt --pull-request --set slack=#platform-alerts`,
+		Args: usageArgs(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runFleetUpdate(cmd, f, o)
 		},
@@ -344,6 +359,12 @@ Exit status 1 when any repository failed, else 3 when any was left with conflict
 	addFleetFlags(cmd, &o.fleetOptions)
 	addBotFlags(cmd, &o.Bot, true)
 	addRenderFlags(cmd, &o.Render)
+	fl := cmd.Flags()
+	fl.StringVar(&o.To, "to", "latest", "the `version` to move every service to: latest, a tag, or a constraint such as ^1")
+	fl.BoolVar(&o.Pre, "pre", false, "let latest and constraints pick pre-release versions")
+	fl.StringArrayVar(&o.Set, "set", nil, "answer a parameter for every repository, as `KEY=VALUE`; repeatable")
+	fl.StringVar(&o.ValuesFile, "values", "", "answers for every repository from a YAML or JSON `file`")
+	fl.StringVar(&o.Conflict, "conflict", "inline", "how conflicts are left: {inline|rej}")
 	return cmd
 }
 
@@ -353,11 +374,13 @@ type fleetUpdateRow struct {
 	Template string `json:"template,omitempty"`
 	From     string `json:"from,omitempty"`
 	To       string `json:"to,omitempty"`
-	// Result is updated, unchanged, conflicts or failed.
+	// Result is updated, unchanged, conflicts, needsInput or failed.
 	Result    string      `json:"result"`
 	Conflicts int         `json:"conflicts"`
 	Push      *bot.Report `json:"push,omitempty"`
-	Error     string      `json:"error,omitempty"`
+	// Held is a newer version not taken because it needs answers only a person can give.
+	Held  *heldVersion `json:"held,omitempty"`
+	Error string       `json:"error,omitempty"`
 }
 
 type fleetUpdateJSON struct {
@@ -373,6 +396,16 @@ func runFleetUpdate(cmd *cobra.Command, f *Factory, o *fleetUpdateOptions) error
 	if err := o.Bot.validate(cmd); err != nil {
 		return err
 	}
+	if o.Conflict != "inline" && o.Conflict != "rej" {
+		return usageErrorf(cmd, fmt.Errorf("--conflict %q: use inline or rej", o.Conflict))
+	}
+	var values map[string]any
+	if o.ValuesFile != "" {
+		var err error
+		if values, err = answers.ReadValuesFile(cmd.Context(), o.ValuesFile); err != nil {
+			return err
+		}
+	}
 	repos, err := fleet.ReadRepos(cmd.Context(), o.Repos)
 	if err != nil {
 		return &UsageError{Err: err}
@@ -384,10 +417,10 @@ func runFleetUpdate(cmd *cobra.Command, f *Factory, o *fleetUpdateOptions) error
 	bar := f.newProgress("updating", len(repos))
 	var renderMu sync.Mutex // the golden paths' cache is shared; renders take turns
 	fleet.Each(ctx, len(repos), o.Jobs, func(ctx context.Context, i int) {
-		rows[i] = f.fleetUpdateOne(ctx, cmd, repos[i], o, &renderMu)
+		rows[i] = f.fleetUpdateOne(ctx, cmd, repos[i], o, values, &renderMu)
 	}, bar.set)
 	bar.finish()
-	sum := map[string]int{"updated": 0, "unchanged": 0, "conflicts": 0, "failed": 0}
+	sum := map[string]int{"updated": 0, "unchanged": 0, "conflicts": 0, "needsInput": 0, "failed": 0}
 	for _, r := range rows {
 		sum[r.Result]++
 	}
@@ -403,11 +436,13 @@ func runFleetUpdate(cmd *cobra.Command, f *Factory, o *fleetUpdateOptions) error
 		return &exitError{Code: ExitError}
 	case sum["conflicts"] > 0:
 		return &exitError{Code: ExitConflicts}
+	case sum["needsInput"] > 0:
+		return &exitError{Code: ExitNeedsInput}
 	}
 	return ctx.Err()
 }
 
-func (f *Factory) fleetUpdateOne(ctx context.Context, cmd *cobra.Command, r fleet.Repo, o *fleetUpdateOptions, renderMu *sync.Mutex) fleetUpdateRow {
+func (f *Factory) fleetUpdateOne(ctx context.Context, cmd *cobra.Command, r fleet.Repo, o *fleetUpdateOptions, values map[string]any, renderMu *sync.Mutex) fleetUpdateRow {
 	repo := r.Location
 	row := fleetUpdateRow{Repo: gitauth.Redact(r.Name), Result: "failed"}
 	fail := func(err error) fleetUpdateRow {
@@ -434,15 +469,26 @@ func (f *Factory) fleetUpdateOne(ctx context.Context, cmd *cobra.Command, r flee
 	}); err != nil {
 		return fail(fmt.Errorf("clone: %w", gitauth.ExplainSSH(err, repo, f.Getenv)))
 	}
-	uo := &updateOptions{Dir: dir, To: "latest", Conflict: "inline", Offline: o.Offline, Bot: o.Bot}
+	uo := &updateOptions{Dir: dir, To: o.To, Pre: o.Pre, Conflict: o.Conflict, Offline: o.Offline, Bot: o.Bot}
+	req := answers.Request{Set: o.Set, Values: values, ValuesFile: o.ValuesFile}
 	renderMu.Lock()
 	p, err := resolveVersions(cmd, f, uo)
 	var res *update.Result
+	if err == nil && !p.downgrade {
+		err = p.holdBack(ctx, req, o.Pre)
+	}
 	if err == nil {
-		row.Template, row.From = p.name, p.current
+		row.Template, row.From, row.Held = p.name, p.current, p.held
+	}
+	if err == nil && p.held != nil && p.wants == p.current {
+		renderMu.Unlock()
+		row.To, row.Result = p.current, "needsInput"
+		return row
+	}
+	if err == nil {
 		var notRun []manifest.Migration
 		if notRun, err = botMigrations(p, f.Config.trusts(p.svc.Record.Template.Source)); err == nil {
-			res, err = update.Run(ctx, update.RunOptions{Service: p.svc, Base: p.base, Target: p.target, DryRun: true, Render: o.Render, Pending: update.Versions(notRun)})
+			res, err = update.Run(ctx, update.RunOptions{Service: p.svc, Base: p.base, Target: p.target, Answers: req, Rej: o.Conflict == "rej", DryRun: true, Render: o.Render, Pending: update.Versions(notRun)})
 		}
 		renderMu.Unlock()
 		if err == nil {
@@ -480,8 +526,15 @@ func printFleetUpdate(w io.Writer, rows []fleetUpdateRow, sum map[string]int) {
 		if r.Push != nil && r.Push.PullRequest != nil && r.Push.PullRequest.Number > 0 {
 			pr = fmt.Sprintf("#%d %s", r.Push.PullRequest.Number, r.Push.PullRequest.Action)
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", r.Repo, r.Template, r.From, r.To, r.Result, pr)
+		result := r.Result
+		if r.Result == "needsInput" {
+			result = "needs input"
+		}
+		if r.Held != nil {
+			result += fmt.Sprintf(" (%s held: needs %s)", r.Held.Version, strings.Join(r.Held.Missing, ", "))
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", r.Repo, r.Template, r.From, r.To, result, pr)
 	}
 	tw.Flush()
-	fmt.Fprintf(w, "\n%d updated, %d unchanged, %d with conflicts, %d failed.\n", sum["updated"], sum["unchanged"], sum["conflicts"], sum["failed"])
+	fmt.Fprintf(w, "\n%d updated, %d unchanged, %d with conflicts, %d needing input, %d failed.\n", sum["updated"], sum["unchanged"], sum["conflicts"], sum["needsInput"], sum["failed"])
 }

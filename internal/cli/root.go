@@ -29,6 +29,9 @@ Exit codes:
   1  error
   2  usage error, missing input, or cancelled
   3  update left conflicts
+  4  idp check: a newer version of the golden path exists
+  5  update without input (the bot, fleet update): the newer version needs answers only a
+     person can give; the message names it and its parameters
 
 Every flag can also be set as IDP_<FLAG> in the environment or as a key in
 $XDG_CONFIG_HOME/idp/config.yaml; see 'idp help environment'.`

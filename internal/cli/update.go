@@ -103,8 +103,13 @@ type planned struct {
 	name           string // the golden path
 	current, wants string // versions, for messages
 	downgrade      bool
-	behind         int       // released versions after the current one, up to the target
-	targetDate     time.Time // when the target was tagged, if it is a tag
+	cat            *catalog
+	tmpl           *source.Template
+	// held is the newest version within --to that the update could not take without input
+	// (it needs answers only a person can give); the target is then the newest one it can.
+	held       *heldVersion
+	behind     int       // released versions after the current one, up to the target
+	targetDate time.Time // when the target was tagged, if it is a tag
 }
 
 // resolveVersions opens the service and its source and finds the recorded and target versions.
@@ -122,7 +127,7 @@ func resolveVersions(cmd *cobra.Command, f *Factory, o *updateOptions) (*planned
 	if tmpl == nil {
 		return nil, fmt.Errorf("golden path %s is no longer in %s; golden paths there: %s", rec.Name, rec.Source, strings.Join(source.Names(cat.all), ", "))
 	}
-	p := &planned{svc: svc, name: rec.Name, current: rec.Version}
+	p := &planned{svc: svc, name: rec.Name, current: rec.Version, cat: cat, tmpl: tmpl}
 	if cat.git == nil {
 		return nil, fmt.Errorf("the source %s has no versions, so %s cannot be updated from it; updates need a git source with version tags", rec.Source, p.display())
 	}
@@ -213,6 +218,14 @@ func runUpdate(cmd *cobra.Command, f *Factory, o *updateOptions, diff bool) erro
 		}
 		req.ValuesFile = o.ValuesFile
 	}
+	if req.Prompter == nil && !p.downgrade {
+		if err := p.holdBack(cmd.Context(), req, o.Pre); err != nil {
+			return err
+		}
+		if p.held != nil && p.wants == p.current {
+			return needsInput(f, p)
+		}
+	}
 	mp := update.PlanMigrations(p.svc.Record, p.base.Template.Manifest, p.target.Template.Manifest, p.current, p.wants)
 	trusted := o.Trust || f.Config.trusts(p.svc.Record.Template.Source)
 	var notRun []manifest.Migration
@@ -275,6 +288,7 @@ func runUpdate(cmd *cobra.Command, f *Factory, o *updateOptions, diff bool) erro
 		if err := printPush(f, p, res, rep); err != nil {
 			return err
 		}
+		printHeld(f, p)
 		if res.Conflicts > 0 && rep.Push != "kept" {
 			return &exitError{Code: ExitConflicts}
 		}
@@ -283,10 +297,93 @@ func runUpdate(cmd *cobra.Command, f *Factory, o *updateOptions, diff bool) erro
 	if err := printUpdate(f, p, res, o.DryRun); err != nil {
 		return err
 	}
+	printHeld(f, p)
 	if res.Conflicts > 0 && !o.DryRun {
 		return &exitError{Code: ExitConflicts}
 	}
 	return nil
+}
+
+// heldVersion is a version the update could not take without input, and what it needs.
+type heldVersion struct {
+	Version string   `json:"version"`
+	Missing []string `json:"missing"` // the parameters to answer
+	Titles  []string `json:"-"`       // name (title), for messages
+}
+
+func (h *heldVersion) describe() string { return strings.Join(h.Titles, ", ") }
+
+// holdBack makes an update that cannot ask (--no-input, CI, the bot, fleet update) take the
+// newest version within --to that needs no new answers, so that a major release that adds a
+// required parameter does not stop every service's bot: it keeps rolling out the last minor and
+// says which version needs a person and for what. The target stays when it needs nothing.
+func (p *planned) holdBack(ctx context.Context, req answers.Request, pre bool) error {
+	candidates := []string{p.wants}
+	if cur, err := semver.NewVersion(p.current); err == nil {
+		tgt, _ := semver.NewVersion(p.wants)
+		for _, v := range p.cat.git.Versions(p.tmpl.Dir) {
+			if v.Short() != p.wants && v.Semver.GreaterThan(cur) && (tgt == nil || v.Semver.LessThan(tgt)) && (v.Semver.Prerelease() == "" || pre) {
+				candidates = append(candidates, v.Short()) // newest first
+			}
+		}
+	}
+	req.Recorded = p.svc.Record.Recorded()
+	for i, version := range candidates {
+		src, tmpl := p.target.Source, p.target.Template
+		if i > 0 {
+			var err error
+			if src, tmpl, err = p.cat.at(p.tmpl, "--to", version, true); err != nil {
+				return err
+			}
+		}
+		_, err := answers.Resolve(ctx, tmpl.Manifest, req)
+		var me *answers.MissingError
+		if !errors.As(err, &me) {
+			if i > 0 { // an older version is the target
+				p.target.Source, p.target.Template, p.wants = src, tmpl, version
+				p.behind -= i
+			}
+			return nil // a version that needs nothing, or an error the update itself reports
+		}
+		if i == 0 {
+			p.held = &heldVersion{Version: version, Missing: me.Names()}
+			for _, prm := range me.Params {
+				t := prm.Name
+				if prm.Title != "" {
+					t += " (" + prm.Title + ")"
+				}
+				p.held.Titles = append(p.held.Titles, t)
+			}
+		}
+	}
+	// Nothing newer can be taken without input: stay where the service is.
+	p.wants = p.current
+	return nil
+}
+
+// printHeld says on stderr which newer version the update left for a person, and why.
+func printHeld(f *Factory, p *planned) {
+	if p.held == nil {
+		return
+	}
+	fmt.Fprintf(f.IO.ErrOut, "idp: %s %s was not taken: it needs %s, which only a person can answer; pass --set KEY=VALUE or --values FILE, add them under answers: in .idp.yaml, or run idp update in a terminal\n",
+		p.name, p.held.Version, p.held.describe())
+}
+
+// needsInput ends an update that cannot take any newer version without answers: its own exit
+// status, which the shipped workflow treats as "a person must answer", not as a failure.
+func needsInput(f *Factory, p *planned) error {
+	msg := fmt.Sprintf("%s is on %s %s; %s needs %s, which only a person can answer: pass --set KEY=VALUE or --values FILE, add them under answers: in .idp.yaml, or run idp update in a terminal",
+		p.display(), p.name, p.current, p.held.Version, p.held.describe())
+	if f.Config.Output == "json" {
+		if err := printJSON(f.IO.Out, map[string]any{
+			"service": p.display(), "template": p.name, "from": p.current, "to": p.current,
+			"status": "needsInput", "held": p.held,
+		}); err != nil {
+			return err
+		}
+	}
+	return &exitError{Code: ExitNeedsInput, Msg: msg}
 }
 
 // afterVersions are the versions of the migrations to run after the merge, if they run.
@@ -369,6 +466,8 @@ type updateJSON struct {
 	PendingMigrations []string `json:"pendingMigrations"`
 	// Push is what bot mode did with the branch and the pull request.
 	Push *bot.Report `json:"push,omitempty"`
+	// Held is the newer version an update without input did not take, and what it needs.
+	Held *heldVersion `json:"held,omitempty"`
 }
 
 func updateReport(p *planned, res *update.Result, dryRun bool, rep *bot.Report) updateJSON {
@@ -380,7 +479,7 @@ func updateReport(p *planned, res *update.Result, dryRun bool, rep *bot.Report) 
 		Service: p.display(), Template: p.name, From: res.From, To: res.To, DryRun: dryRun,
 		Changes: changes, Conflicts: res.Conflicts, NewAnswers: append([]string{}, res.NewAnswers...),
 		PendingMigrations: append([]string{}, res.Record.PendingMigrations...),
-		Push:              rep,
+		Push:              rep, Held: p.held,
 	}
 }
 
