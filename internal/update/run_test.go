@@ -45,7 +45,7 @@ func TestRunRenderOptions(t *testing.T) {
 		wantStart string
 	}{
 		{name: "defaults", base: small, tgt: big},
-		{name: "target too large", base: small, tgt: big, opts: render.Options{MaxTotalSize: 4096}, wantErr: render.ErrTooLarge, wantStart: "render svc v2: skeleton/app.txt: the rendered service passes 4 KiB here"},
+		{name: "target too large", base: small, tgt: big, opts: render.Options{MaxTotalSize: 4096}, wantErr: render.ErrTooLarge, wantStart: "render svc v2: skeleton/app.txt:1:14: repeat: builds values past 4 KiB"},
 		{name: "base too large", base: big, tgt: small, opts: render.Options{MaxFileSize: 1024}, wantErr: render.ErrTooLarge, wantStart: "render svc v1: skeleton/app.txt: renders more than 1 KiB"},
 		{name: "no bound", base: big, tgt: big + "\n", opts: render.Options{MaxFileSize: -1, MaxTotalSize: -1, Timeout: -1}},
 	} {
