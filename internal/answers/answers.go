@@ -155,6 +155,9 @@ func Resolve(ctx context.Context, m *manifest.Manifest, req Request) (*Result, e
 	for i := range m.Parameters {
 		p := &m.Parameters[i]
 		asked, err := p.Asked(data)
+		if err != nil && len(missing) > 0 {
+			continue // it may depend on what is missing: report that first
+		}
 		if err != nil {
 			return nil, &manifest.Error{File: m.File, Line: p.Line, Msg: fmt.Sprintf("parameter %q when: %s", p.Name, err)}
 		}
@@ -172,10 +175,17 @@ func Resolve(ctx context.Context, m *manifest.Manifest, req Request) (*Result, e
 			}
 			res.Prompted = append(res.Prompted, p.Name)
 		} else if p.HasDefault() {
+			// A default made from a missing answer ("/payments" from no owner) is not the fault
+			// to report when something is missing: the missing answer is.
 			if v, err = p.DefaultValue(data); err != nil {
+				if len(missing) > 0 {
+					continue
+				}
 				return nil, &manifest.Error{File: m.File, Line: p.Line, Msg: fmt.Sprintf("parameter %q default: %s", p.Name, err)}
 			}
-			if err := p.Check(v); err != nil {
+			if err := p.Check(v); err != nil && len(missing) > 0 {
+				continue
+			} else if err != nil {
 				return nil, &InvalidError{Param: p.Name, Origin: "default", Msg: err.Error() + "; set it with --set " + p.Name + "=VALUE"}
 			}
 		} else if p.Required {
