@@ -118,7 +118,7 @@ func TestExitCodesAndMessages(t *testing.T) {
 		{"source missing", []string{"new", "service", "-s", filepath.Join(out, "nowhere")}, 2,
 			"idp: source " + filepath.Join(out, "nowhere") + " does not exist; give --source a directory of golden paths or a git URL\nRun 'idp new --help' for usage.\n"},
 		{"version the built-in source lacks", []string{"new", "service", "--version", "v0.9.0"}, 2,
-			"idp: --version v0.9.0: no version matches v0.9.0; versions: v1.0.0\nRun 'idp new --help' for usage.\n"},
+			"idp: --version v0.9.0: no version matches v0.9.0; versions: v1.1.0, v1.0.0\nRun 'idp new --help' for usage.\n"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			r := run(t, nil, nil, tc.args...)
@@ -298,7 +298,7 @@ func TestRepeatableFlagFromEnvironment(t *testing.T) {
 func TestNewDryRunAndJSON(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "payments")
 	r := run(t, nil, nil, "new", "service", "payments", "--set", "owner=team-payments", "--dry-run", "-o", dir)
-	if r.code != 0 || !strings.HasPrefix(r.stdout, "Would create "+dir+" with 25 files:\n  .dockerignore\n") || !strings.HasSuffix(r.stdout, "  .idp.yaml\n") {
+	if r.code != 0 || !strings.HasPrefix(r.stdout, "Would create "+dir+" with 32 files:\n  .dockerignore\n") || !strings.HasSuffix(r.stdout, "  .idp.yaml\n") {
 		t.Errorf("dry run: %+v", r)
 	}
 	if _, err := os.Stat(dir); err == nil {

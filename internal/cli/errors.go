@@ -9,6 +9,7 @@ import (
 
 	"github.com/idp-cli/idp/internal/answers"
 	"github.com/idp-cli/idp/internal/prompt"
+	"github.com/idp-cli/idp/internal/source"
 )
 
 // Exit codes, documented in `idp --help`.
@@ -54,7 +55,7 @@ func exitCode(err error) int {
 		return ExitOK
 	case errors.As(err, &ee):
 		return ee.Code
-	case errors.As(err, &ue), errors.As(err, &me), errors.As(err, &ie),
+	case errors.As(err, &ue), errors.As(err, &me), errors.As(err, &ie), source.IsRequest(err),
 		errors.Is(err, prompt.ErrCancelled), errors.Is(err, context.Canceled):
 		return ExitUsage
 	case strings.HasPrefix(err.Error(), "unknown command "), strings.HasPrefix(err.Error(), "unknown flag"):

@@ -250,16 +250,16 @@ func (f *Factory) measure(ctx context.Context, rows []fleet.Row, offline bool) {
 		case err != nil:
 			r.Error = "source " + gitauth.Redact(r.Source) + ": " + err.Error()
 			continue
-		case c.git == nil:
+		case c.Git == nil:
 			r.Error = "source " + r.Source + " has no versions (not a git source)"
 			continue
 		}
-		t := source.Find(c.all, r.Template)
+		t := source.Find(c.All, r.Template)
 		if t == nil {
 			r.Error = "golden path " + r.Template + " is no longer in " + gitauth.Redact(r.Source)
 			continue
 		}
-		r.SetDrift(fleet.Measure(r.Version, c.git.Versions(t.Dir)))
+		r.SetDrift(fleet.Measure(r.Version, c.Git.Versions(t.Dir)))
 	}
 }
 

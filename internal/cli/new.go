@@ -82,7 +82,7 @@ lists every one missing.`,
 			if err != nil {
 				return nil, cobra.ShellCompDirectiveError
 			}
-			return source.Types(cat.all), cobra.ShellCompDirectiveNoFileComp
+			return source.Types(cat.All), cobra.ShellCompDirectiveNoFileComp
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
 			o.Kind = args[0]
@@ -117,7 +117,7 @@ lists every one missing.`,
 		if err != nil {
 			return nil, cobra.ShellCompDirectiveError
 		}
-		all := cat.all
+		all := cat.All
 		if len(args) > 0 {
 			all = source.ByType(all, args[0])
 		}
@@ -136,14 +136,14 @@ func runNew(cmd *cobra.Command, f *Factory, o *newOptions) error {
 	if err != nil {
 		return withCmd(cmd, err)
 	}
-	tmpl, err := pickTemplate(cmd, f, cat.all, o.Kind, o.Template)
+	tmpl, err := pickTemplate(cmd, f, cat.All, o.Kind, o.Template)
 	if err != nil {
 		return err
 	}
-	if err := cat.checkDirty(o.Version); err != nil {
+	if err := cat.CheckDirty(o.Version); err != nil {
 		return withCmd(cmd, err)
 	}
-	src, tmpl, err := cat.at(tmpl, "--version", o.Version, o.Pre)
+	src, tmpl, err := cat.At(tmpl, "--version", o.Version, o.Pre)
 	if err != nil {
 		return withCmd(cmd, err)
 	}

@@ -30,7 +30,7 @@ func newTemplatesCmd(f *Factory) *cobra.Command {
 			if err != nil {
 				return withCmd(cmd, err)
 			}
-			s, all := cat.src, cat.all
+			s, all := cat.Src, cat.All
 			if len(all) == 0 {
 				return errNoGoldenPaths(s.Location)
 			}
@@ -47,7 +47,7 @@ func newTemplatesCmd(f *Factory) *cobra.Command {
 				items := make([]item, 0, len(all))
 				for _, t := range all {
 					m := t.Manifest
-					latest, vs := cat.latest(t)
+					latest, vs := cat.Latest(t)
 					items = append(items, item{m.Name, m.Type, m.Title, m.Description, latest, vs, m.ParamNames()})
 				}
 				return printJSON(f.IO.Out, map[string]any{"source": s.Location, "templates": items})
@@ -59,7 +59,7 @@ func newTemplatesCmd(f *Factory) *cobra.Command {
 			}
 			fmt.Fprintln(tw, header)
 			for _, t := range all {
-				v, vs := cat.latest(t)
+				v, vs := cat.Latest(t)
 				if v == "" {
 					v = "-"
 				}

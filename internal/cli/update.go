@@ -103,7 +103,7 @@ type planned struct {
 	name           string // the golden path
 	current, wants string // versions, for messages
 	downgrade      bool
-	cat            *catalog
+	cat            *source.Catalog
 	tmpl           *source.Template
 	// held is the newest version within --to that the update could not take without input
 	// (it needs answers only a person can give); the target is then the newest one it can.
@@ -123,32 +123,32 @@ func resolveVersions(cmd *cobra.Command, f *Factory, o *updateOptions) (*planned
 	if err != nil {
 		return nil, fmt.Errorf("%w (the source recorded in %s)", err, relDir(svc.Dir)+"/.idp.yaml")
 	}
-	tmpl := source.Find(cat.all, rec.Name)
+	tmpl := source.Find(cat.All, rec.Name)
 	if tmpl == nil {
-		return nil, fmt.Errorf("golden path %s is no longer in %s; golden paths there: %s", rec.Name, rec.Source, strings.Join(source.Names(cat.all), ", "))
+		return nil, fmt.Errorf("golden path %s is no longer in %s; golden paths there: %s", rec.Name, rec.Source, strings.Join(source.Names(cat.All), ", "))
 	}
 	p := &planned{svc: svc, name: rec.Name, current: rec.Version, cat: cat, tmpl: tmpl}
-	if cat.git == nil {
+	if cat.Git == nil {
 		return nil, fmt.Errorf("the source %s has no versions, so %s cannot be updated from it; updates need a git source with version tags", rec.Source, p.display())
 	}
 	at := rec.Commit
 	if at == "" {
 		at = rec.Version
 	}
-	if rec.Source == source.Builtin && !cat.git.Has(tmpl.Dir, rec.Version, rec.Commit) {
+	if rec.Source == source.Builtin && !cat.Git.Has(tmpl.Dir, rec.Version, rec.Commit) {
 		// Made by an idp from before the built-in golden paths had versions: it recorded idp's
 		// own version (dev, v0.x), and its files are the first release's.
-		at = cat.git.Oldest(tmpl.Dir)
+		at = cat.Git.Oldest(tmpl.Dir)
 		rec.Version, p.current = at, at
 	}
-	p.base.Source, p.base.Template, err = cat.at(tmpl, "version", at, true)
+	p.base.Source, p.base.Template, err = cat.At(tmpl, "version", at, true)
 	if err != nil {
 		return nil, fmt.Errorf("%w (recorded in %s)", errors.Unwrap(err), filepath.Join(p.display(), ".idp.yaml"))
 	}
 	if rec.Version != "" {
 		p.base.Source.Version = rec.Version
 	}
-	p.target.Source, p.target.Template, err = cat.at(tmpl, "--to", o.To, o.Pre)
+	p.target.Source, p.target.Template, err = cat.At(tmpl, "--to", o.To, o.Pre)
 	if err != nil {
 		return nil, withCmd(cmd, err)
 	}
@@ -156,7 +156,7 @@ func resolveVersions(cmd *cobra.Command, f *Factory, o *updateOptions) (*planned
 	cur, err1 := semver.NewVersion(rec.Version)
 	tgt, err2 := semver.NewVersion(p.wants)
 	p.downgrade = err1 == nil && err2 == nil && tgt.LessThan(cur)
-	for _, v := range cat.git.Versions(tmpl.Dir) {
+	for _, v := range cat.Git.Versions(tmpl.Dir) {
 		if v.Short() == p.wants {
 			p.targetDate = v.Date
 		}
@@ -321,7 +321,7 @@ func (p *planned) holdBack(ctx context.Context, req answers.Request, pre bool) e
 	candidates := []string{p.wants}
 	if cur, err := semver.NewVersion(p.current); err == nil {
 		tgt, _ := semver.NewVersion(p.wants)
-		for _, v := range p.cat.git.Versions(p.tmpl.Dir) {
+		for _, v := range p.cat.Git.Versions(p.tmpl.Dir) {
 			if v.Short() != p.wants && v.Semver.GreaterThan(cur) && (tgt == nil || v.Semver.LessThan(tgt)) && (v.Semver.Prerelease() == "" || pre) {
 				candidates = append(candidates, v.Short()) // newest first
 			}
@@ -332,7 +332,7 @@ func (p *planned) holdBack(ctx context.Context, req answers.Request, pre bool) e
 		src, tmpl := p.target.Source, p.target.Template
 		if i > 0 {
 			var err error
-			if src, tmpl, err = p.cat.at(p.tmpl, "--to", version, true); err != nil {
+			if src, tmpl, err = p.cat.At(p.tmpl, "--to", version, true); err != nil {
 				return err
 			}
 		}
