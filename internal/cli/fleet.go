@@ -23,7 +23,6 @@ import (
 	"github.com/idp-cli/idp/internal/forge"
 	"github.com/idp-cli/idp/internal/gitauth"
 	"github.com/idp-cli/idp/internal/manifest"
-	"github.com/idp-cli/idp/internal/provenance"
 	"github.com/idp-cli/idp/internal/render"
 	"github.com/idp-cli/idp/internal/source"
 	"github.com/idp-cli/idp/internal/update"
@@ -124,143 +123,43 @@ func runFleetStatus(cmd *cobra.Command, f *Factory, o *fleetOptions) error {
 	}
 	ctx := cmd.Context()
 	f.quietGit = true
-	var rows []fleet.Row
-	var err error
+	f.shareCatalogs()
+	d := fleet.StatusDeps{
+		Credentials: f.gitAuth, Progress: f,
+		OpenCatalog: func(ctx context.Context, loc string) (*source.Catalog, error) {
+			return f.openCatalog(ctx, loc, o.Offline)
+		},
+	}
 	if o.Provider != "" {
-		rows, err = f.forgeRecords(ctx, o)
-	} else {
-		rows, err = f.repoRecords(ctx, o)
+		api, err := forge.New(o.Provider, forge.Options{Host: o.Host, Token: f.forgeToken(o.Provider), HTTPClient: f.HTTPClient})
+		if err != nil {
+			return &UsageError{Err: err}
+		}
+		d.Forge = api
+	}
+	res, err := fleet.ReadStatus(ctx, d, fleet.StatusOptions{Repos: o.Repos, Owner: o.Owner, Jobs: o.Jobs})
+	var le *fleet.ListError
+	if errors.As(err, &le) {
+		return &UsageError{Err: err}
 	}
 	if err != nil {
 		return err
 	}
-	f.measure(ctx, rows, o.Offline)
-	sum := fleet.Summarize(rows)
 	switch f.Config.Output {
 	case "json":
-		err = printJSON(f.IO.Out, fleetStatusJSON{Services: rows, Summary: sum})
+		err = printJSON(f.IO.Out, fleetStatusJSON{Services: res.Rows, Summary: res.Summary})
 	case "csv":
-		err = printFleetCSV(f.IO.Out, rows)
+		err = printFleetCSV(f.IO.Out, res.Rows)
 	default:
-		err = printFleetTable(f.IO.Out, rows, sum)
+		err = printFleetTable(f.IO.Out, res.Rows, res.Summary)
 	}
 	if err != nil {
 		return err
 	}
-	if sum.Failed > 0 {
+	if res.Summary.Failed > 0 {
 		return &exitError{Code: ExitError}
 	}
 	return nil
-}
-
-// repoRecords reads the .idp.yaml of every repository in --repos, in parallel.
-func (f *Factory) repoRecords(ctx context.Context, o *fleetOptions) ([]fleet.Row, error) {
-	repos, err := fleet.ReadRepos(ctx, o.Repos)
-	if err != nil {
-		return nil, &UsageError{Err: err}
-	}
-	rows := make([]fleet.Row, len(repos))
-	bar := f.newProgress("reading", len(repos))
-	fleet.Each(ctx, len(repos), o.Jobs, func(ctx context.Context, i int) {
-		repo := repos[i].Location
-		rows[i].Repo = gitauth.Redact(repos[i].Name)
-		cred := f.gitAuth(repo)
-		if cred.Err != nil {
-			rows[i].Error = cred.Err.Error()
-			return
-		}
-		rec, err := fleet.ReadRepoRecord(ctx, repo, cred.Auth, gitauth.HintFor(repo, cred.Tried))
-		if err != nil {
-			rows[i].Error = err.Error()
-			return
-		}
-		fillRecord(&rows[i], rec)
-	}, bar.set)
-	bar.finish()
-	return rows, ctx.Err()
-}
-
-// forgeRecords lists --owner's repositories on the forge and reads each one's .idp.yaml through
-// the API; repositories without one are not services and get no row.
-func (f *Factory) forgeRecords(ctx context.Context, o *fleetOptions) ([]fleet.Row, error) {
-	token := f.forgeToken(o.Provider)
-	api, err := forge.New(o.Provider, forge.Options{Host: o.Host, Token: token, HTTPClient: f.HTTPClient})
-	if err != nil {
-		return nil, &UsageError{Err: err}
-	}
-	listed, err := api.ListRepos(ctx, o.Owner)
-	if err != nil {
-		return nil, err
-	}
-	var repos []*forge.Listed
-	for _, r := range listed {
-		if !r.Archived {
-			repos = append(repos, r)
-		}
-	}
-	rows := make([]fleet.Row, len(repos))
-	keep := make([]bool, len(repos))
-	bar := f.newProgress("reading", len(repos))
-	fleet.Each(ctx, len(repos), o.Jobs, func(ctx context.Context, i int) {
-		r := repos[i]
-		rows[i].Repo = r.Owner + "/" + r.Name
-		data, err := api.ReadFile(ctx, r.Owner, r.Name, provenance.FileName, "")
-		switch {
-		case errors.Is(err, forge.ErrNotFound):
-			return
-		case err != nil:
-			rows[i].Error = err.Error()
-		default:
-			rec, err := provenance.Parse(data, r.Owner+"/"+r.Name+"/"+provenance.FileName)
-			if err != nil {
-				rows[i].Error = err.Error()
-			} else {
-				fillRecord(&rows[i], rec)
-			}
-		}
-		keep[i] = true
-	}, bar.set)
-	bar.finish()
-	var out []fleet.Row
-	for i := range rows {
-		if keep[i] {
-			out = append(out, rows[i])
-		}
-	}
-	return out, ctx.Err()
-}
-
-func fillRecord(r *fleet.Row, rec *provenance.File) {
-	r.Template, r.Source, r.Version = rec.Template.Name, rec.Template.Source, rec.Template.Version
-	if r.Version == "" && len(rec.Template.Commit) >= 12 {
-		r.Version = rec.Template.Commit[:12]
-	}
-}
-
-// measure fills each row's drift from its source's tags; every source is opened once.
-func (f *Factory) measure(ctx context.Context, rows []fleet.Row, offline bool) {
-	f.shareCatalogs()
-	for i := range rows {
-		r := &rows[i]
-		if r.Error != "" {
-			continue
-		}
-		c, err := f.openCatalog(ctx, r.Source, offline)
-		switch {
-		case err != nil:
-			r.Error = "source " + gitauth.Redact(r.Source) + ": " + err.Error()
-			continue
-		case c.Git == nil:
-			r.Error = "source " + r.Source + " has no versions (not a git source)"
-			continue
-		}
-		t := source.Find(c.All, r.Template)
-		if t == nil {
-			r.Error = "golden path " + r.Template + " is no longer in " + gitauth.Redact(r.Source)
-			continue
-		}
-		r.SetDrift(fleet.Measure(r.Version, c.Git.Versions(t.Dir)))
-	}
 }
 
 func intOrDash(p *int) string {

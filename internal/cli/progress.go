@@ -43,3 +43,9 @@ func (p *progress) finish() {
 	}
 	fmt.Fprintf(p.w, "\r%s\r", strings.Repeat(" ", p.width))
 }
+
+// Start is the factory as a fleet.Progress: a bar on stderr when it is a terminal.
+func (f *Factory) Start(label string, total int) (func(int), func()) {
+	p := f.newProgress(label, total)
+	return p.set, p.finish
+}

@@ -1,0 +1,140 @@
+package fleet
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/idp-cli/idp/internal/builtin"
+	"github.com/idp-cli/idp/internal/forge"
+	"github.com/idp-cli/idp/internal/forge/forgetest"
+	"github.com/idp-cli/idp/internal/gitauth"
+	"github.com/idp-cli/idp/internal/source"
+)
+
+func gitIn(t *testing.T, dir string, args ...string) {
+	t.Helper()
+	cmd := exec.Command("git", args...)
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "GIT_AUTHOR_NAME=t", "GIT_AUTHOR_EMAIL=t@x", "GIT_COMMITTER_NAME=t", "GIT_COMMITTER_EMAIL=t@x", "GIT_CONFIG_NOSYSTEM=1")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("git %v: %v\n%s", args, err, out)
+	}
+}
+
+func write(t *testing.T, dir string, files map[string]string) {
+	t.Helper()
+	for p, data := range files {
+		os.MkdirAll(filepath.Join(dir, filepath.Dir(p)), 0o755)
+		if err := os.WriteFile(filepath.Join(dir, p), []byte(data), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// goldenPaths is a source directory, a git repository with v1.0.0 and v1.1.0 tagged.
+func goldenPaths(t *testing.T) string {
+	src := t.TempDir()
+	write(t, src, map[string]string{
+		"svc/template.yaml":     "apiVersion: idp/v1\nkind: Template\ntype: service\nparameters:\n  - name: name\n    required: true\n",
+		"svc/skeleton/app.yaml": "name: {{ .name }}\n",
+	})
+	gitIn(t, src, "init", "-q", "-b", "main")
+	gitIn(t, src, "add", "-A")
+	gitIn(t, src, "commit", "-q", "-m", "v1")
+	gitIn(t, src, "tag", "v1.0.0")
+	gitIn(t, src, "commit", "-q", "--allow-empty", "-m", "v1.1")
+	gitIn(t, src, "tag", "v1.1.0")
+	return src
+}
+
+func record(src, version string) string {
+	return fmt.Sprintf("template:\n  source: %s\n  name: svc\n  version: %s\nanswers:\n  name: x\n", src, version)
+}
+
+func deps(t *testing.T) StatusDeps {
+	return StatusDeps{
+		Credentials: func(url string) gitauth.Result { return gitauth.Result{} },
+		OpenCatalog: func(ctx context.Context, loc string) (*source.Catalog, error) {
+			return source.OpenCatalog(ctx, loc, source.OpenOptions{CacheDir: t.TempDir(), Builtin: &builtin.History{}})
+		},
+	}
+}
+
+// TestReadStatusFromAList reads each repository of a list without a checkout and measures its
+// drift; a repository that is not a service is an error in its row, and the rest go on.
+func TestReadStatusFromAList(t *testing.T) {
+	src := goldenPaths(t)
+	dir := t.TempDir()
+	for name, rec := range map[string]string{"shop": record(src, "v1.0.0"), "billing": record(src, "v1.1.0"), "docs": ""} {
+		repo := filepath.Join(dir, name)
+		os.MkdirAll(repo, 0o755)
+		gitIn(t, repo, "init", "-q", "-b", "main")
+		if rec != "" {
+			write(t, repo, map[string]string{".idp.yaml": rec})
+		} else {
+			write(t, repo, map[string]string{"README.md": "docs\n"})
+		}
+		gitIn(t, repo, "add", "-A")
+		gitIn(t, repo, "commit", "-q", "-m", "one")
+	}
+	write(t, dir, map[string]string{"repos.txt": "shop\nbilling\ndocs\n"})
+	res, err := ReadStatus(context.Background(), deps(t), StatusOptions{Repos: filepath.Join(dir, "repos.txt"), Jobs: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, r := range res.Rows {
+		behind := "-"
+		if r.Behind != nil {
+			behind = fmt.Sprint(*r.Behind)
+		}
+		got = append(got, fmt.Sprintf("%s %s %s %s %t", r.Repo, r.Version, r.Latest, behind, r.Error != ""))
+	}
+	want := "shop v1.0.0 v1.1.0 1 false|billing v1.1.0 v1.1.0 0 false|docs   - true"
+	if strings.Join(got, "|") != want {
+		t.Errorf("rows:\n%s\nwant:\n%s", strings.Join(got, "|"), want)
+	}
+	if res.Summary.Failed != 1 {
+		t.Errorf("summary: %+v", res.Summary)
+	}
+	if _, err := ReadStatus(context.Background(), deps(t), StatusOptions{Repos: filepath.Join(dir, "nope.txt")}); err == nil {
+		t.Error("a missing list was read")
+	} else if _, ok := err.(*ListError); !ok {
+		t.Errorf("a missing list: %T %v, want a ListError", err, err)
+	}
+}
+
+// TestReadStatusFromAForge lists an owner's repositories through a forge's documented API:
+// archived ones and those without .idp.yaml are not services.
+func TestReadStatusFromAForge(t *testing.T) {
+	src := goldenPaths(t)
+	fake := forgetest.New(t, "github")
+	for _, name := range []string{"billing", "docs", "old", "shop"} {
+		fake.AddRepo(forgetest.Repo{Owner: "acme", Name: name, Archived: name == "old"})
+	}
+	fake.SetFile("acme", "shop", ".idp.yaml", []byte(record(src, "v1.0.0")))
+	fake.SetFile("acme", "billing", ".idp.yaml", []byte(record(src, "v1.1.0")))
+	fake.SetFile("acme", "old", ".idp.yaml", []byte(record(src, "v1.0.0")))
+	api, err := forge.New("github", forge.Options{Host: fake.URL, Token: forgetest.Token})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := deps(t)
+	d.Forge = api
+	res, err := ReadStatus(context.Background(), d, StatusOptions{Owner: "acme", Jobs: 4})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, r := range res.Rows {
+		got = append(got, r.Repo+" "+r.Version+" "+r.Latest)
+	}
+	if strings.Join(got, "|") != "acme/billing v1.1.0 v1.1.0|acme/shop v1.0.0 v1.1.0" {
+		t.Errorf("rows: %v", got)
+	}
+}
