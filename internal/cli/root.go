@@ -129,6 +129,7 @@ func NewRootCmd(f *Factory) *cobra.Command {
 		newDiffCmd(f),
 		newCheckCmd(f),
 		newFleetCmd(f),
+		newDoctorCmd(f),
 		newVersionCmd(f),
 		newEnvironmentTopic(),
 		newManCmd(f),
