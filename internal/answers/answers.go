@@ -32,6 +32,20 @@ type Request struct {
 	// Recorded are answers from an earlier run (.idp.yaml); they count as given, below the
 	// command line and the values file.
 	Recorded map[string]any
+	// Check, when set, is one more rule of the caller's for a parameter's answer (the
+	// converted value; never called with an empty one), such as that the directory a name
+	// makes is free. It applies to a given answer before any prompt, and to a prompted one as
+	// it is typed, so that the prompt refuses it there.
+	Check func(param string, v any) error
+	// Review, when set and the Prompter is a Reviewer, ends the prompts with the answers, the
+	// command that gives them without prompts, and a confirmation.
+	Review *Review
+	// NewIn maps a parameter that is new since the service's version to the version that
+	// added it: the prompt says so.
+	NewIn map[string]string
+	// Verbose names the pattern in the message for an answer it refuses (--verbose); without
+	// it the message says what the pattern wants in words.
+	Verbose bool
 }
 
 // Result is the resolved answers.
@@ -132,17 +146,25 @@ func Resolve(ctx context.Context, m *manifest.Manifest, req Request) (*Result, e
 		for i := range m.Parameters {
 			p := &m.Parameters[i]
 			if g, ok := in[p.Name]; ok {
-				v, err := convert(p, g)
+				v, err := req.convert(p, g)
 				if err != nil {
 					return nil, err
 				}
 				known[p.Name] = v
 				continue
 			}
-			qs = append(qs, &Question{Param: p, m: m})
+			q := &Question{Param: p, NewIn: req.NewIn[p.Name], m: m}
+			if req.Check != nil {
+				q.check = func(v any) error { return req.Check(p.Name, v) }
+			}
+			qs = append(qs, q)
 		}
 		if len(qs) > 0 {
-			prompted, err = req.Prompter.Ask(ctx, known, qs)
+			if r, ok := req.Prompter.(Reviewer); ok && req.Review != nil {
+				prompted, err = r.AskAndReview(ctx, known, qs, req.Review)
+			} else {
+				prompted, err = req.Prompter.Ask(ctx, known, qs)
+			}
 			if err != nil {
 				return nil, err
 			}
@@ -166,11 +188,11 @@ func Resolve(ctx context.Context, m *manifest.Manifest, req Request) (*Result, e
 		}
 		var v any
 		if g, ok := in[p.Name]; ok {
-			if v, err = convert(p, g); err != nil {
+			if v, err = req.convert(p, g); err != nil {
 				return nil, err
 			}
 		} else if pv, ok := prompted[p.Name]; ok {
-			if v, err = convert(p, given{value: pv, origin: "prompt"}); err != nil {
+			if v, err = req.convert(p, given{value: pv, origin: "prompt"}); err != nil {
 				return nil, err
 			}
 			res.Prompted = append(res.Prompted, p.Name)
@@ -186,7 +208,7 @@ func Resolve(ctx context.Context, m *manifest.Manifest, req Request) (*Result, e
 			if err := p.Check(v); err != nil && len(missing) > 0 {
 				continue
 			} else if err != nil {
-				return nil, &InvalidError{Param: p.Name, Origin: "default", Msg: err.Error() + "; set it with --set " + p.Name + "=VALUE"}
+				return nil, &InvalidError{Param: p.Name, Origin: "default", Msg: manifest.Describe(err, req.Verbose) + "; set it with --set " + p.Name + "=VALUE"}
 			}
 		} else if p.Required {
 			missing = append(missing, p)
@@ -249,13 +271,19 @@ func zeros(m *manifest.Manifest) map[string]any {
 	return data
 }
 
-func convert(p *manifest.Parameter, g given) (any, error) {
+func (req *Request) convert(p *manifest.Parameter, g given) (any, error) {
 	v, err := manifest.Convert(p, g.value)
 	if err != nil {
 		return nil, &InvalidError{Param: p.Name, Origin: g.origin, Msg: err.Error()}
 	}
 	if err := p.Check(v); err != nil {
-		return nil, &InvalidError{Param: p.Name, Origin: g.origin, Msg: err.Error()}
+		return nil, &InvalidError{Param: p.Name, Origin: g.origin, Msg: manifest.Describe(err, req.Verbose)}
+	}
+	if req.Check != nil && !manifest.IsEmpty(v) && g.origin != "prompt" {
+		// A prompted answer met the check as it was typed.
+		if err := req.Check(p.Name, v); err != nil {
+			return nil, &InvalidError{Param: p.Name, Origin: g.origin, Msg: err.Error()}
+		}
 	}
 	return v, nil
 }

@@ -112,7 +112,7 @@ func TestExitCodesAndMessages(t *testing.T) {
 		{"unknown kind", []string{"new", "widget"}, 2, "idp: no golden path of type \"widget\"; types on offer: service\nRun 'idp new --help' for usage.\n"},
 		{"unknown template", []string{"new", "service", "-t", "rust-service"}, 2, "idp: --template rust-service: no service golden path of that name; choose one of: go-service\nRun 'idp new --help' for usage.\n"},
 		{"bad answer", []string{"new", "service", "Payments", "--set", "owner=x", "-o", filepath.Join(out, "q")}, 2,
-			"idp: NAME argument: parameter \"name\": \"Payments\" does not match the pattern ^[a-z]([a-z0-9-]{0,38}[a-z0-9])?$ (Lowercase letters, digits and dashes; it names the repository, the binary and the Kubernetes objects)\nRun 'idp new --help' for usage.\n"},
+			"idp: NAME argument: parameter \"name\": \"Payments\" is not valid: Lowercase letters, digits and dashes; it names the repository, the binary and the Kubernetes objects\nRun 'idp new --help' for usage.\n"},
 		{"missing values file", []string{"new", "service", "x", "--values", filepath.Join(out, "nope.yaml")}, 2,
 			"idp: --values: cannot read " + filepath.Join(out, "nope.yaml") + ": no such file or directory\nRun 'idp new --help' for usage.\n"},
 		{"source missing", []string{"new", "service", "-s", filepath.Join(out, "nowhere")}, 2,

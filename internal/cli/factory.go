@@ -97,6 +97,7 @@ func (f *Factory) prompter() Prompter {
 		f.Prompter = &prompt.Huh{
 			In: f.IO.In, Out: f.IO.ErrOut, InIsTerminal: f.IO.InTTY,
 			Accessible: f.Config.Accessible || f.Getenv("TERM") == "dumb",
+			Verbose:    f.Config.Verbose,
 		}
 	}
 	return f.Prompter

@@ -55,8 +55,9 @@ path and the answers for 'idp update'.
 
 <kind> is a golden path's type: 'idp new service' offers the service golden paths. Answers come
 from --set, --values, the <name> argument, prompts (in a terminal) and the golden path's
-defaults. Without a terminal, or with --no-input, a missing required answer is an error that
-lists every one missing.`,
+defaults. Questions end with a review: the answers, the same command without prompts, and
+"Create ./<name>?". Without a terminal, or with --no-input, a missing required answer is an
+error that lists every one missing.`,
 		Example: `  # Ask for everything in a terminal
   idp new service
 
@@ -151,7 +152,8 @@ func runNew(cmd *cobra.Command, f *Factory, o *newOptions) error {
 		// Said before any question: a service from a source without versions is a cul-de-sac.
 		fmt.Fprintf(f.IO.ErrOut, "idp: note: %s has no versions (no vX.Y.Z tags), so the service cannot be updated from it later; to make it updatable, use a git repository of golden paths with a version tag (git tag v0.1.0)\n", src.Location)
 	}
-	req := answers.Request{Set: o.Set, Name: o.Name, Prompter: f.prompter()}
+	req := answers.Request{Set: o.Set, Name: o.Name, Prompter: f.prompter(), Verbose: f.Config.Verbose,
+		Review: newReview(cmd, o, tmpl.Manifest.Name)}
 	if o.ValuesFile != "" {
 		if req.Values, err = answers.ReadValuesFile(ctx, o.ValuesFile); err != nil {
 			return err

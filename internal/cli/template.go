@@ -45,6 +45,7 @@ func newTemplateLintCmd(f *Factory) *cobra.Command {
   - template.yaml: every field, with file and line;
   - every file and path parses as a template with the golden path's delimiters;
   - references to parameters that do not exist (errors) and parameters nothing uses (warnings);
+  - a pattern without words for it, pattern_help or help, to explain a refused answer (warnings);
   - files that would be rendered but look like GitHub Actions (${{ }}) or Helm ({{ .Values }})
     templates (warnings: add them to files.verbatim, or set files.delimiters);
   - every default, when and computed expression, and every file, with the default answers.

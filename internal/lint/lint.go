@@ -15,6 +15,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"sync"
 	"text/template"
 	"text/template/parse"
 
@@ -103,6 +104,9 @@ func Lint(ctx context.Context, dir string) ([]Finding, error) {
 		if !l.used[p.Name] {
 			l.add("template.yaml", p.Line, "warning", fmt.Sprintf("parameter %s is never used by a file, a path or an expression", p.Name))
 		}
+		if p.Pattern != "" && p.PatternHelp == "" && p.Help == "" {
+			l.add("template.yaml", p.Line, "warning", fmt.Sprintf("parameter %s has a pattern and no words for it: a refused answer can only be explained with the regular expression, which a screen reader reads out symbol by symbol; add pattern_help saying what it accepts (or help)", p.Name))
+		}
 	}
 	// Every expression and file, executed with the default answers.
 	sample := map[string]any{}
@@ -114,7 +118,7 @@ func Lint(ctx context.Context, dir string) ([]Finding, error) {
 	vals, err := answers.Data(m, sample)
 	if err != nil {
 		line, msg := 0, err.Error()
-		if m := reManifestErr.FindStringSubmatch(msg); m != nil {
+		if m := reManifestErr().FindStringSubmatch(msg); m != nil {
 			fmt.Sscan(m[1], &line)
 			msg = m[2]
 		}
@@ -213,7 +217,7 @@ func (l *linter) files(skeleton fs.FS) {
 	})
 }
 
-var helmish = regexp.MustCompile(`\{\{-?\s*(\.Values|\.Release|\.Chart|include\s+")`)
+var helmish = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`\{\{-?\s*(\.Values|\.Release|\.Chart|include\s+")`) })
 
 // lookalikes warns about files that hold another tool's template syntax with idp's delimiters.
 func (l *linter) lookalikes(file, text string) {
@@ -225,7 +229,7 @@ func (l *linter) lookalikes(file, text string) {
 		case strings.Contains(line, "${{"):
 			l.add(file, i+1, "warning", "looks like GitHub Actions syntax (${{ }}), which idp would render: add the file to files.verbatim, or set files.delimiters")
 			return
-		case helmish.MatchString(line):
+		case helmish().MatchString(line):
 			l.add(file, i+1, "warning", "looks like a Helm template ({{ .Values }}), which idp would render: add the file to files.verbatim, or set files.delimiters")
 			return
 		}
@@ -249,12 +253,12 @@ func (l *linter) refs(file string, line int, text, left, right string) {
 	}
 }
 
-var reManifestErr = regexp.MustCompile(`^(?:.*/)?template\.yaml:(\d+): (.*)$`)
+var reManifestErr = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^(?:.*/)?template\.yaml:(\d+): (.*)$`) })
 
-var reParseErr = regexp.MustCompile(`^template: [^:]*:(\d+): (.*)$`)
+var reParseErr = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^template: [^:]*:(\d+): (.*)$`) })
 
 func parseErr(err error) (int, string) {
-	if m := reParseErr.FindStringSubmatch(err.Error()); m != nil {
+	if m := reParseErr().FindStringSubmatch(err.Error()); m != nil {
 		var n int
 		fmt.Sscan(m[1], &n)
 		return n, m[2]

@@ -11,6 +11,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"text/template"
 
 	"github.com/Masterminds/semver/v3"
@@ -69,6 +70,10 @@ type Parameter struct {
 	Default  any      `yaml:"default"`
 	When     string   `yaml:"when"`
 	Secret   bool     `yaml:"secret"`
+
+	// PatternHelp says in words what Pattern accepts; a refused answer is explained with it
+	// (else with Help), since a regular expression read aloud helps nobody.
+	PatternHelp string `yaml:"pattern_help"`
 
 	// Line is where the parameter starts in template.yaml.
 	Line int `yaml:"-"`
@@ -231,7 +236,7 @@ type schema struct {
 
 var (
 	paramSchema = &schema{seq: true, fields: map[string]*schema{
-		"name": nil, "type": nil, "title": nil, "help": nil, "required": nil, "pattern": nil,
+		"name": nil, "type": nil, "title": nil, "help": nil, "required": nil, "pattern": nil, "pattern_help": nil,
 		"min": nil, "max": nil, "options": nil, "default": nil, "when": nil, "secret": nil,
 	}}
 	manifestSchema = &schema{fields: map[string]*schema{
@@ -304,8 +309,8 @@ func sortedKeys(m map[string]*schema) []string {
 }
 
 var (
-	reYAMLLine   = regexp.MustCompile(`^(?:yaml: )?line (\d+): (.*)$`)
-	reUnmarshal  = regexp.MustCompile("^cannot unmarshal !!(\\w+) (?:`(.*)` )?into (.*)$")
+	reYAMLLine   = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^(?:yaml: )?line (\d+): (.*)$`) })
+	reUnmarshal  = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile("^cannot unmarshal !!(\\w+) (?:`(.*)` )?into (.*)$") })
 	goTypeToUser = map[string]string{
 		"int": "a whole number", "*int": "a whole number", "bool": "true or false",
 		"string": "a string", "[]string": "a list of strings",
@@ -326,12 +331,12 @@ func (p *parser) yamlError(err error) error {
 	var out Errors
 	for _, msg := range msgs {
 		line := 0
-		if m := reYAMLLine.FindStringSubmatch(msg); m != nil {
+		if m := reYAMLLine().FindStringSubmatch(msg); m != nil {
 			fmt.Sscan(m[1], &line)
 			msg = m[2]
 		}
 		msg = strings.TrimPrefix(msg, "yaml: ")
-		if m := reUnmarshal.FindStringSubmatch(msg); m != nil {
+		if m := reUnmarshal().FindStringSubmatch(msg); m != nil {
 			want, ok := goTypeToUser[m[3]]
 			if !ok {
 				want = "a " + strings.TrimPrefix(m[3], "manifest.")
@@ -403,8 +408,8 @@ func (p *parser) collectLines(root *yaml.Node, m *Manifest) {
 }
 
 var (
-	identRe = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
-	nameRe  = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]*$`)
+	identRe = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`) })
+	nameRe  = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[a-z0-9][a-z0-9._-]*$`) })
 )
 
 func (p *parser) validate(m *Manifest) {
@@ -414,12 +419,12 @@ func (p *parser) validate(m *Manifest) {
 	if m.Kind != "Template" {
 		p.addf(p.lines["kind"], "kind is %q; it must be Template", m.Kind)
 	}
-	if !nameRe.MatchString(m.Name) {
+	if !nameRe().MatchString(m.Name) {
 		p.addf(p.lines["name"], "name %q must be lowercase letters, digits, '.', '_' or '-' (it is typed in --template)", m.Name)
 	}
 	if m.Type == "" {
 		p.addf(0, "type is missing; set it to the kind of thing the template makes (service, library, ...)")
-	} else if !identRe.MatchString(strings.ReplaceAll(m.Type, "-", "_")) {
+	} else if !identRe().MatchString(strings.ReplaceAll(m.Type, "-", "_")) {
 		p.addf(p.lines["type"], "type %q must be a single word (letters, digits, - or _)", m.Type)
 	}
 	seen := map[string]bool{}
@@ -428,7 +433,7 @@ func (p *parser) validate(m *Manifest) {
 	}
 	for i := range m.Computed {
 		c := &m.Computed[i]
-		if !identRe.MatchString(c.Name) {
+		if !identRe().MatchString(c.Name) {
 			p.addf(c.Line, "computed name %q must be letters, digits and _ so templates can use it as .%s", c.Name, c.Name)
 		}
 		if seen[c.Name] {
@@ -488,7 +493,7 @@ func (p *parser) validateParam(i int, prm *Parameter, seen map[string]bool) {
 	case prm.Name == "":
 		p.addf(prm.Line, "parameter %d has no name", i+1)
 		label = fmt.Sprintf("parameter %d", i+1)
-	case !identRe.MatchString(prm.Name):
+	case !identRe().MatchString(prm.Name):
 		p.addf(line("name"), "parameter name %q must be letters, digits and _ so templates can use it as .%s", prm.Name, prm.Name)
 	case seen[prm.Name]:
 		p.addf(line("name"), "parameter %q is declared twice", prm.Name)
@@ -509,6 +514,9 @@ func (p *parser) validateParam(i int, prm *Parameter, seen map[string]bool) {
 		} else {
 			prm.re = re
 		}
+	}
+	if prm.PatternHelp != "" && prm.Pattern == "" {
+		p.addf(line("pattern_help"), "%s: pattern_help explains a pattern, and there is none; add the pattern or remove pattern_help", label)
 	}
 	if prm.Min != nil || prm.Max != nil {
 		if prm.Type != TypeInt {
@@ -536,7 +544,7 @@ func (p *parser) validateParam(i int, prm *Parameter, seen map[string]bool) {
 		} else if v, err := Convert(prm, prm.Default); err != nil {
 			p.addf(line("default"), "%s: default %v: %s", label, prm.Default, err)
 		} else if err := prm.Check(v); err != nil {
-			p.addf(line("default"), "%s: default %v: %s", label, prm.Default, err)
+			p.addf(line("default"), "%s: default %v: %s", label, prm.Default, Describe(err, true))
 		}
 	}
 }
@@ -597,15 +605,15 @@ func NewExpr(name, expr string) (*template.Template, error) {
 }
 
 var (
-	reTmplErr = regexp.MustCompile(`^template: [^:]*:\d+(?::\d+)?: `)
-	reExecErr = regexp.MustCompile(`^executing "(?:[^"\\]|\\.)*" at <(.*?)>: (.*)$`)
-	reNoKey   = regexp.MustCompile(`^map has no entry for key "(.*)"$`)
+	reTmplErr = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^template: [^:]*:\d+(?::\d+)?: `) })
+	reExecErr = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^executing "(?:[^"\\]|\\.)*" at <(.*?)>: (.*)$`) })
+	reNoKey   = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^map has no entry for key "(.*)"$`) })
 )
 
 func exprError(err error) string {
-	s := reTmplErr.ReplaceAllString(err.Error(), "")
-	if m := reExecErr.FindStringSubmatch(s); m != nil {
-		if k := reNoKey.FindStringSubmatch(m[2]); k != nil {
+	s := reTmplErr().ReplaceAllString(err.Error(), "")
+	if m := reExecErr().FindStringSubmatch(s); m != nil {
+		if k := reNoKey().FindStringSubmatch(m[2]); k != nil {
 			return fmt.Sprintf("no parameter or computed value named %q (at <%s>)", k[1], m[1])
 		}
 		return fmt.Sprintf("%s (at <%s>)", strings.TrimPrefix(m[2], "error calling "), m[1])

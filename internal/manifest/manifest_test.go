@@ -88,7 +88,7 @@ func TestParseErrorsNameFileAndLine(t *testing.T) {
 		{"unknown top field", "apiVersion: idp/v1\nkind: Template\ntype: service\nparamters: []\n",
 			`template.yaml:4: unknown field "paramters"; known fields: apiVersion, computed, description, files, hooks, kind, migrations, name, parameters, title, type`},
 		{"unknown parameter field", "apiVersion: idp/v1\nkind: Template\ntype: service\nparameters:\n  - name: a\n    requird: true\n",
-			`template.yaml:6: unknown field "requird" in parameters; known fields: default, help, max, min, name, options, pattern, required, secret, title, type, when`},
+			`template.yaml:6: unknown field "requird" in parameters; known fields: default, help, max, min, name, options, pattern, pattern_help, required, secret, title, type, when`},
 		{"wrong type", "apiVersion: idp/v1\nkind: Template\ntype: service\nparameters:\n  - name: a\n    type: int\n    min: low\n",
 			`template.yaml:7: the string "low" where a whole number is expected`},
 		{"bool as string", "apiVersion: idp/v1\nkind: Template\ntype: service\nparameters:\n  - name: a\n    required: maybe\n",
@@ -251,15 +251,57 @@ func equal(a, b any) bool {
 	return a == b
 }
 
-func TestPatternErrorIncludesHelp(t *testing.T) {
+// TestPatternErrorSaysItInWords: a refused answer is explained by pattern_help, else help; the
+// regular expression (which a screen reader would read aloud) only in the detailed form, or when
+// there are no words to say it with.
+func TestPatternErrorSaysItInWords(t *testing.T) {
 	m, err := Parse([]byte(valid), "template.yaml", "x")
 	if err != nil {
 		t.Fatal(err)
 	}
 	p := m.Param("name")
-	p.Help = "Lowercase letters, digits and dashes."
-	err = p.Check("Payments")
-	want := `"Payments" does not match the pattern ^[a-z][a-z0-9-]{1,38}$ (Lowercase letters, digits and dashes)`
+	for _, tc := range []struct {
+		help, patternHelp string
+		secret            bool
+		want, detailed    string
+	}{
+		{"", "", false, `"Payments" does not match the pattern ^[a-z][a-z0-9-]{1,38}$`, `"Payments" does not match the pattern ^[a-z][a-z0-9-]{1,38}$`},
+		{"Lowercase letters, digits and dashes.", "", false, `"Payments" is not valid: Lowercase letters, digits and dashes`,
+			`"Payments" is not valid: Lowercase letters, digits and dashes (the pattern is ^[a-z][a-z0-9-]{1,38}$)`},
+		{"It names the repository.", "lowercase letters, digits and dashes, from 2 to 39 of them, starting with a letter", false,
+			`"Payments" is not valid: lowercase letters, digits and dashes, from 2 to 39 of them, starting with a letter`,
+			`"Payments" is not valid: lowercase letters, digits and dashes, from 2 to 39 of them, starting with a letter (the pattern is ^[a-z][a-z0-9-]{1,38}$)`},
+		{"", "", true, `the answer does not match the pattern ^[a-z][a-z0-9-]{1,38}$`, `the answer does not match the pattern ^[a-z][a-z0-9-]{1,38}$`},
+	} {
+		p.Help, p.PatternHelp, p.Secret = tc.help, tc.patternHelp, tc.secret
+		err := p.Check("Payments")
+		if err == nil || err.Error() != tc.want {
+			t.Errorf("got %v, want %s", err, tc.want)
+		}
+		wrapped := fmt.Errorf("prompt: %w", err)
+		if got := Describe(wrapped, true); got != "prompt: "+tc.detailed {
+			t.Errorf("detailed: got %s, want prompt: %s", got, tc.detailed)
+		}
+		if got := Describe(wrapped, false); got != "prompt: "+tc.want {
+			t.Errorf("plain: got %s, want prompt: %s", got, tc.want)
+		}
+	}
+}
+
+func TestPatternHelp(t *testing.T) {
+	const head = "apiVersion: idp/v1\nkind: Template\ntype: service\nparameters:\n"
+	m, err := Parse([]byte(head+"  - name: a\n    pattern: '^[a-z]+$'\n    pattern_help: lowercase letters\n"), "template.yaml", "svc")
+	if err != nil || m.Param("a").PatternHelp != "lowercase letters" {
+		t.Fatalf("%v %+v", err, m)
+	}
+	_, err = Parse([]byte(head+"  - name: a\n    pattern_help: lowercase letters\n"), "template.yaml", "svc")
+	want := `template.yaml:6: parameter "a": pattern_help explains a pattern, and there is none; add the pattern or remove pattern_help`
+	if err == nil || err.Error() != want {
+		t.Errorf("got %v, want %s", err, want)
+	}
+	// A default the pattern refuses is the author's to fix: the message names the pattern.
+	_, err = Parse([]byte(head+"  - name: a\n    pattern: '^[a-z]+$'\n    pattern_help: lowercase letters\n    default: A1\n"), "template.yaml", "svc")
+	want = `template.yaml:8: parameter "a": default A1: "A1" is not valid: lowercase letters (the pattern is ^[a-z]+$)`
 	if err == nil || err.Error() != want {
 		t.Errorf("got %v, want %s", err, want)
 	}

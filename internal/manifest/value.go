@@ -123,11 +123,11 @@ func (p *Parameter) Check(v any) error {
 			return nil
 		}
 		if p.re != nil && x != "" && !p.re.MatchString(x) {
-			msg := fmt.Sprintf("%q does not match the pattern %s", x, p.Pattern)
-			if p.Help != "" {
-				msg += " (" + strings.TrimSuffix(p.Help, ".") + ")"
+			e := &PatternError{Value: strconv.Quote(x), Pattern: p.Pattern, Words: cmpOr(p.PatternHelp, p.Help)}
+			if p.Secret {
+				e.Value = "the answer" // a secret is not printed, not even to say it is wrong
 			}
-			return fmt.Errorf("%s", msg)
+			return e
 		}
 	case int:
 		if p.Min != nil && x < *p.Min {
@@ -291,4 +291,37 @@ func (m *Manifest) ParamNames() []string {
 		names[i] = p.Name
 	}
 	return names
+}
+
+// PatternError is a string answer that its parameter's pattern refuses. Its message says what
+// the pattern wants in words, from pattern_help or else help, because a regular expression read
+// aloud by a screen reader helps nobody; Detailed adds the pattern itself (--verbose).
+type PatternError struct {
+	Value   string // quoted, or "the answer" for a secret
+	Pattern string
+	Words   string // pattern_help, else help; empty when the template has neither
+}
+
+func (e *PatternError) Error() string {
+	if e.Words == "" {
+		return fmt.Sprintf("%s does not match the pattern %s", e.Value, e.Pattern)
+	}
+	return fmt.Sprintf("%s is not valid: %s", e.Value, strings.TrimSuffix(e.Words, "."))
+}
+
+// Detailed is the message with the pattern, for --verbose and for the template's author.
+func (e *PatternError) Detailed() string {
+	if e.Words == "" {
+		return e.Error()
+	}
+	return fmt.Sprintf("%s (the pattern is %s)", e.Error(), e.Pattern)
+}
+
+// Describe is err's message; with detail, a PatternError names its pattern too.
+func Describe(err error, detail bool) string {
+	var pe *PatternError
+	if detail && errors.As(err, &pe) {
+		return strings.Replace(err.Error(), pe.Error(), pe.Detailed(), 1)
+	}
+	return err.Error()
 }

@@ -32,10 +32,17 @@ func (p *teaPrompter) Ask(_ context.Context, known map[string]any, qs []*answers
 	return a.answers(), nil
 }
 
-func waitFor(t *testing.T, tm *teatest.TestModel, s string) {
+// waitFor waits until the form has drawn every one of ss.
+func waitFor(t *testing.T, tm *teatest.TestModel, ss ...string) {
 	t.Helper()
-	teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return bytes.Contains(b, []byte(s)) },
-		teatest.WithDuration(5*time.Second), teatest.WithCheckInterval(10*time.Millisecond))
+	teatest.WaitFor(t, tm.Output(), func(b []byte) bool {
+		for _, s := range ss {
+			if !bytes.Contains(b, []byte(s)) {
+				return false
+			}
+		}
+		return true
+	}, teatest.WithDuration(5*time.Second), teatest.WithCheckInterval(10*time.Millisecond))
 }
 
 func enter(tm *teatest.TestModel) { tm.Send(tea.KeyMsg{Type: tea.KeyEnter}) }

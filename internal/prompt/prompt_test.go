@@ -78,7 +78,7 @@ func TestAccessibleOverAPipe(t *testing.T) {
 	if !reflect.DeepEqual(res.Answers, want) {
 		t.Errorf("answers:\n got %#v\nwant %#v\nprompt output:\n%s", res.Answers, want, out)
 	}
-	for _, s := range []string{"Service name *", `does not match the pattern`, "80 is below the minimum 1024", "Database name"} {
+	for _, s := range []string{"Service name (required)", `does not match the pattern`, "80 is below the minimum 1024", "Database name"} {
 		if !strings.Contains(out, s) {
 			t.Errorf("prompt output lacks %q:\n%s", s, out)
 		}

@@ -2,6 +2,7 @@ package scaffold
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"path/filepath"
 	"time"
@@ -49,6 +50,23 @@ func New(ctx context.Context, o NewOptions) (*NewResult, error) {
 	if dir != "" && !o.DryRun {
 		if err := CheckTarget(dir); err != nil { // before any prompt
 			return nil, err
+		}
+	}
+	if dir == "" && !o.DryRun && o.Answers.Check == nil {
+		// The directory is named after the answer: refuse a taken one as it is given or typed
+		// at the prompt, not after every other answer.
+		o.Answers.Check = func(param string, v any) error {
+			name, _ := v.(string)
+			if param != "name" {
+				return nil
+			}
+			var exists *ExistsError
+			if err := CheckTarget(name); errors.As(err, &exists) {
+				return fmt.Errorf("./%s already exists and is not empty; choose another name, remove it, or give --output-dir", name)
+			} else if err != nil {
+				return err
+			}
+			return nil
 		}
 	}
 	ans, err := answers.Resolve(ctx, m, o.Answers)

@@ -1,0 +1,88 @@
+package cli
+
+import (
+	"path/filepath"
+	"regexp"
+	"strings"
+
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+
+	"github.com/idp-cli/idp/internal/answers"
+)
+
+// newReview ends idp new's prompts: the answers, the command that gives them without prompts
+// (to keep, or to run again with a change), and "Create ./NAME?".
+func newReview(cmd *cobra.Command, o *newOptions, template string) *answers.Review {
+	return &answers.Review{
+		Confirm: func(all map[string]any) string {
+			dir := o.OutputDir
+			if dir == "" {
+				name, _ := all["name"].(string)
+				dir = "." + string(filepath.Separator) + name
+			}
+			if o.DryRun {
+				return "Show the files for " + dir + "? (--dry-run: nothing is written)"
+			}
+			return "Create " + dir + "?"
+		},
+		Command: func(sets []string) string { return newCommandLine(cmd, o, template, sets) },
+	}
+}
+
+// newCommandLine is `idp new` with the flags given and every answer as --set, --no-input so
+// that it never asks. sets are the prompted answers that differ from their defaults.
+func newCommandLine(cmd *cobra.Command, o *newOptions, template string, sets []string) string {
+	args := []string{"idp", "new", o.Kind}
+	name := o.Name
+	var rest []string
+	for _, s := range o.Set {
+		if k, v, _ := strings.Cut(s, "="); strings.TrimSpace(k) == "name" && name == "" {
+			name = v
+			continue
+		}
+		rest = append(rest, s)
+	}
+	for _, s := range sets {
+		if v, ok := strings.CutPrefix(s, "name="); ok && name == "" {
+			name = v
+			continue
+		}
+		rest = append(rest, s)
+	}
+	if name != "" {
+		args = append(args, shellQuote(name))
+	}
+	if !cmd.Flags().Changed("template") {
+		args = append(args, "--template", shellQuote(template)) // chosen at a prompt
+	}
+	cmd.Flags().Visit(func(fl *pflag.Flag) {
+		switch fl.Name {
+		case "set", "no-input", "accessible", "verbose", "config", "help":
+			return
+		}
+		if fl.Value.Type() == "bool" {
+			if fl.Value.String() == "true" {
+				args = append(args, "--"+fl.Name)
+			} else {
+				args = append(args, "--"+fl.Name+"=false")
+			}
+			return
+		}
+		args = append(args, "--"+fl.Name, shellQuote(fl.Value.String()))
+	})
+	for _, s := range rest {
+		args = append(args, "--set", shellQuote(s))
+	}
+	return strings.Join(append(args, "--no-input"), " ")
+}
+
+var shellSafe = regexp.MustCompile(`^[A-Za-z0-9_@%+=:,./-]+$`)
+
+// shellQuote quotes s for a POSIX shell when it needs it.
+func shellQuote(s string) string {
+	if shellSafe.MatchString(s) {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}
