@@ -16,7 +16,8 @@ func newDiffCmd(f *Factory) *cobra.Command {
 		Use:   "diff",
 		Short: "Show what 'idp update' would change, as a unified diff",
 		Long: `Print the unified diff that 'idp update' would apply to the service's files, conflict markers
-included, without writing anything. New parameters take their defaults (or --set).`,
+included, without writing anything. Like 'idp update --dry-run', it asks nothing: new
+parameters take --set or their defaults, and idp says on stderr which took a default.`,
 		Example: `  idp diff
   idp diff --to v1.4.0 | less`,
 		Args: usageArgs(cobra.NoArgs),

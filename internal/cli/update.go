@@ -75,7 +75,7 @@ committed is left alone. See docs/bots.md.`,
 	}
 	fl := cmd.Flags()
 	addUpdateFlags(cmd, o)
-	fl.BoolVar(&o.DryRun, "dry-run", false, "print what would change; write nothing")
+	fl.BoolVar(&o.DryRun, "dry-run", false, "print what would change; write nothing and ask nothing (as idp diff)")
 	fl.StringVar(&o.Conflict, "conflict", "inline", "conflicts as {inline|rej}: markers in the file, or the golden path's hunks in FILE.rej")
 	fl.BoolVar(&o.AllowDowngrade, "allow-downgrade", false, "let --to name a version older than the service's")
 	fl.StringArrayVar(&o.Set, "set", nil, "an answer as `key=value`, new or changed; repeatable")
@@ -208,8 +208,11 @@ func runUpdate(cmd *cobra.Command, f *Factory, o *updateOptions, diff bool) erro
 			return err
 		}
 	}
-	req := answers.Request{Set: o.Set}
-	if !diff {
+	req := answers.Request{Set: o.Set, Verbose: f.Config.Verbose}
+	preview := diff || o.DryRun
+	if !preview {
+		// A preview asks nothing (new parameters take --set, --values or their defaults), so
+		// that idp diff and idp update --dry-run show the same.
 		req.Prompter = f.prompter()
 	}
 	if o.ValuesFile != "" {
@@ -249,6 +252,9 @@ func runUpdate(cmd *cobra.Command, f *Factory, o *updateOptions, diff bool) erro
 	} else if !o.Bot.Push {
 		notRun = mp.All()
 	}
+	if !p.downgrade {
+		req.NewIn = p.newParams(o.Pre)
+	}
 	res, err := update.Run(cmd.Context(), update.RunOptions{
 		Service: p.svc, Base: p.base, Target: p.target, Answers: req,
 		Rej: o.Conflict == "rej", DryRun: !writes, Render: o.Render,
@@ -256,6 +262,9 @@ func runUpdate(cmd *cobra.Command, f *Factory, o *updateOptions, diff bool) erro
 	})
 	if err != nil {
 		return renderLimitHint(withCmd(cmd, err))
+	}
+	if preview {
+		notePreviewAnswers(f, res, req, req.NewIn)
 	}
 	if res.Interrupted {
 		return interrupted(f, p, res, runs && len(mp.After) > 0, trusted && len(update.Hooks(p.target.Template.Manifest, "update")) > 0)
