@@ -153,7 +153,7 @@ func runNew(cmd *cobra.Command, f *Factory, o *newOptions) error {
 		fmt.Fprintf(f.IO.ErrOut, "idp: note: %s has no versions (no vX.Y.Z tags), so the service cannot be updated from it later; to make it updatable, use a git repository of golden paths with a version tag (git tag v0.1.0)\n", src.Location)
 	}
 	req := answers.Request{Set: o.Set, Name: o.Name, Prompter: f.prompter(), Verbose: f.Config.Verbose,
-		Review: newReview(cmd, o, tmpl.Manifest.Name)}
+		Review: newReview(cmd, o, tmpl.Manifest)}
 	if o.ValuesFile != "" {
 		if req.Values, err = answers.ReadValuesFile(ctx, o.ValuesFile); err != nil {
 			return err

@@ -9,11 +9,12 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/idp-cli/idp/internal/answers"
+	"github.com/idp-cli/idp/internal/manifest"
 )
 
 // newReview ends idp new's prompts: the answers, the command that gives them without prompts
 // (to keep, or to run again with a change), and "Create ./NAME?".
-func newReview(cmd *cobra.Command, o *newOptions, template string) *answers.Review {
+func newReview(cmd *cobra.Command, o *newOptions, m *manifest.Manifest) *answers.Review {
 	return &answers.Review{
 		Confirm: func(all map[string]any) string {
 			dir := o.OutputDir
@@ -26,20 +27,26 @@ func newReview(cmd *cobra.Command, o *newOptions, template string) *answers.Revi
 			}
 			return "Create " + dir + "?"
 		},
-		Command: func(sets []string) string { return newCommandLine(cmd, o, template, sets) },
+		Command: func(sets []string) string { return newCommandLine(cmd, o, m, sets) },
 	}
 }
 
 // newCommandLine is `idp new` with the flags given and every answer as --set, --no-input so
-// that it never asks. sets are the prompted answers that differ from their defaults.
-func newCommandLine(cmd *cobra.Command, o *newOptions, template string, sets []string) string {
+// that it never asks. sets are the prompted answers that differ from their defaults, secrets
+// already masked; a secret given with --set is masked here.
+func newCommandLine(cmd *cobra.Command, o *newOptions, m *manifest.Manifest, sets []string) string {
 	args := []string{"idp", "new", o.Kind}
 	name := o.Name
 	var rest []string
 	for _, s := range o.Set {
-		if k, v, _ := strings.Cut(s, "="); strings.TrimSpace(k) == "name" && name == "" {
+		k, v, _ := strings.Cut(s, "=")
+		k = strings.TrimSpace(k)
+		if k == "name" && name == "" {
 			name = v
 			continue
+		}
+		if p := m.Param(k); p != nil && p.Secret && v != "" {
+			s = k + "=" + answers.Masked
 		}
 		rest = append(rest, s)
 	}
@@ -54,7 +61,7 @@ func newCommandLine(cmd *cobra.Command, o *newOptions, template string, sets []s
 		args = append(args, shellQuote(name))
 	}
 	if !cmd.Flags().Changed("template") {
-		args = append(args, "--template", shellQuote(template)) // chosen at a prompt
+		args = append(args, "--template", shellQuote(m.Name)) // chosen at a prompt
 	}
 	cmd.Flags().Visit(func(fl *pflag.Flag) {
 		switch fl.Name {

@@ -116,14 +116,14 @@ func TestNewReviewsWithTheCommand(t *testing.T) {
 	})
 	out := filepath.Join(t.TempDir(), "it's here")
 	p := &reviewer{fakePrompter: fakePrompter{choose: "gamma", answers: map[string]any{
-		"name": "pay-api", "description": "Pays; then more", "token": "s3cret",
+		"name": "pay-api", "description": "Pays; then more",
 	}}}
-	r := run(t, nil, p, "new", "service", "-s", src, "-o", out, "--set", "team=core")
+	r := run(t, nil, p, "new", "service", "-s", src, "-o", out, "--set", "team=core", "--set", "token=given-s3cret")
 	if r.code != 0 {
 		t.Fatalf("%+v", r)
 	}
 	want := "idp new service pay-api --template gamma --output-dir '" + strings.ReplaceAll(out, "'", `'\''`) + "' --source " + src +
-		" --set team=core --set 'description=Pays; then more' --set 'token=********' --no-input"
+		" --set team=core --set 'token=********' --set 'description=Pays; then more' --no-input"
 	if p.command != want {
 		t.Errorf("command:\n got %s\nwant %s", p.command, want)
 	}
