@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"sync"
 	"time"
 
 	git "github.com/go-git/go-git/v5"
@@ -336,7 +337,9 @@ func marker(o Options) string {
 	return fmt.Sprintf("<!-- idp-update template=%s from=%s to=%s -->", o.Template, o.From, o.To)
 }
 
-var markerRE = regexp.MustCompile(`<!-- idp-update template=(\S+) from=(\S+) to=(\S+) -->`)
+var markerRE = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`<!-- idp-update template=(\S+) from=(\S+) to=(\S+) -->`)
+})
 
 func pullRequest(ctx context.Context, o Options, base string) (*PRReport, error) {
 	f := o.Forge
@@ -364,7 +367,7 @@ func pullRequest(ctx context.Context, o Options, base string) (*PRReport, error)
 	// The newest pull request for this branch, closed unmerged for this very version: someone
 	// declined it, and the bot does not open it again every night. A newer version will.
 	if len(prs) > 0 && !prs[0].Merged {
-		if m := markerRE.FindStringSubmatch(prs[0].Body); m != nil && m[1] == o.Template && m[3] == o.To {
+		if m := markerRE().FindStringSubmatch(prs[0].Body); m != nil && m[1] == o.Template && m[3] == o.To {
 			return &PRReport{Action: "declined", Number: prs[0].Number, URL: prs[0].URL, Draft: prs[0].Draft}, nil
 		}
 	}
@@ -384,7 +387,7 @@ func closeObsolete(ctx context.Context, o Options) (*PRReport, error) {
 	}
 	rep := &PRReport{Action: "none"}
 	for _, pr := range prs {
-		if !pr.Open || !markerRE.MatchString(pr.Body) {
+		if !pr.Open || !markerRE().MatchString(pr.Body) {
 			continue
 		}
 		if err := f.API.ClosePullRequest(ctx, f.Owner, f.Name, pr.Number); err != nil {

@@ -10,6 +10,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
@@ -233,11 +234,13 @@ func flagWants(typ string) string {
 	return ""
 }
 
-var reStrconvFlag = regexp.MustCompile(`^invalid argument "(.*)" for "(?:-\w, )?--([^"]+)" flag: strconv\.\w+: parsing .*$`)
+var reStrconvFlag = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^invalid argument "(.*)" for "(?:-\w, )?--([^"]+)" flag: strconv\.\w+: parsing .*$`)
+})
 
 // flagParseError rewords a command-line flag's value error that carries strconv's text.
 func flagParseError(cmd *cobra.Command, err error) error {
-	m := reStrconvFlag.FindStringSubmatch(err.Error())
+	m := reStrconvFlag().FindStringSubmatch(err.Error())
 	if m == nil {
 		return err
 	}

@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
+	"sync"
 )
 
 // Explain returns err with the text of a network failure that ends a line of it replaced by
@@ -20,7 +21,7 @@ func Explain(err error) error {
 		return nil
 	}
 	msg := err.Error()
-	m := reFailure.FindStringSubmatchIndex(msg)
+	m := reFailure().FindStringSubmatchIndex(msg)
 	if m == nil {
 		return err
 	}
@@ -43,12 +44,16 @@ func Explain(err error) error {
 
 // reFailure matches Go's text for a failed request or connection, to the end of its line:
 // an optional `Get "URL": ` from net/http, then the failure (1: URL, 2: failure, 3: address).
-var reFailure = regexp.MustCompile(`(?m)(?:\b(?:Get|Post|Put|Patch|Delete|Head) "([^"]+)": )?` +
-	`((?:dial|read|write) (?:tcp|udp)[46]?(?: (\S+?))?: .*|lookup \S+(?: on \S+)?: (?:no such host|server misbehaving|i/o timeout|.*(?:resolution|DNS).*)|tls: .*|x509: .*|` +
-	`http: server gave HTTP response to HTTPS client.*|context deadline exceeded \(Client\.Timeout.*|` +
-	`net/http: (?:TLS handshake timeout|timeout awaiting response headers).*)$`)
+// Compiled on first use, like every regexp of idp's: one compiled at package level costs
+// every run, `idp version` included, before main starts.
+var reFailure = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`(?m)(?:\b(?:Get|Post|Put|Patch|Delete|Head) "([^"]+)": )?` +
+		`((?:dial|read|write) (?:tcp|udp)[46]?(?: (\S+?))?: .*|lookup \S+(?: on \S+)?: (?:no such host|server misbehaving|i/o timeout|.*(?:resolution|DNS).*)|tls: .*|x509: .*|` +
+		`http: server gave HTTP response to HTTPS client.*|context deadline exceeded \(Client\.Timeout.*|` +
+		`net/http: (?:TLS handshake timeout|timeout awaiting response headers).*)$`)
+})
 
-var reLookup = regexp.MustCompile(`lookup (\S+?)(?: on \S+)?: `)
+var reLookup = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`lookup (\S+?)(?: on \S+)?: `) })
 
 type explained struct {
 	msg string
@@ -69,7 +74,7 @@ func hostOf(raw string) string {
 
 func describe(where, failure string) string {
 	host := where
-	if m := reLookup.FindStringSubmatch(failure); m != nil {
+	if m := reLookup().FindStringSubmatch(failure); m != nil {
 		host = m[1]
 	}
 	has := func(s ...string) bool {

@@ -7,6 +7,7 @@ import (
 	"io"
 	"regexp"
 	"strings"
+	"sync"
 
 	"go.yaml.in/yaml/v3"
 
@@ -29,8 +30,8 @@ func (e *Error) Error() string {
 }
 
 var (
-	reCommit   = regexp.MustCompile(`^[0-9a-f]{40}$`)
-	reYAMLLine = regexp.MustCompile(`^(?:yaml: )?line (\d+): (.*)$`)
+	reCommit   = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[0-9a-f]{40}$`) })
+	reYAMLLine = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^(?:yaml: )?line (\d+): (.*)$`) })
 )
 
 // MaxSize is the largest .idp.yaml idp reads: it holds a few lines of answers.
@@ -54,7 +55,7 @@ func Parse(data []byte, file string) (*File, error) {
 	if err != nil && !errors.Is(err, io.EOF) {
 		msg := strings.TrimPrefix(err.Error(), "yaml: ")
 		line := 0
-		if m := reYAMLLine.FindStringSubmatch(msg); m != nil {
+		if m := reYAMLLine().FindStringSubmatch(msg); m != nil {
 			fmt.Sscan(m[1], &line)
 			msg = m[2]
 		}
@@ -135,7 +136,7 @@ func parseTemplate(n *yaml.Node, file string, t *Template) error {
 		case "version":
 			t.Version = v.Value
 		case "commit":
-			if !reCommit.MatchString(v.Value) {
+			if !reCommit().MatchString(v.Value) {
 				return &Error{File: file, Line: v.Line, Msg: fmt.Sprintf("template.commit %q is not a full commit hash (40 hex digits)", v.Value)}
 			}
 			t.Commit = v.Value

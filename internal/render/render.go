@@ -13,6 +13,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"text/template"
 	"text/template/parse"
@@ -495,9 +496,11 @@ func size(n int64) string {
 }
 
 var (
-	reParse = regexp.MustCompile(`^template: (.*?):(\d+): (.*)$`)
-	reExec  = regexp.MustCompile(`^template: (.*?):(\d+):(\d+): executing "[^"]*" at <(.*?)>: (.*)$`)
-	reNoKey = regexp.MustCompile(`^map has no entry for key "(.*)"$`)
+	reParse = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^template: (.*?):(\d+): (.*)$`) })
+	reExec  = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`^template: (.*?):(\d+):(\d+): executing "[^"]*" at <(.*?)>: (.*)$`)
+	})
+	reNoKey = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^map has no entry for key "(.*)"$`) })
 )
 
 // templateError turns text/template's error into one that names the file, line and column
@@ -508,12 +511,12 @@ func templateError(name string, err error) *Error {
 	if errors.As(err, &ee) {
 		msg = ee.Err.Error()
 	}
-	if m := reExec.FindStringSubmatch(msg); m != nil {
+	if m := reExec().FindStringSubmatch(msg); m != nil {
 		e := &Error{File: name, Msg: m[5]}
 		fmt.Sscan(m[2], &e.Line)
 		fmt.Sscan(m[3], &e.Col)
 		var fe *tmplfuncs.Error
-		switch k := reNoKey.FindStringSubmatch(m[5]); {
+		switch k := reNoKey().FindStringSubmatch(m[5]); {
 		case k != nil:
 			e.Msg = fmt.Sprintf("no parameter or computed value named %q (at <%s>)", k[1], m[4])
 		case errors.As(err, &fe) && fe.Func == "":
@@ -526,7 +529,7 @@ func templateError(name string, err error) *Error {
 		}
 		return e
 	}
-	if m := reParse.FindStringSubmatch(msg); m != nil {
+	if m := reParse().FindStringSubmatch(msg); m != nil {
 		e := &Error{File: name, Msg: m[3]}
 		fmt.Sscan(m[2], &e.Line)
 		return e

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"sync"
 	"time"
 )
 
@@ -23,7 +24,7 @@ const (
 	emptyStageAge = 10 * time.Minute
 )
 
-var reStage = regexp.MustCompile(`^\..+` + regexp.QuoteMeta(stageInfix) + `[0-9]+$`)
+var reStage = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^\..+` + regexp.QuoteMeta(stageInfix) + `[0-9]+$`) })
 
 // holdMarker writes a stage's marker and holds it locked (where the system has file locks)
 // until releaseMarker, or until the process ends, however it ends.
@@ -63,7 +64,7 @@ func removeStale(parent string) []string {
 	}
 	var removed []string
 	for _, e := range entries {
-		if !e.IsDir() || !reStage.MatchString(e.Name()) { // IsDir: a link is not followed
+		if !e.IsDir() || !reStage().MatchString(e.Name()) { // IsDir: a link is not followed
 			continue
 		}
 		dir := filepath.Join(parent, e.Name())

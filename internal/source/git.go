@@ -14,6 +14,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"sync"
 
 	git "github.com/go-git/go-git/v5"
 	"github.com/go-git/go-git/v5/config"
@@ -26,7 +27,7 @@ import (
 	"github.com/idp-cli/idp/internal/versions"
 )
 
-var scpLike = regexp.MustCompile(`^[A-Za-z0-9._-]+@[A-Za-z0-9._-]+:[^/]`)
+var scpLike = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z0-9._-]+@[A-Za-z0-9._-]+:[^/]`) })
 
 // IsGitURL reports whether s names a git repository rather than a local directory:
 // https://, http://, ssh://, file:// or git@host:path.
@@ -36,7 +37,7 @@ func IsGitURL(s string) bool {
 			return true
 		}
 	}
-	return scpLike.MatchString(s)
+	return scpLike().MatchString(s)
 }
 
 // GitOptions says where the cache is and how to reach the source.

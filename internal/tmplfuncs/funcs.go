@@ -6,6 +6,7 @@ import (
 	"context"
 	"fmt"
 	"sort"
+	"sync"
 	"text/template"
 
 	"github.com/Masterminds/sprig/v3"
@@ -78,12 +79,14 @@ func rawFuncs(ctx context.Context) template.FuncMap {
 
 // static is the function map without a context or a limit on the values built; it still
 // refuses dicts that contain themselves, values nested too deep, and turns panics into errors.
-var static = NewBudget(context.Background(), -1)
+// It is made on first use: wrapping some 150 functions with reflect would otherwise cost every
+// run of idp, `idp version` included, half a millisecond at start-up.
+var static = sync.OnceValue(func() *Budget { return NewBudget(context.Background(), -1) })
 
 // Map returns the function map for templates, with the bounded functions (see MaxList) not
 // tied to a context and no Budget limit, for parsing and for tests; renders use
 // NewBudget(...).Funcs(). Callers must not modify it.
-func Map() template.FuncMap { return static.Funcs() }
+func Map() template.FuncMap { return static().Funcs() }
 
 // Names returns the sorted names of the golden path functions, for the pinning test and for
 // docs: text/template's builtins and OutputFunc are not among them.

@@ -16,6 +16,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 
 	"go.yaml.in/yaml/v3"
 
@@ -34,7 +35,7 @@ const Dir = "tests"
 const maxCaseSize = 1 << 20
 
 // reYAMLLine is how the YAML parser places an error: "line 3: did not find ...".
-var reYAMLLine = regexp.MustCompile(`^line (\d+): (.*)$`)
+var reYAMLLine = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^line (\d+): (.*)$`) })
 
 // Case is one test case: an answer set and, optionally, a command to run in the rendered tree.
 type Case struct {
@@ -144,7 +145,7 @@ func readCase(dir, name string) (*Case, error) {
 	var doc yaml.Node
 	if err := yaml.NewDecoder(bytes.NewReader(data)).Decode(&doc); err != nil && !errors.Is(err, io.EOF) {
 		msg := strings.TrimPrefix(err.Error(), "yaml: ")
-		if m := reYAMLLine.FindStringSubmatch(msg); m != nil {
+		if m := reYAMLLine().FindStringSubmatch(msg); m != nil {
 			return nil, fmt.Errorf("%s:%s: %s", c.File, m[1], m[2])
 		}
 		return nil, fmt.Errorf("%s: %s", c.File, msg)
