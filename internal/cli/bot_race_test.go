@@ -16,7 +16,7 @@ import (
 // and in JSON (internal/bot's TestRaceWithAnotherRun makes the race on a real git server).
 func TestPrintRacedPush(t *testing.T) {
 	rec := &provenance.File{}
-	p := &planned{svc: &update.Service{Dir: filepath.Join(t.TempDir(), "shop"), Record: rec}, name: "svc"}
+	p := &update.Planned{Service: &update.Service{Dir: filepath.Join(t.TempDir(), "shop"), Record: rec}, Name: "svc"}
 	res := &update.Result{From: "v1.0.0", To: "v1.1.0", Record: rec,
 		Changes: []update.Change{{Path: "app.yaml", Action: update.Updated}}}
 	rep := &bot.Report{Branch: "idp/update-svc", Base: "main", Commit: "0123456789abcdef0123456789abcdef01234567", Push: "unchanged", Raced: true}

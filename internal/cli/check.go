@@ -5,6 +5,8 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+
+	"github.com/idp-cli/idp/internal/update"
 )
 
 func newCheckCmd(f *Factory) *cobra.Command {
@@ -23,7 +25,7 @@ stdout always holds one object whose status is current, behind or error.`,
   idp check; [ $? -eq 4 ] && echo "a newer golden path is out"`,
 		Args: usageArgs(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			p, err := resolveVersions(cmd, f, o)
+			p, err := update.Resolve(cmd.Context(), f.updateDeps(o.Offline, false), o.Dir, o.To, o.Pre)
 			if err != nil {
 				if f.Config.Output == "json" {
 					dir := o.Dir
@@ -36,8 +38,8 @@ stdout always holds one object whose status is current, behind or error.`,
 				}
 				return err
 			}
-			upToDate := p.behind == 0 && (p.downgrade || p.target.Source.Commit == p.svc.Record.Template.Commit || p.wants == p.current)
-			rel := p.display()
+			upToDate := p.UpToDate()
+			rel := display(p)
 			newest := "the latest"
 			if o.To != "" && o.To != "latest" {
 				newest = "the newest matching --to " + o.To
@@ -48,19 +50,19 @@ stdout always holds one object whose status is current, behind or error.`,
 					status = "behind"
 				}
 				out := map[string]any{
-					"service": rel, "template": p.name, "version": p.current, "latest": p.wants,
-					"upToDate": upToDate, "behind": p.behind, "status": status,
+					"service": rel, "template": p.Name, "version": p.Current, "latest": p.Wants,
+					"upToDate": upToDate, "behind": p.Behind, "status": status,
 				}
-				if !p.targetDate.IsZero() {
-					out["latestDate"] = p.targetDate.UTC().Format(time.RFC3339)
+				if !p.TargetDate.IsZero() {
+					out["latestDate"] = p.TargetDate.UTC().Format(time.RFC3339)
 				}
 				if err := printJSON(f.IO.Out, out); err != nil {
 					return err
 				}
 			} else if upToDate {
-				fmt.Fprintf(f.IO.Out, "%s is on %s %s, %s.\n", rel, p.name, p.current, newest)
+				fmt.Fprintf(f.IO.Out, "%s is on %s %s, %s.\n", rel, p.Name, p.Current, newest)
 			} else {
-				fmt.Fprintf(f.IO.Out, "%s is on %s %s; %s is out (%s behind). Run 'idp update'.\n", rel, p.name, p.current, p.wants, plural(p.behind, "version"))
+				fmt.Fprintf(f.IO.Out, "%s is on %s %s; %s is out (%s behind). Run 'idp update'.\n", rel, p.Name, p.Current, p.Wants, plural(p.Behind, "version"))
 			}
 			if !upToDate {
 				return &exitError{Code: ExitBehind}

@@ -29,7 +29,7 @@ parameters take --set or their defaults, and idp says on stderr which took a def
 	return cmd
 }
 
-func printDiff(f *Factory, p *planned, res *update.Result) error {
+func printDiff(f *Factory, p *update.Planned, res *update.Result) error {
 	var b strings.Builder
 	for _, c := range res.Changes {
 		old, new := "a/"+c.Path, "b/"+c.Path
@@ -58,7 +58,7 @@ func printDiff(f *Factory, p *planned, res *update.Result) error {
 		}
 	}
 	if f.Config.Output == "json" {
-		return printJSON(f.IO.Out, map[string]any{"service": relDir(p.svc.Dir), "template": p.name, "from": res.From, "to": res.To, "diff": b.String()})
+		return printJSON(f.IO.Out, map[string]any{"service": relDir(p.Service.Dir), "template": p.Name, "from": res.From, "to": res.To, "diff": b.String()})
 	}
 	_, err := fmt.Fprint(f.IO.Out, b.String())
 	return err

@@ -6,15 +6,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
-	"path"
-	"path/filepath"
 	"strconv"
 	"strings"
-	"sync"
 	"text/tabwriter"
 
-	git "github.com/go-git/go-git/v5"
 	"github.com/spf13/cobra"
 
 	"github.com/idp-cli/idp/internal/answers"
@@ -22,7 +17,6 @@ import (
 	"github.com/idp-cli/idp/internal/fleet"
 	"github.com/idp-cli/idp/internal/forge"
 	"github.com/idp-cli/idp/internal/gitauth"
-	"github.com/idp-cli/idp/internal/manifest"
 	"github.com/idp-cli/idp/internal/render"
 	"github.com/idp-cli/idp/internal/source"
 	"github.com/idp-cli/idp/internal/update"
@@ -267,26 +261,6 @@ any needs a person to answer a newer version's parameters.`,
 	return cmd
 }
 
-// fleetUpdateRow is one repository's bot run.
-type fleetUpdateRow struct {
-	Repo     string `json:"repo"`
-	Template string `json:"template,omitempty"`
-	From     string `json:"from,omitempty"`
-	To       string `json:"to,omitempty"`
-	// Result is updated, unchanged, conflicts, needsInput or failed.
-	Result    string      `json:"result"`
-	Conflicts int         `json:"conflicts"`
-	Push      *bot.Report `json:"push,omitempty"`
-	// Held is a newer version not taken because it needs answers only a person can give.
-	Held  *heldVersion `json:"held,omitempty"`
-	Error string       `json:"error,omitempty"`
-}
-
-type fleetUpdateJSON struct {
-	Repositories []fleetUpdateRow `json:"repositories"`
-	Summary      map[string]int   `json:"summary"`
-}
-
 func runFleetUpdate(cmd *cobra.Command, f *Factory, o *fleetUpdateOptions) error {
 	if err := o.validate(cmd, false); err != nil {
 		return err
@@ -305,32 +279,34 @@ func runFleetUpdate(cmd *cobra.Command, f *Factory, o *fleetUpdateOptions) error
 			return err
 		}
 	}
-	repos, err := fleet.ReadRepos(cmd.Context(), o.Repos)
-	if err != nil {
-		return &UsageError{Err: err}
-	}
-	ctx := cmd.Context()
 	f.shareCatalogs()
 	f.quietGit = true
-	rows := make([]fleetUpdateRow, len(repos))
-	bar := f.newProgress("updating", len(repos))
-	var renderMu sync.Mutex // the golden paths' cache is shared; renders take turns
-	fleet.Each(ctx, len(repos), o.Jobs, func(ctx context.Context, i int) {
-		rows[i] = f.fleetUpdateOne(ctx, cmd, repos[i], o, values, &renderMu)
-	}, bar.set)
-	bar.finish()
-	sum := map[string]int{"updated": 0, "unchanged": 0, "conflicts": 0, "needsInput": 0, "failed": 0}
-	for _, r := range rows {
-		sum[r.Result]++
+	ud := f.updateDeps(o.Offline, false)
+	ud.Log = io.Discard // each repository's story is its row
+	res, err := fleet.Update(cmd.Context(), fleet.UpdateDeps{
+		Update: ud, Push: f.pushDeps(&o.Bot), Credentials: f.gitAuth, Progress: f,
+		Explain: func(url string, err error) error { return gitauth.ExplainSSH(err, url, f.Getenv) },
+		Hint:    renderLimitHint,
+	}, fleet.UpdateOptions{
+		Repos: o.Repos, Jobs: o.Jobs,
+		Do: update.DoOptions{To: o.To, ToGiven: cmd.Flags().Changed("to"), Pre: o.Pre, Set: o.Set, ValuesFile: o.ValuesFile, Values: values,
+			Verbose: f.Config.Verbose, Rej: o.Conflict == "rej", Render: o.Render},
+		Push: bot.PushOptions{Branch: o.Bot.Branch, PullRequest: o.Bot.PullRequest},
+	})
+	if fleet.IsListError(err) {
+		return &UsageError{Err: err}
+	}
+	if res == nil {
+		return err
 	}
 	if f.Config.Output == "json" {
-		if err := printJSON(f.IO.Out, fleetUpdateJSON{Repositories: rows, Summary: sum}); err != nil {
+		if err := printJSON(f.IO.Out, res); err != nil {
 			return err
 		}
 	} else {
-		printFleetUpdate(f.IO.Out, rows, sum)
+		printFleetUpdate(f.IO.Out, res.Rows, res.Summary)
 	}
-	switch {
+	switch sum := res.Summary; {
 	case sum["failed"] > 0:
 		return &exitError{Code: ExitError}
 	case sum["conflicts"] > 0:
@@ -338,82 +314,10 @@ func runFleetUpdate(cmd *cobra.Command, f *Factory, o *fleetUpdateOptions) error
 	case sum["needsInput"] > 0:
 		return &exitError{Code: ExitNeedsInput}
 	}
-	return ctx.Err()
+	return err
 }
 
-func (f *Factory) fleetUpdateOne(ctx context.Context, cmd *cobra.Command, r fleet.Repo, o *fleetUpdateOptions, values map[string]any, renderMu *sync.Mutex) fleetUpdateRow {
-	repo := r.Location
-	row := fleetUpdateRow{Repo: gitauth.Redact(r.Name), Result: "failed"}
-	fail := func(err error) fleetUpdateRow {
-		row.Error = err.Error()
-		return row
-	}
-	tmp, err := os.MkdirTemp("", "idp-fleet-*")
-	if err != nil {
-		return fail(err)
-	}
-	defer os.RemoveAll(tmp)
-	// Named as the repository, since conflict markers name the service by its directory.
-	name := strings.TrimSuffix(path.Base(strings.TrimSuffix(filepath.ToSlash(r.Location), "/")), ".git")
-	if name == "" || name == "." || name == "/" {
-		name = "service"
-	}
-	dir := filepath.Join(tmp, name)
-	cred := f.gitAuth(repo)
-	if cred.Err != nil {
-		return fail(cred.Err)
-	}
-	if _, err := git.PlainCloneContext(ctx, dir, false, &git.CloneOptions{
-		URL: repo, Auth: cred.Auth, SingleBranch: true, Tags: git.NoTags,
-	}); err != nil {
-		return fail(fmt.Errorf("clone: %w", gitauth.ExplainSSH(err, repo, f.Getenv)))
-	}
-	uo := &updateOptions{Dir: dir, To: o.To, Pre: o.Pre, Conflict: o.Conflict, Offline: o.Offline, Bot: o.Bot}
-	req := answers.Request{Set: o.Set, Values: values, ValuesFile: o.ValuesFile}
-	renderMu.Lock()
-	p, err := resolveVersions(cmd, f, uo)
-	var res *update.Result
-	if err == nil && !p.downgrade {
-		err = p.holdBack(ctx, req, o.Pre)
-	}
-	if err == nil {
-		row.Template, row.From, row.Held = p.name, p.current, p.held
-	}
-	if err == nil && p.held != nil && p.wants == p.current {
-		renderMu.Unlock()
-		row.To, row.Result = p.current, "needsInput"
-		return row
-	}
-	if err == nil {
-		var notRun []manifest.Migration
-		if notRun, err = botMigrations(p, f.Config.trusts(p.svc.Record.Template.Source)); err == nil {
-			res, err = update.Run(ctx, update.RunOptions{Service: p.svc, Base: p.base, Target: p.target, Answers: req, Rej: o.Conflict == "rej", DryRun: true, Render: o.Render, Pending: update.Versions(notRun)})
-		}
-		renderMu.Unlock()
-		if err == nil {
-			row.To, row.Conflicts = res.To, res.Conflicts
-			row.Push, err = f.pushUpdate(ctx, &o.Bot, p, res, notRun)
-		}
-	} else {
-		renderMu.Unlock()
-	}
-	if err != nil {
-		return fail(renderLimitHint(err))
-	}
-	// A branch still waiting with conflicts counts as conflicts on every run, pushed or not:
-	// the summary names the services that need someone.
-	switch p := row.Push.Push; {
-	case res.Conflicts > 0 && (p == "created" || p == "updated" || p == "unchanged"):
-		row.Result = "conflicts"
-	case p == "created" || p == "updated":
-		row.Result = "updated"
-	default:
-		row.Result = "unchanged"
-	}
-	return row
-}
-
-func printFleetUpdate(w io.Writer, rows []fleetUpdateRow, sum map[string]int) {
+func printFleetUpdate(w io.Writer, rows []fleet.UpdateRow, sum map[string]int) {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "REPOSITORY\tGOLDEN PATH\tFROM\tTO\tRESULT\tPULL REQUEST")
 	for _, r := range rows {

@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"context"
 	"fmt"
 	"path/filepath"
 	"strings"
@@ -12,7 +11,6 @@ import (
 	"github.com/idp-cli/idp/internal/forge"
 	"github.com/idp-cli/idp/internal/gitauth"
 	"github.com/idp-cli/idp/internal/gitrepo"
-	"github.com/idp-cli/idp/internal/manifest"
 	"github.com/idp-cli/idp/internal/prompt"
 	"github.com/idp-cli/idp/internal/provenance"
 	"github.com/idp-cli/idp/internal/render"
@@ -180,7 +178,7 @@ func runNew(cmd *cobra.Command, f *Factory, o *newOptions) error {
 	}
 	// Hooks run in the service once it is in place, before any push; what they change is a
 	// second commit, so that the first stays the golden path's own.
-	ran, err := f.runHooks(ctx, update.Hooks(tmpl.Manifest, "create"), o.Trust, src.Location, tmpl.Manifest.Name, src.Version, res.Dir)
+	ran, err := update.RunHooks(ctx, f.IO.ErrOut, update.Hooks(tmpl.Manifest, "create"), o.Trust || f.Config.trusts(src.Location), tmpl.Manifest.Name, src.Version, res.Dir, relDir(res.Dir))
 	if err != nil {
 		return fmt.Errorf("%w; the service is in %s, committed without the hooks' changes", err, relDir(res.Dir))
 	}
@@ -352,29 +350,6 @@ func printCreated(f *Factory, tmpl *source.Template, src *source.Source, res *sc
 		fmt.Fprintf(w, "  'idp update' when the golden path moves on\n")
 	}
 	return nil
-}
-
-// runHooks runs hooks in dir when the source is trusted (--trust, or trusted-sources in the
-// config), and otherwise says which it did not run and how to allow them. ran reports whether
-// any ran.
-func (f *Factory) runHooks(ctx context.Context, hooks []manifest.Hook, trust bool, source, template, version, dir string) (ran bool, err error) {
-	if len(hooks) == 0 {
-		return false, nil
-	}
-	if !trust && !f.Config.trusts(source) {
-		fmt.Fprintf(f.IO.ErrOut, "idp: the golden path's hooks were not run: they run only with --trust or for a source under trusted-sources in the config; to run them yourself:\n")
-		for _, h := range hooks {
-			fmt.Fprintf(f.IO.ErrOut, "  (cd %s && %s)\n", relDir(dir), h.Run)
-		}
-		return false, nil
-	}
-	for _, h := range hooks {
-		fmt.Fprintf(f.IO.ErrOut, "idp: running hook: %s\n", h.Run)
-		if err := update.RunHook(ctx, dir, h, template, version, f.IO.ErrOut); err != nil {
-			return true, err
-		}
-	}
-	return true, nil
 }
 
 func plural(n int, noun string) string {

@@ -2,19 +2,14 @@ package cli
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"path/filepath"
-	"slices"
 	"strings"
-	"time"
 
-	"github.com/Masterminds/semver/v3"
 	"github.com/spf13/cobra"
 
-	"github.com/idp-cli/idp/internal/answers"
 	"github.com/idp-cli/idp/internal/bot"
-	"github.com/idp-cli/idp/internal/manifest"
+	"github.com/idp-cli/idp/internal/gitauth"
 	"github.com/idp-cli/idp/internal/render"
 	"github.com/idp-cli/idp/internal/source"
 	"github.com/idp-cli/idp/internal/update"
@@ -96,84 +91,39 @@ func addUpdateFlags(cmd *cobra.Command, o *updateOptions) {
 	fl.BoolVar(&o.Offline, "offline", false, "use the cached clone of the golden paths' source as it is")
 }
 
-// planned is an update worked out up to rendering: the service and both versions.
-type planned struct {
-	svc            *update.Service
-	base, target   update.Version
-	name           string // the golden path
-	current, wants string // versions, for messages
-	downgrade      bool
-	cat            *source.Catalog
-	tmpl           *source.Template
-	// held is the newest version within --to that the update could not take without input
-	// (it needs answers only a person can give); the target is then the newest one it can.
-	held       *heldVersion
-	behind     int       // released versions after the current one, up to the target
-	targetDate time.Time // when the target was tagged, if it is a tag
-}
-
-// resolveVersions opens the service and its source and finds the recorded and target versions.
-func resolveVersions(cmd *cobra.Command, f *Factory, o *updateOptions) (*planned, error) {
-	svc, err := update.Open(o.Dir)
-	if err != nil {
-		return nil, err
+// updateDeps is what the update engine gets from this run: its sources, prompter, trust and
+// stderr.
+func (f *Factory) updateDeps(offline, ask bool) update.Deps {
+	d := update.Deps{
+		OpenCatalog: func(ctx context.Context, loc string) (*source.Catalog, error) {
+			return f.openCatalog(ctx, loc, offline)
+		},
+		Trusted: f.Config.trusts, Log: f.IO.ErrOut, Display: relDir,
 	}
-	rec := svc.Record.Template
-	cat, err := f.openCatalog(cmd.Context(), rec.Source, o.Offline)
-	if err != nil {
-		return nil, fmt.Errorf("%w (the source recorded in %s)", err, relDir(svc.Dir)+"/.idp.yaml")
-	}
-	tmpl := source.Find(cat.All, rec.Name)
-	if tmpl == nil {
-		return nil, fmt.Errorf("golden path %s is no longer in %s; golden paths there: %s", rec.Name, rec.Source, strings.Join(source.Names(cat.All), ", "))
-	}
-	p := &planned{svc: svc, name: rec.Name, current: rec.Version, cat: cat, tmpl: tmpl}
-	if cat.Git == nil {
-		return nil, fmt.Errorf("the source %s has no versions, so %s cannot be updated from it; updates need a git source with version tags", rec.Source, p.display())
-	}
-	at := rec.Commit
-	if at == "" {
-		at = rec.Version
-	}
-	if rec.Source == source.Builtin && !cat.Git.Has(tmpl.Dir, rec.Version, rec.Commit) {
-		// Made by an idp from before the built-in golden paths had versions: it recorded idp's
-		// own version (dev, v0.x), and its files are the first release's.
-		at = cat.Git.Oldest(tmpl.Dir)
-		rec.Version, p.current = at, at
-	}
-	p.base.Source, p.base.Template, err = cat.At(tmpl, "version", at, true)
-	if err != nil {
-		return nil, fmt.Errorf("%w (recorded in %s)", errors.Unwrap(err), filepath.Join(p.display(), ".idp.yaml"))
-	}
-	if rec.Version != "" {
-		p.base.Source.Version = rec.Version
-	}
-	p.target.Source, p.target.Template, err = cat.At(tmpl, "--to", o.To, o.Pre)
-	if err != nil {
-		return nil, withCmd(cmd, err)
-	}
-	p.wants = p.target.Source.Version
-	cur, err1 := semver.NewVersion(rec.Version)
-	tgt, err2 := semver.NewVersion(p.wants)
-	p.downgrade = err1 == nil && err2 == nil && tgt.LessThan(cur)
-	for _, v := range cat.Git.Versions(tmpl.Dir) {
-		if v.Short() == p.wants {
-			p.targetDate = v.Date
-		}
-		if err1 == nil && err2 == nil && v.Semver.GreaterThan(cur) && !v.Semver.GreaterThan(tgt) && (v.Semver.Prerelease() == "" || o.Pre) {
-			p.behind++
+	if ask {
+		if p := f.prompter(); p != nil {
+			d.Prompter = p
 		}
 	}
-	return p, nil
+	return d
 }
 
-// display names the service in messages: its directory relative to here, or its name when it
-// is here.
-func (p *planned) display() string {
-	if rel := relDir(p.svc.Dir); rel != "." {
-		return rel
+// pushDeps is what the bot gets from this run: credentials, the forge for a pull request.
+func (f *Factory) pushDeps(o *botOptions) bot.PushDeps {
+	return bot.PushDeps{
+		Credentials: f.gitAuth,
+		Explain:     func(url string, err error) error { return gitauth.ExplainSSH(err, url, f.Getenv) },
+		Forge:       func(url string) (*bot.Forge, error) { return f.forgeFor(url, o) },
+		Progress:    f.progress(), Now: f.Now,
 	}
-	return filepath.Base(p.svc.Dir)
+}
+
+func (o *updateOptions) doOptions(cmd *cobra.Command, verbose bool, mode update.Mode) update.DoOptions {
+	return update.DoOptions{
+		Dir: o.Dir, To: o.To, ToGiven: cmd.Flags().Changed("to"), Pre: o.Pre, AllowDowngrade: o.AllowDowngrade,
+		Set: o.Set, ValuesFile: o.ValuesFile, Verbose: verbose, Rej: o.Conflict == "rej", Mode: mode,
+		Trust: o.Trust, Render: o.Render,
+	}
 }
 
 func runUpdate(cmd *cobra.Command, f *Factory, o *updateOptions, diff bool) error {
@@ -189,111 +139,44 @@ func runUpdate(cmd *cobra.Command, f *Factory, o *updateOptions, diff bool) erro
 	if o.Bot.Push && (o.DryRun || diff) {
 		return usageErrorf(cmd, fmt.Errorf("--dry-run and --push do not go together; idp diff shows what the bot would commit"))
 	}
-	p, err := resolveVersions(cmd, f, o)
-	if err != nil {
-		return err
+	mode := update.ModeWrite
+	switch {
+	case diff:
+		mode = update.ModeDiff
+	case o.DryRun:
+		mode = update.ModeDryRun
+	case o.Bot.Push:
+		mode = update.ModeBot
 	}
-	rel := p.display()
-	if p.downgrade {
-		if !cmd.Flags().Changed("to") {
-			return f.say("%s is on %s %s, newer than the latest %s; nothing to update.\n", rel, p.name, p.current, p.wants)
-		}
-		if !o.AllowDowngrade {
-			return usageErrorf(cmd, fmt.Errorf("--to %s is older than %s, the service's version; pass --allow-downgrade to go back", o.To, p.current))
-		}
+	d := f.updateDeps(o.Offline, mode == update.ModeWrite || mode == update.ModeBot)
+	var out *update.Outcome
+	var rep *bot.Report
+	var err error
+	if mode == update.ModeBot {
+		out, rep, err = bot.Update(cmd.Context(), d, f.pushDeps(&o.Bot), o.doOptions(cmd, f.Config.Verbose, mode),
+			bot.PushOptions{Branch: o.Bot.Branch, PullRequest: o.Bot.PullRequest, Display: o.Dir})
+	} else {
+		out, err = update.Do(cmd.Context(), d, o.doOptions(cmd, f.Config.Verbose, mode))
 	}
-	writes := !diff && !o.DryRun && !o.Bot.Push
-	if writes || o.Bot.Push {
-		if err := p.svc.CheckClean(cmd.Context()); err != nil {
-			return err
-		}
-	}
-	req := answers.Request{Set: o.Set, Verbose: f.Config.Verbose}
-	preview := diff || o.DryRun
-	if !preview {
-		// A preview asks nothing (new parameters take --set, --values or their defaults), so
-		// that idp diff and idp update --dry-run show the same.
-		req.Prompter = f.prompter()
-	}
-	if o.ValuesFile != "" {
-		if req.Values, err = answers.ReadValuesFile(cmd.Context(), o.ValuesFile); err != nil {
-			return err
-		}
-		req.ValuesFile = o.ValuesFile
-	}
-	if req.Prompter == nil && !p.downgrade {
-		if err := p.holdBack(cmd.Context(), req, o.Pre); err != nil {
-			return err
-		}
-		if p.held != nil && p.wants == p.current {
-			return needsInput(f, p)
-		}
-	}
-	mp := update.PlanMigrations(p.svc.Record, p.base.Template.Manifest, p.target.Template.Manifest, p.current, p.wants)
-	trusted := o.Trust || f.Config.trusts(p.svc.Record.Template.Source)
-	var notRun []manifest.Migration
-	if o.Bot.Push {
-		if notRun, err = botMigrations(p, trusted); err != nil {
-			return err
-		}
-	}
-	for _, v := range mp.Gone {
-		fmt.Fprintf(f.IO.ErrOut, "idp: .idp.yaml records the migrations for %s as not run, but the golden path has none for it any more; dropped from the record\n", v)
-	}
-	runs := writes && trusted
-	if runs {
-		// Those an earlier update did not run come first: their versions' merges are done.
-		for _, mg := range append(mp.Pending, mp.Before...) {
-			fmt.Fprintf(f.IO.ErrOut, "idp: running migration for %s: %s\n", mg.Version, mg.Run)
-			if err := update.RunMigration(cmd.Context(), p.svc.Dir, mg, p.current, p.wants, f.IO.ErrOut); err != nil {
-				return fmt.Errorf("%w; nothing was merged, the service is as it was (a migration may have changed files: check git status)", err)
-			}
-		}
-	} else if !o.Bot.Push {
-		notRun = mp.All()
-	}
-	if !p.downgrade {
-		req.NewIn = p.newParams(o.Pre)
-	}
-	res, err := update.Run(cmd.Context(), update.RunOptions{
-		Service: p.svc, Base: p.base, Target: p.target, Answers: req,
-		Rej: o.Conflict == "rej", DryRun: !writes, Render: o.Render,
-		Pending: update.Versions(notRun), After: afterVersions(runs, mp),
-	})
 	if err != nil {
 		return renderLimitHint(withCmd(cmd, err))
 	}
-	if preview {
-		notePreviewAnswers(f, res, req, req.NewIn)
-	}
-	if res.Interrupted {
-		return interrupted(f, p, res, runs && len(mp.After) > 0, trusted && len(update.Hooks(p.target.Template.Manifest, "update")) > 0)
-	}
-	if runs {
-		for _, mg := range mp.After {
-			fmt.Fprintf(f.IO.ErrOut, "idp: running migration for %s: %s\n", mg.Version, mg.Run)
-			if err := update.RunMigration(cmd.Context(), p.svc.Dir, mg, p.current, p.wants, f.IO.ErrOut); err != nil {
-				return fmt.Errorf("%w; the update itself is written: fix what the migration should have done, or undo with git", err)
-			}
-		}
-	} else if len(notRun) > 0 && !diff {
-		printNotRun(f, mp, notRun, writes || o.Bot.Push)
-	}
-	if writes && !res.Unchanged(p.svc.Record) {
-		// Hooks run in the service after the merge, never in the scratch renders of the two
-		// versions; their changes are left with the update's, for review.
-		if _, err := f.runHooks(cmd.Context(), update.Hooks(p.target.Template.Manifest, "update"), o.Trust, p.svc.Record.Template.Source, p.name, p.wants, p.svc.Dir); err != nil {
-			return fmt.Errorf("%w; the update itself is written: review it with git diff", err)
-		}
-	}
-	if diff {
+	return printOutcome(f, out, rep, mode)
+}
+
+// printOutcome prints what the update did and picks the exit status.
+func printOutcome(f *Factory, out *update.Outcome, rep *bot.Report, mode update.Mode) error {
+	p, res := out.Planned, out.Result
+	switch {
+	case out.Newer:
+		return f.say("%s is on %s %s, newer than the latest %s; nothing to update.\n", display(p), p.Name, p.Current, p.Wants)
+	case out.NeedsInput:
+		return needsInput(f, p)
+	case out.Interrupted:
+		return interrupted(f, p, res, out.SkippedAfter, out.SkippedHooks)
+	case mode == update.ModeDiff:
 		return printDiff(f, p, res)
-	}
-	if o.Bot.Push {
-		rep, err := f.pushUpdate(cmd.Context(), &o.Bot, p, res, notRun)
-		if err != nil {
-			return err
-		}
+	case mode == update.ModeBot:
 		if err := printPush(f, p, res, rep); err != nil {
 			return err
 		}
@@ -303,91 +186,43 @@ func runUpdate(cmd *cobra.Command, f *Factory, o *updateOptions, diff bool) erro
 		}
 		return nil
 	}
-	if err := printUpdate(f, p, res, o.DryRun); err != nil {
+	if err := printUpdate(f, p, res, mode == update.ModeDryRun); err != nil {
 		return err
 	}
 	printHeld(f, p)
-	if res.Conflicts > 0 && !o.DryRun {
+	if res.Conflicts > 0 && mode == update.ModeWrite {
 		return &exitError{Code: ExitConflicts}
 	}
 	return nil
 }
 
-// heldVersion is a version the update could not take without input, and what it needs.
-type heldVersion struct {
-	Version string   `json:"version"`
-	Missing []string `json:"missing"` // the parameters to answer
-	Titles  []string `json:"-"`       // name (title), for messages
-}
-
-func (h *heldVersion) describe() string { return strings.Join(h.Titles, ", ") }
-
-// holdBack makes an update that cannot ask (--no-input, CI, the bot, fleet update) take the
-// newest version within --to that needs no new answers, so that a major release that adds a
-// required parameter does not stop every service's bot: it keeps rolling out the last minor and
-// says which version needs a person and for what. The target stays when it needs nothing.
-func (p *planned) holdBack(ctx context.Context, req answers.Request, pre bool) error {
-	candidates := []string{p.wants}
-	if cur, err := semver.NewVersion(p.current); err == nil {
-		tgt, _ := semver.NewVersion(p.wants)
-		for _, v := range p.cat.Git.Versions(p.tmpl.Dir) {
-			if v.Short() != p.wants && v.Semver.GreaterThan(cur) && (tgt == nil || v.Semver.LessThan(tgt)) && (v.Semver.Prerelease() == "" || pre) {
-				candidates = append(candidates, v.Short()) // newest first
-			}
-		}
+// display names the service in messages: its directory relative to here, or its name when it
+// is here.
+func display(p *update.Planned) string {
+	if rel := relDir(p.Service.Dir); rel != "." {
+		return rel
 	}
-	req.Recorded = p.svc.Record.Recorded()
-	for i, version := range candidates {
-		src, tmpl := p.target.Source, p.target.Template
-		if i > 0 {
-			var err error
-			if src, tmpl, err = p.cat.At(p.tmpl, "--to", version, true); err != nil {
-				return err
-			}
-		}
-		_, err := answers.Resolve(ctx, tmpl.Manifest, req)
-		var me *answers.MissingError
-		if !errors.As(err, &me) {
-			if i > 0 { // an older version is the target
-				p.target.Source, p.target.Template, p.wants = src, tmpl, version
-				p.behind -= i
-			}
-			return nil // a version that needs nothing, or an error the update itself reports
-		}
-		if i == 0 {
-			p.held = &heldVersion{Version: version, Missing: me.Names()}
-			for _, prm := range me.Params {
-				t := prm.Name
-				if prm.Title != "" {
-					t += " (" + prm.Title + ")"
-				}
-				p.held.Titles = append(p.held.Titles, t)
-			}
-		}
-	}
-	// Nothing newer can be taken without input: stay where the service is.
-	p.wants = p.current
-	return nil
+	return filepath.Base(p.Service.Dir)
 }
 
 // printHeld says on stderr which newer version the update left for a person, and why.
-func printHeld(f *Factory, p *planned) {
-	if p.held == nil {
+func printHeld(f *Factory, p *update.Planned) {
+	if p.Held == nil {
 		return
 	}
 	fmt.Fprintf(f.IO.ErrOut, "idp: %s %s was not taken: it needs %s, which only a person can answer; pass --set KEY=VALUE or --values FILE, add them under answers: in .idp.yaml, or run idp update in a terminal\n",
-		p.name, p.held.Version, p.held.describe())
+		p.Name, p.Held.Version, p.Held.Describe())
 }
 
 // needsInput ends an update that cannot take any newer version without answers: its own exit
 // status, which the shipped workflow treats as "a person must answer", not as a failure.
-func needsInput(f *Factory, p *planned) error {
+func needsInput(f *Factory, p *update.Planned) error {
 	msg := fmt.Sprintf("%s is on %s %s; %s needs %s, which only a person can answer: pass --set KEY=VALUE or --values FILE, add them under answers: in .idp.yaml, or run idp update in a terminal",
-		p.display(), p.name, p.current, p.held.Version, p.held.describe())
+		display(p), p.Name, p.Current, p.Held.Version, p.Held.Describe())
 	if f.Config.Output == "json" {
 		if err := printJSON(f.IO.Out, map[string]any{
-			"service": p.display(), "template": p.name, "from": p.current, "to": p.current,
-			"status": "needsInput", "held": p.held,
+			"service": display(p), "template": p.Name, "from": p.Current, "to": p.Current,
+			"status": "needsInput", "held": p.Held,
 		}); err != nil {
 			return err
 		}
@@ -395,18 +230,10 @@ func needsInput(f *Factory, p *planned) error {
 	return &exitError{Code: ExitNeedsInput, Msg: msg}
 }
 
-// afterVersions are the versions of the migrations to run after the merge, if they run.
-func afterVersions(runs bool, mp *update.MigrationPlan) []string {
-	if !runs {
-		return nil
-	}
-	return update.Versions(mp.After)
-}
-
 // interrupted ends an update that Ctrl-C stopped while it was being written: update.Run
 // finished writing it, so the summary is printed as for any update, and the exit status (2,
 // cancelled) and message say that it is whole and what did not run after it.
-func interrupted(f *Factory, p *planned, res *update.Result, migrations, hooks bool) error {
+func interrupted(f *Factory, p *update.Planned, res *update.Result, migrations, hooks bool) error {
 	if err := printUpdate(f, p, res, false); err != nil {
 		return err
 	}
@@ -430,196 +257,3 @@ type interruptedError struct{ msg string }
 
 func (e *interruptedError) Error() string { return e.msg }
 func (e *interruptedError) Unwrap() error { return context.Canceled }
-
-// printNotRun lists on stderr the golden path's migrations that were not run, and where they
-// are recorded for a later idp update --trust.
-func printNotRun(f *Factory, mp *update.MigrationPlan, notRun []manifest.Migration, recorded bool) {
-	fmt.Fprintf(f.IO.ErrOut, "idp: the golden path's migrations were not run (they run only with --trust or for a source in trusted-sources):\n")
-	for _, mg := range notRun {
-		when := "after the merge"
-		switch {
-		case slices.ContainsFunc(mp.Pending, func(p manifest.Migration) bool { return p == mg }):
-			when = "not run by an earlier update"
-		case mg.When == "before":
-			when = "before the merge"
-		}
-		fmt.Fprintf(f.IO.ErrOut, "  %s (%s): %s\n", mg.Version, when, mg.Run)
-	}
-	verb := "would record"
-	if recorded {
-		verb = "records"
-	}
-	fmt.Fprintf(f.IO.ErrOut, "idp: .idp.yaml %s them under pending-migrations; once you have read them, idp update --trust runs them\n", verb)
-}
-
-// say prints a line of text output, or nothing with --output json.
-func (f *Factory) say(format string, args ...any) error {
-	if f.Config.Output == "json" {
-		return nil
-	}
-	_, err := fmt.Fprintf(f.IO.Out, format, args...)
-	return err
-}
-
-type updateJSON struct {
-	Service    string          `json:"service"`
-	Template   string          `json:"template"`
-	From       string          `json:"from"`
-	To         string          `json:"to"`
-	DryRun     bool            `json:"dryRun"`
-	Changes    []update.Change `json:"changes"`
-	Conflicts  int             `json:"conflicts"`
-	NewAnswers []string        `json:"newAnswers"`
-	// PendingMigrations are the versions whose migrations were not run, recorded so in
-	// .idp.yaml for a later idp update --trust.
-	PendingMigrations []string `json:"pendingMigrations"`
-	// Push is what bot mode did with the branch and the pull request.
-	Push *bot.Report `json:"push,omitempty"`
-	// Held is the newer version an update without input did not take, and what it needs.
-	Held *heldVersion `json:"held,omitempty"`
-}
-
-func updateReport(p *planned, res *update.Result, dryRun bool, rep *bot.Report) updateJSON {
-	changes := res.Changes
-	if changes == nil {
-		changes = []update.Change{}
-	}
-	return updateJSON{
-		Service: p.display(), Template: p.name, From: res.From, To: res.To, DryRun: dryRun,
-		Changes: changes, Conflicts: res.Conflicts, NewAnswers: append([]string{}, res.NewAnswers...),
-		PendingMigrations: append([]string{}, res.Record.PendingMigrations...),
-		Push:              rep, Held: p.held,
-	}
-}
-
-func printUpdate(f *Factory, p *planned, res *update.Result, dryRun bool) error {
-	rel := p.display()
-	if f.Config.Output == "json" {
-		return printJSON(f.IO.Out, updateReport(p, res, dryRun, nil))
-	}
-	w := f.IO.Out
-	notRun := ""
-	if pending := res.Record.PendingMigrations; len(pending) > 0 {
-		notRun = fmt.Sprintf("Migrations not run: %s; .idp.yaml records them, and 'idp update --trust' runs them.\n", strings.Join(pending, ", "))
-	}
-	if res.Unchanged(p.svc.Record) {
-		fmt.Fprintf(w, "%s is on %s %s; nothing to update.\n%s", rel, p.name, res.To, notRun)
-		return nil
-	}
-	verb := "Updated"
-	if dryRun {
-		verb = "Would update"
-	}
-	ran := p.svc.Record.PendingMigrations
-	if notRun != "" || dryRun {
-		ran = nil
-	}
-	if len(ran) > 0 && res.From == res.To && len(res.Changes) == 0 && len(res.NewAnswers) == 0 {
-		// Only the migrations an earlier update did not run had something to do.
-		fmt.Fprintf(w, "Ran the migrations .idp.yaml recorded as not run in %s: %s.\n", rel, strings.Join(ran, ", "))
-	} else {
-		printChanges(f, p, res, verb, "")
-		if len(ran) > 0 {
-			fmt.Fprintf(w, "Ran the migrations .idp.yaml recorded as not run: %s.\n", strings.Join(ran, ", "))
-		}
-	}
-	fmt.Fprint(w, notRun)
-	if dryRun {
-		return nil
-	}
-	fmt.Fprintln(w)
-	if res.Conflicts > 0 {
-		them := "them"
-		if res.Conflicts == 1 {
-			them = "it"
-		}
-		fmt.Fprintf(w, "%s left in conflict: resolve %s, then commit.\n", plural(res.Conflicts, "file"), them)
-	} else {
-		fmt.Fprintf(w, "Review with 'git diff', then commit.\n")
-	}
-	undo := "git checkout HEAD -- . && git clean -fd ."
-	if relDir(p.svc.Dir) != "." {
-		undo = "(cd " + rel + " && " + undo + ")"
-	}
-	fmt.Fprintf(w, "To undo the update: %s\n", undo)
-	return nil
-}
-
-// printChanges prints the per-file summary: "<verb> <service> from <template> vX to vY<where>:".
-func printChanges(f *Factory, p *planned, res *update.Result, verb, where string) {
-	w := f.IO.Out
-	span := res.From + " to " + res.To
-	if res.From == res.To {
-		span = res.To + " (new answers)"
-	}
-	fmt.Fprintf(w, "%s %s from %s %s%s:\n", verb, p.display(), p.name, span, where)
-	for _, c := range res.Changes {
-		line := c.Path
-		if c.From != "" {
-			line = c.From + " -> " + c.Path
-		}
-		if c.Reason != "" {
-			line += ": " + c.Reason
-		}
-		fmt.Fprintf(w, "  %-9s %s\n", c.Action, line)
-	}
-	if len(res.Changes) == 0 {
-		fmt.Fprintf(w, "  no file changes\n")
-	}
-	if kv := newAnswerPairs(res); len(kv) > 0 {
-		fmt.Fprintf(w, "New answers: %s\n", strings.Join(kv, ", "))
-	}
-}
-
-// printPush reports bot mode: the update, then what happened to the branch and pull request.
-func printPush(f *Factory, p *planned, res *update.Result, rep *bot.Report) error {
-	if f.Config.Output == "json" {
-		return printJSON(f.IO.Out, updateReport(p, res, false, rep))
-	}
-	w := f.IO.Out
-	if res.Unchanged(p.svc.Record) {
-		fmt.Fprintf(w, "%s is on %s %s on %s; nothing to update.\n", p.display(), p.name, res.To, rep.Base)
-	} else {
-		printChanges(f, p, res, "Committed the update of", " on "+rep.Branch)
-	}
-	switch rep.Push {
-	case "created", "updated":
-		fmt.Fprintf(w, "Pushed %s (%s, on top of %s): %s.\n", rep.Branch, rep.Commit[:7], rep.Base, rep.Push)
-	case "unchanged":
-		if rep.Raced {
-			fmt.Fprintf(w, "Another run pushed this same update to %s (%s) while this one worked; nothing pushed, nothing lost.\n", rep.Branch, rep.Commit[:7])
-			break
-		}
-		fmt.Fprintf(w, "Branch %s already holds this update (%s); nothing pushed.\n", rep.Branch, rep.Commit[:7])
-	case "deleted":
-		fmt.Fprintf(w, "Deleted the branch %s: %s no longer needs it.\n", rep.Branch, rep.Base)
-	case "kept":
-		fmt.Fprintf(w, "Branch %s has commits idp did not make, for this same update; left as it is.\n", rep.Branch)
-	}
-	if pr := rep.PullRequest; pr != nil {
-		switch pr.Action {
-		case "created", "updated", "unchanged", "closed":
-			draft := ""
-			if pr.Draft {
-				draft = " (draft: conflicts to resolve)"
-			}
-			fmt.Fprintf(w, "Pull request #%d %s%s: %s\n", pr.Number, pr.Action, draft, pr.URL)
-		case "declined":
-			fmt.Fprintf(w, "Pull request #%d for %s was closed unmerged; not opened again until a newer version: %s\n", pr.Number, res.To, pr.URL)
-		}
-	}
-	return nil
-}
-
-// newAnswerPairs are the parameters answered for the first time, as key=value.
-func newAnswerPairs(res *update.Result) []string {
-	var kv []string
-	for _, k := range res.NewAnswers {
-		for _, a := range res.Record.Answers {
-			if a.Key == k {
-				kv = append(kv, fmt.Sprintf("%s=%v", k, a.Value))
-			}
-		}
-	}
-	return kv
-}

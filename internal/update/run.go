@@ -175,3 +175,16 @@ func (r *Result) Unchanged(current *provenance.File) bool {
 	b, err := provenance.Marshal(r.Record)
 	return err == nil && bytes.Equal(a, b)
 }
+
+// NewAnswerPairs are the parameters answered for the first time, as key=value.
+func (r *Result) NewAnswerPairs() []string {
+	var kv []string
+	for _, k := range r.NewAnswers {
+		for _, a := range r.Record.Answers {
+			if a.Key == k {
+				kv = append(kv, fmt.Sprintf("%s=%v", k, a.Value))
+			}
+		}
+	}
+	return kv
+}

@@ -1,0 +1,173 @@
+package bot
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"path"
+	"strings"
+	"time"
+
+	"github.com/idp-cli/idp/internal/gitauth"
+	"github.com/idp-cli/idp/internal/gitrepo"
+	"github.com/idp-cli/idp/internal/manifest"
+	"github.com/idp-cli/idp/internal/provenance"
+	"github.com/idp-cli/idp/internal/update"
+)
+
+// PushDeps is what pushing an update needs from the command layer.
+type PushDeps struct {
+	// Credentials finds the credential for the remote's URL (gitauth.For).
+	Credentials func(url string) gitauth.Result
+	// Explain rewords a transport error for url (gitauth.ExplainSSH).
+	Explain func(url string, err error) error
+	// Forge is the API for the pull request of the repository at url; called only with
+	// PullRequest.
+	Forge    func(url string) (*Forge, error)
+	Progress io.Writer
+	Now      func() time.Time
+}
+
+// PushOptions says where the bot pushes.
+type PushOptions struct {
+	Branch      string // default idp/update-<golden path>
+	PullRequest bool
+	// Display names the service in messages.
+	Display string
+}
+
+// Update is `idp update --push`: the update worked out without touching the service's files,
+// then committed on top of the default branch and pushed to the bot's branch, with its pull
+// request.
+func Update(ctx context.Context, ud update.Deps, pd PushDeps, uo update.DoOptions, po PushOptions) (*update.Outcome, *Report, error) {
+	uo.Mode = update.ModeBot
+	out, err := update.Do(ctx, ud, uo)
+	if err != nil || out.Newer || out.NeedsInput {
+		return out, nil, err
+	}
+	rep, err := Push(ctx, pd, po, out.Planned, out.Result, out.NotRun)
+	return out, rep, err
+}
+
+// Push commits the update worked out in res on top of the default branch's head and pushes it
+// to the bot's branch when it differs, and announces it by a pull request.
+func Push(ctx context.Context, d PushDeps, o PushOptions, p *update.Planned, res *update.Result, notRun []manifest.Migration) (*Report, error) {
+	repo, rel := p.Service.Repository()
+	if repo == nil {
+		return nil, fmt.Errorf("%s is not in a git repository; --push needs a clone of the service's repository", o.Display)
+	}
+	remote, err := repo.Remote(gitrepo.Remote)
+	if err != nil {
+		return nil, fmt.Errorf("%s has no remote named origin; --push pushes there", o.Display)
+	}
+	urls := remote.Config().URLs
+	if len(urls) == 0 {
+		return nil, fmt.Errorf("%s: the remote origin has no URL; set one with git remote set-url origin URL", o.Display)
+	}
+	url := urls[0]
+	cred := d.Credentials(url)
+	if cred.Err != nil {
+		return nil, fmt.Errorf("origin %s: %w", gitauth.Redact(url), cred.Err)
+	}
+	var pr *Forge
+	if o.PullRequest {
+		if pr, err = d.Forge(url); err != nil {
+			return nil, err
+		}
+	}
+	branch := o.Branch
+	if branch == "" {
+		branch = "idp/update-" + p.Name
+	}
+	unchanged := res.Unchanged(p.Service.Record)
+	var changes []gitrepo.Change
+	var conflicts []string
+	if !unchanged {
+		for _, w := range update.Writes(res.Changes) {
+			changes = append(changes, gitrepo.Change{Path: path.Join(rel, w.Path), Remove: !w.Side.Exists, Mode: w.Side.Mode, Data: w.Side.Data})
+		}
+		data, err := provenance.Marshal(res.Record)
+		if err != nil {
+			return nil, err
+		}
+		changes = append(changes, gitrepo.Change{Path: path.Join(rel, provenance.FileName), Mode: 0o644, Data: data})
+		for _, c := range res.Changes {
+			if c.Action == update.Conflict {
+				conflicts = append(conflicts, path.Join(rel, c.Path))
+			}
+		}
+	}
+	return Run(ctx, Options{
+		Repo: repo,
+		Remote: gitrepo.PushOptions{URL: url, Auth: cred.Auth, Hint: gitauth.HintFor(url, cred.Tried), Progress: d.Progress,
+			Explain: func(err error) error {
+				if d.Explain == nil {
+					return err
+				}
+				return d.Explain(url, err)
+			}},
+		Branch: branch, Author: gitrepo.DefaultAuthor, Now: d.Now(),
+		Template: p.Name, From: res.From, To: res.To,
+		Unchanged: unchanged, Changes: changes, Conflicts: conflicts,
+		Title: Title(p.Name, res), Body: Body(p, res, rel, notRun),
+		Forge: pr,
+	})
+}
+
+// Title is the commit's subject and the pull request's title.
+func Title(name string, res *update.Result) string {
+	if res.From == res.To {
+		return fmt.Sprintf("chore(idp): update %s answers at %s", name, res.To)
+	}
+	return fmt.Sprintf("chore(idp): update %s from %s to %s", name, res.From, res.To)
+}
+
+// Body is the commit's body and the pull request's description.
+func Body(p *update.Planned, res *update.Result, rel string, notRun []manifest.Migration) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "Moves this service from the golden path **%s %s** to **%s** by idp's three-way merge: local changes are kept.\n\n", p.Name, res.From, res.To)
+	if len(res.Changes) > 0 {
+		b.WriteString("| file | change |\n|---|---|\n")
+		for _, c := range res.Changes {
+			what := string(c.Action)
+			if c.From != "" {
+				what += " from `" + path.Join(rel, c.From) + "`"
+			}
+			if c.Reason != "" {
+				what += ": " + c.Reason
+			}
+			fmt.Fprintf(&b, "| `%s` | %s |\n", path.Join(rel, c.Path), what)
+		}
+		b.WriteString("\n")
+	}
+	var conflicts []string
+	for _, c := range res.Changes {
+		if c.Action == update.Conflict {
+			conflicts = append(conflicts, "`"+path.Join(rel, c.Path)+"`")
+		}
+	}
+	if len(conflicts) > 0 {
+		files := "1 file"
+		if len(conflicts) > 1 {
+			files = fmt.Sprintf("%d files", len(conflicts))
+		}
+		fmt.Fprintf(&b, "**Conflicts** in %s: %s. Resolve them on this branch (look for the conflict markers, or the .rej / .idp-new files beside them), then mark this pull request ready.\n\n",
+			files, strings.Join(conflicts, ", "))
+	}
+	if kv := res.NewAnswerPairs(); len(kv) > 0 {
+		fmt.Fprintf(&b, "**New answers** (defaults; change them in `.idp.yaml` and run `idp update` again): `%s`\n\n", strings.Join(kv, "`, `"))
+	}
+	if h := p.Held; h != nil {
+		fmt.Fprintf(&b, "**%s %s is out but not in this pull request**: it needs %s, which only a person can answer. Add them under `answers:` in `%s` (or run `idp update` in a terminal); the next run then takes it.\n\n",
+			p.Name, h.Version, h.Describe(), path.Join(rel, provenance.FileName))
+	}
+	if len(notRun) > 0 {
+		fmt.Fprintf(&b, "**Migrations not run** by the bot; `%s` records them under `pending-migrations`. After merging, read them, then run `idp update --trust` (or run them yourself):\n\n", path.Join(rel, provenance.FileName))
+		for _, mg := range notRun {
+			fmt.Fprintf(&b, "- %s: `%s`\n", mg.Version, mg.Run)
+		}
+		b.WriteString("\n")
+	}
+	b.WriteString("Made by `idp update --push --pull-request`. The bot replaces this branch's commit when a newer version comes out and closes this pull request when the default branch no longer needs it; once someone else commits here, it leaves the branch alone.")
+	return b.String()
+}

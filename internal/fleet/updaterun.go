@@ -1,0 +1,162 @@
+package fleet
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path"
+	"path/filepath"
+	"strings"
+	"sync"
+
+	git "github.com/go-git/go-git/v5"
+
+	"github.com/idp-cli/idp/internal/bot"
+	"github.com/idp-cli/idp/internal/gitauth"
+	"github.com/idp-cli/idp/internal/update"
+)
+
+// UpdateDeps is what a fleet update needs from the command layer.
+type UpdateDeps struct {
+	Update update.Deps  // sources (shared between repositories), trust; no prompter
+	Push   bot.PushDeps // credentials, the forge for pull requests
+	// Credentials finds the credential for a repository's URL (gitauth.For).
+	Credentials func(url string) gitauth.Result
+	// Explain rewords a transport error for url (gitauth.ExplainSSH).
+	Explain  func(url string, err error) error
+	Progress Progress
+	// Hint rewords an update's error for the row (the render limit flags, say).
+	Hint func(error) error
+}
+
+// UpdateOptions is one fleet update: the repositories, and the update and push of each.
+type UpdateOptions struct {
+	Repos string
+	Jobs  int
+	Do    update.DoOptions // To, Pre, Set, Values, Rej, Render; Dir is each clone's
+	Push  bot.PushOptions
+}
+
+// UpdateRow is one repository's bot run.
+type UpdateRow struct {
+	Repo     string `json:"repo"`
+	Template string `json:"template,omitempty"`
+	From     string `json:"from,omitempty"`
+	To       string `json:"to,omitempty"`
+	// Result is updated, unchanged, conflicts, needsInput or failed.
+	Result    string      `json:"result"`
+	Conflicts int         `json:"conflicts"`
+	Push      *bot.Report `json:"push,omitempty"`
+	// Held is a newer version not taken because it needs answers only a person can give.
+	Held  *update.Held `json:"held,omitempty"`
+	Error string       `json:"error,omitempty"`
+}
+
+// UpdateResult is every repository's row and the counts of each result.
+type UpdateResult struct {
+	Rows    []UpdateRow    `json:"repositories"`
+	Summary map[string]int `json:"summary"`
+}
+
+// Update runs the bot on every repository of the list, o.Jobs at a time: a clone into a
+// temporary directory, the update worked out as `idp update --push` does, and its push. A
+// failure on one is its row's error; the others go on.
+func Update(ctx context.Context, d UpdateDeps, o UpdateOptions) (*UpdateResult, error) {
+	repos, err := ReadRepos(ctx, o.Repos)
+	if err != nil {
+		return nil, &ListError{Err: err}
+	}
+	if d.Progress == nil {
+		d.Progress = NoProgress{}
+	}
+	rows := make([]UpdateRow, len(repos))
+	set, finish := d.Progress.Start("updating", len(repos))
+	var renderMu sync.Mutex // the golden paths' sources are shared; renders take turns
+	Each(ctx, len(repos), o.Jobs, func(ctx context.Context, i int) {
+		rows[i] = updateOne(ctx, d, o, repos[i], &renderMu)
+	}, set)
+	finish()
+	sum := map[string]int{"updated": 0, "unchanged": 0, "conflicts": 0, "needsInput": 0, "failed": 0}
+	for _, r := range rows {
+		sum[r.Result]++
+	}
+	return &UpdateResult{Rows: rows, Summary: sum}, ctx.Err()
+}
+
+func updateOne(ctx context.Context, d UpdateDeps, o UpdateOptions, r Repo, renderMu *sync.Mutex) UpdateRow {
+	row := UpdateRow{Repo: gitauth.Redact(r.Name), Result: "failed"}
+	fail := func(err error) UpdateRow {
+		if d.Hint != nil {
+			err = d.Hint(err)
+		}
+		row.Error = err.Error()
+		return row
+	}
+	tmp, err := os.MkdirTemp("", "idp-fleet-*")
+	if err != nil {
+		return fail(err)
+	}
+	defer os.RemoveAll(tmp)
+	// Named as the repository, since conflict markers name the service by its directory.
+	name := strings.TrimSuffix(path.Base(strings.TrimSuffix(filepath.ToSlash(r.Location), "/")), ".git")
+	if name == "" || name == "." || name == "/" {
+		name = "service"
+	}
+	dir := filepath.Join(tmp, name)
+	cred := d.Credentials(r.Location)
+	if cred.Err != nil {
+		return fail(cred.Err)
+	}
+	if _, err := git.PlainCloneContext(ctx, dir, false, &git.CloneOptions{
+		URL: r.Location, Auth: cred.Auth, SingleBranch: true, Tags: git.NoTags,
+	}); err != nil {
+		if d.Explain != nil {
+			err = d.Explain(r.Location, err)
+		}
+		return fail(fmt.Errorf("clone: %w", err))
+	}
+	do := o.Do
+	do.Dir, do.Mode = dir, update.ModeBot
+	renderMu.Lock()
+	out, err := update.Do(ctx, d.Update, do)
+	renderMu.Unlock()
+	if out != nil {
+		row.Template, row.From, row.Held = out.Name, out.Current, out.Held
+	}
+	if err != nil {
+		return fail(err)
+	}
+	switch {
+	case out.NeedsInput:
+		row.To, row.Result = out.Current, "needsInput"
+		return row
+	case out.Newer:
+		row.To, row.Result = out.Current, "unchanged"
+		return row
+	}
+	res := out.Result
+	row.To, row.Conflicts = res.To, res.Conflicts
+	push := o.Push
+	push.Display = row.Repo
+	if row.Push, err = bot.Push(ctx, d.Push, push, out.Planned, res, out.NotRun); err != nil {
+		return fail(err)
+	}
+	// A branch still waiting with conflicts counts as conflicts on every run, pushed or not:
+	// the summary names the services that need someone.
+	switch p := row.Push.Push; {
+	case res.Conflicts > 0 && (p == "created" || p == "updated" || p == "unchanged"):
+		row.Result = "conflicts"
+	case p == "created" || p == "updated":
+		row.Result = "updated"
+	default:
+		row.Result = "unchanged"
+	}
+	return row
+}
+
+// IsListError reports a --repos file that cannot be read.
+func IsListError(err error) bool {
+	var le *ListError
+	return errors.As(err, &le)
+}
