@@ -13,8 +13,13 @@ date=${2:-$(date -u +%Y-%m-%dT%H:%M:%SZ)}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-# One build for all five runs; the same -X flags as the release build.
-go build -o "$work/idp" -ldflags "-X main.version=$version -X main.date=$date" ./cmd/idp
+# Built with the release's -X flags: idp for the completions, and internal/manpages, idp's
+# command tree with cobra's man page generator (kept out of idp, whose every run would pay for
+# the generator's Markdown renderer), for the man pages. Into bin/, since $work/idp/ is where
+# idp looks for its config below.
+ldflags="-X main.version=$version -X main.date=$date"
+go build -o "$work/bin/idp" -ldflags "$ldflags" ./cmd/idp
+go build -o "$work/bin/manpages" -ldflags "$ldflags" ./internal/manpages
 
 # Stale pages of a removed command must not ship.
 rm -rf completions manpages
@@ -22,7 +27,7 @@ mkdir completions manpages
 # A user's config file or IDP_* settings must not change what is generated.
 unset IDP_CONFIG
 export XDG_CONFIG_HOME="$work" HOME="$work"
-"$work/idp" completion bash >completions/idp.bash
-"$work/idp" completion zsh >completions/_idp
-"$work/idp" completion fish >completions/idp.fish
-"$work/idp" man manpages
+"$work/bin/idp" completion bash >completions/idp.bash
+"$work/bin/idp" completion zsh >completions/_idp
+"$work/bin/idp" completion fish >completions/idp.fish
+"$work/bin/manpages" manpages

@@ -132,7 +132,6 @@ func NewRootCmd(f *Factory) *cobra.Command {
 		newDoctorCmd(f),
 		newVersionCmd(f),
 		newEnvironmentTopic(),
-		newManCmd(f),
 	)
 	return root
 }
