@@ -28,10 +28,10 @@ type botRig struct {
 
 func newBotRig(t *testing.T, provider string) *botRig {
 	r := &botRig{t: t, provider: provider, fake: forgetest.New(t, provider)}
-	r.srv = gitserver.StartAnonymousRead(t, gitUsers[provider], forgetest.Token)
+	r.srv = gitserver.StartAnonymousRead(t, forge.TokenUser(provider), forgetest.Token)
 	r.remote = r.srv.NewBare(t, "acme/shop")
 	r.fake.AddRepo(forgetest.Repo{Owner: "acme", Name: "shop", CloneURL: r.remote})
-	r.env = map[string]string{"HOME": t.TempDir(), "IDP_GIT_TOKEN": forgetest.Token, "IDP_GIT_USERNAME": gitUsers[provider],
+	r.env = map[string]string{"HOME": t.TempDir(), "IDP_GIT_TOKEN": forgetest.Token, "IDP_GIT_USERNAME": forge.TokenUser(provider),
 		strings.ToUpper(provider) + "_TOKEN": forgetest.Token}
 
 	r.src = t.TempDir()

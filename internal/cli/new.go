@@ -1,6 +1,8 @@
 package cli
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"path/filepath"
 	"strings"
@@ -10,13 +12,12 @@ import (
 	"github.com/idp-cli/idp/internal/answers"
 	"github.com/idp-cli/idp/internal/forge"
 	"github.com/idp-cli/idp/internal/gitauth"
-	"github.com/idp-cli/idp/internal/gitrepo"
+	"github.com/idp-cli/idp/internal/manifest"
 	"github.com/idp-cli/idp/internal/prompt"
 	"github.com/idp-cli/idp/internal/provenance"
 	"github.com/idp-cli/idp/internal/render"
 	"github.com/idp-cli/idp/internal/scaffold"
 	"github.com/idp-cli/idp/internal/source"
-	"github.com/idp-cli/idp/internal/update"
 )
 
 type newOptions struct {
@@ -131,124 +132,44 @@ func runNew(cmd *cobra.Command, f *Factory, o *newOptions) error {
 	if err != nil {
 		return err
 	}
-	cat, err := f.openCatalog(ctx, o.Source, o.Offline)
-	if err != nil {
-		return withCmd(cmd, err)
-	}
-	tmpl, err := pickTemplate(cmd, f, cat.All, o.Kind, o.Template)
-	if err != nil {
-		return err
-	}
-	if err := cat.CheckDirty(o.Version); err != nil {
-		return withCmd(cmd, err)
-	}
-	src, tmpl, err := cat.At(tmpl, "--version", o.Version, o.Pre)
-	if err != nil {
-		return withCmd(cmd, err)
-	}
-	if src.Version == "" && !o.DryRun {
-		// Said before any question: a service from a source without versions is a cul-de-sac.
-		fmt.Fprintf(f.IO.ErrOut, "idp: note: %s has no versions (no vX.Y.Z tags), so the service cannot be updated from it later; to make it updatable, use a git repository of golden paths with a version tag (git tag v0.1.0)\n", src.Location)
-	}
-	req := answers.Request{Set: o.Set, Name: o.Name, Prompter: f.prompter(), Verbose: f.Config.Verbose,
-		Review: newReview(cmd, o, tmpl.Manifest)}
-	if o.ValuesFile != "" {
-		if req.Values, err = answers.ReadValuesFile(ctx, o.ValuesFile); err != nil {
-			return err
-		}
-		req.ValuesFile = o.ValuesFile
-	}
-	opts := scaffold.NewOptions{
-		Source: src, Template: tmpl, Answers: req, OutputDir: o.OutputDir, DryRun: o.DryRun,
-		Render: o.Render, Author: f.Author(), Now: f.Now(),
+	d := scaffold.CreateDeps{
+		OpenCatalog: func(ctx context.Context, loc string) (*source.Catalog, error) {
+			return f.openCatalog(ctx, loc, o.Offline)
+		},
+		Trusted: f.Config.trusts, Log: f.IO.ErrOut, Display: relDir,
+		Push: f.pushTo, Author: f.Author(), Now: f.Now,
 	}
 	if pub != nil {
-		pub.description = tmpl.Manifest.Title
-		opts.BeforeWrite = pub.beforeWrite
+		d.Publisher = pub
 	}
-	res, err := scaffold.New(ctx, opts)
-	if err != nil {
-		if pub != nil && pub.repo != nil && !pub.repo.Existed {
-			err = fmt.Errorf("%w\nthe repository %s/%s was created empty; run again with --use-existing to push into it", err, pub.owner, pub.name)
-		}
-		return renderLimitHint(err)
-	}
-	if o.DryRun {
-		return printDryRun(f, res)
-	}
-	// Hooks run in the service once it is in place, before any push; what they change is a
-	// second commit, so that the first stays the golden path's own.
-	ran, err := update.RunHooks(ctx, f.IO.ErrOut, update.Hooks(tmpl.Manifest, "create"), o.Trust || f.Config.trusts(src.Location), tmpl.Manifest.Name, src.Version, res.Dir, relDir(res.Dir))
-	if err != nil {
-		return fmt.Errorf("%w; the service is in %s, committed without the hooks' changes", err, relDir(res.Dir))
-	}
-	if ran {
-		if _, err := gitrepo.CommitAll(res.Dir, f.Author(), "Run the golden path's hooks", f.Now()); err != nil {
-			return err
+	if p := f.prompter(); p != nil {
+		d.Prompter = p
+		d.Choose = func(ctx context.Context, title string, labels, values []string) (string, error) {
+			choices := make([]prompt.Choice, len(labels))
+			for i := range labels {
+				choices[i] = prompt.Choice{Key: labels[i], Value: values[i]}
+			}
+			return p.Choose(ctx, title, choices)
 		}
 	}
-	if pub != nil {
-		if err := pub.push(ctx, res.Dir); err != nil {
-			printCreated(f, tmpl, src, res, notPushed, "")
-			rel := relDir(res.Dir)
-			return fmt.Errorf("%w\nthe service is committed in %s; to retry the push: cd %s && idp push", err, rel, rel)
-		}
-		return printCreated(f, tmpl, src, res, gitauth.Redact(pub.repo.CloneURL), pub.repo.WebURL)
-	}
-	if o.Remote == "" {
-		return printCreated(f, tmpl, src, res, "", "")
-	}
-	if err := gitrepo.SetRemote(res.Dir, o.Remote); err != nil {
-		return err
-	}
-	if err := f.pushTo(ctx, res.Dir, o.Remote); err != nil {
-		printCreated(f, tmpl, src, res, notPushed, "")
-		rel := relDir(res.Dir)
+	res, err := scaffold.Run(ctx, d, scaffold.CreateOptions{
+		Source: o.Source, Kind: o.Kind, Template: o.Template, Version: o.Version, Pre: o.Pre,
+		Name: o.Name, Set: o.Set, ValuesFile: o.ValuesFile, Verbose: f.Config.Verbose,
+		OutputDir: o.OutputDir, DryRun: o.DryRun, Remote: o.Remote, Trust: o.Trust, Render: o.Render,
+		Review: func(m *manifest.Manifest) *answers.Review { return newReview(cmd, o, m) },
+	})
+	var pe *scaffold.PushError
+	switch {
+	case errors.As(err, &pe):
+		printCreated(f, res, notPushed)
+		rel := relDir(pe.Dir)
 		return fmt.Errorf("%w\nthe service is committed in %s; to retry the push: cd %s && idp push", err, rel, rel)
+	case err != nil:
+		return renderLimitHint(withCmd(cmd, err))
+	case o.DryRun:
+		return printDryRun(f, res.NewResult)
 	}
-	return printCreated(f, tmpl, src, res, gitauth.Redact(o.Remote), "")
-}
-
-// pickTemplate chooses the golden path: --template, the only one of the kind, or a prompt.
-func pickTemplate(cmd *cobra.Command, f *Factory, all []*source.Template, kind, name string) (*source.Template, error) {
-	matching := source.ByType(all, kind)
-	if len(matching) == 0 {
-		kinds := source.Types(all)
-		if len(kinds) == 0 {
-			return nil, errNoGoldenPaths(f.Config.Source)
-		}
-		return nil, usageErrorf(cmd, fmt.Errorf("no golden path of type %q; types on offer: %s", kind, strings.Join(kinds, ", ")))
-	}
-	if name != "" {
-		t := source.Find(matching, name)
-		if t == nil {
-			return nil, usageErrorf(cmd, fmt.Errorf("--template %s: no %s golden path of that name; choose one of: %s", name, kind, strings.Join(source.Names(matching), ", ")))
-		}
-		return t, nil
-	}
-	if len(matching) == 1 {
-		return matching[0], nil
-	}
-	p := f.prompter()
-	if p == nil {
-		return nil, usageErrorf(cmd, fmt.Errorf("several %s golden paths: %s; choose one with --template", kind, strings.Join(source.Names(matching), ", ")))
-	}
-	choices := make([]prompt.Choice, len(matching))
-	for i, t := range matching {
-		label := t.Manifest.Name
-		if t.Manifest.Title != "" {
-			label += " - " + t.Manifest.Title
-		}
-		choices[i] = prompt.Choice{Key: label, Value: t.Manifest.Name}
-	}
-	picked, err := p.Choose(cmd.Context(), "Golden path", choices)
-	if err != nil {
-		return nil, err
-	}
-	if t := source.Find(matching, picked); t != nil {
-		return t, nil
-	}
-	return nil, fmt.Errorf("no golden path %q was chosen", picked)
+	return printCreated(f, res, gitauth.Redact(res.Pushed))
 }
 
 type fileJSON struct {
@@ -298,7 +219,8 @@ func describe(path string, link, exec, binary bool) string {
 // notPushed tells printCreated that the push to --remote failed.
 const notPushed = "\x00"
 
-func printCreated(f *Factory, tmpl *source.Template, src *source.Source, res *scaffold.NewResult, pushed, webURL string) error {
+func printCreated(f *Factory, c *scaffold.Created, pushed string) error {
+	tmpl, src, res, webURL := c.Template, c.Source, c.NewResult, c.WebURL
 	if f.Config.Output == "json" {
 		out := map[string]any{
 			"dir": res.Dir, "commit": res.Commit, "branch": "main", "template": res.Record.Template, "files": treeJSON(res),

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/idp-cli/idp/internal/forge"
 	"github.com/idp-cli/idp/internal/forge/forgetest"
 	"github.com/idp-cli/idp/internal/testutil/gitserver"
 )
@@ -15,7 +16,7 @@ import (
 func forgeEnv(t *testing.T, provider string) (*forgetest.Fake, *gitserver.Server, map[string]string) {
 	t.Helper()
 	fake := forgetest.New(t, provider)
-	srv := gitserver.Start(t, gitUsers[provider], forgetest.Token)
+	srv := gitserver.Start(t, forge.TokenUser(provider), forgetest.Token)
 	fake.SetCloneURL(func(owner, name string) string { return srv.URL + "/" + name + ".git" })
 	env := map[string]string{"HOME": t.TempDir(), strings.ToUpper(provider) + "_TOKEN": forgetest.Token}
 	return fake, srv, env

@@ -158,6 +158,11 @@ func TokenVar(name string) string {
 	return ""
 }
 
+// TokenUser is the user name a forge takes with a token over HTTPS (git push with a token).
+func TokenUser(name string) string {
+	return map[string]string{"github": "x-access-token", "gitlab": "oauth2", "gitea": "git"}[name]
+}
+
 // New returns the provider called name: github, gitlab or gitea.
 func New(name string, o Options) (Provider, error) {
 	for _, p := range providers {
