@@ -392,5 +392,11 @@ func giteaPR(pr *gitea.PullRequest) *PullRequest {
 	if pr.Base != nil {
 		p.Base = pr.Base.Ref
 	}
+	p.Created = timeOf(pr.Created)
+	if p.Merged {
+		p.Closed = timeOf(pr.Merged)
+	} else if !p.Open {
+		p.Closed = timeOf(pr.Closed)
+	}
 	return p
 }

@@ -371,7 +371,7 @@ func githubDetails(e *github.ErrorResponse) string {
 }
 
 func githubPR(pr *github.PullRequest) *PullRequest {
-	return &PullRequest{
+	p := &PullRequest{
 		Number: pr.GetNumber(),
 		URL:    pr.GetHTMLURL(),
 		Title:  pr.GetTitle(),
@@ -382,4 +382,11 @@ func githubPR(pr *github.PullRequest) *PullRequest {
 		Open:   pr.GetState() == "open",
 		Merged: pr.MergedAt != nil,
 	}
+	p.Created = pr.GetCreatedAt().Time
+	if p.Merged {
+		p.Closed = pr.GetMergedAt().Time
+	} else if !p.Open {
+		p.Closed = pr.GetClosedAt().Time
+	}
+	return p
 }

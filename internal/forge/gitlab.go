@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"slices"
 	"strings"
+	"time"
 
 	gitlab "gitlab.com/gitlab-org/api/client-go"
 )
@@ -411,7 +412,7 @@ func (g *gitLab) ReadFile(ctx context.Context, owner, name, path, ref string) ([
 
 func gitlabPR(mr *gitlab.BasicMergeRequest) *PullRequest {
 	title, prefixed := cutDraft(mr.Title, gitlabDraft)
-	return &PullRequest{
+	p := &PullRequest{
 		Number: int(mr.IID),
 		URL:    mr.WebURL,
 		Title:  title,
@@ -423,4 +424,18 @@ func gitlabPR(mr *gitlab.BasicMergeRequest) *PullRequest {
 		Open:   mr.State == "opened" || mr.State == "locked",
 		Merged: mr.State == "merged",
 	}
+	p.Created = timeOf(mr.CreatedAt)
+	if p.Merged {
+		p.Closed = timeOf(mr.MergedAt)
+	} else if !p.Open {
+		p.Closed = timeOf(mr.ClosedAt)
+	}
+	return p
+}
+
+func timeOf(t *time.Time) time.Time {
+	if t == nil {
+		return time.Time{}
+	}
+	return *t
 }

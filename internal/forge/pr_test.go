@@ -7,6 +7,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/idp-cli/idp/internal/forge"
 	"github.com/idp-cli/idp/internal/forge/forgetest"
@@ -145,7 +146,7 @@ func TestPullRequests(t *testing.T) {
 			want := &forge.PullRequest{
 				Number: 3, URL: api.web(f, 3), Title: in.Title, Body: in.Body, Head: "idp/update", Base: "main", Open: true,
 			}
-			if !reflect.DeepEqual(got, want) {
+			if !samePR(got, want) {
 				t.Errorf("CreatePullRequest = %+v, want %+v", got, want)
 			}
 
@@ -153,7 +154,7 @@ func TestPullRequests(t *testing.T) {
 			if err != nil {
 				t.Fatalf("PullRequests: %v", err)
 			}
-			if len(list) != 1 || !reflect.DeepEqual(list[0], want) {
+			if len(list) != 1 || !samePR(list[0], want) {
 				t.Errorf("PullRequests = %s, want only %+v", toJSON(list), want)
 			}
 
@@ -177,7 +178,7 @@ func TestPullRequests(t *testing.T) {
 				t.Fatalf("UpdatePullRequest: %v", err)
 			}
 			want.Title, want.Body = up.Title, up.Body
-			if !reflect.DeepEqual(updated, want) {
+			if !samePR(updated, want) {
 				t.Errorf("UpdatePullRequest = %+v, want %+v", updated, want)
 			}
 
@@ -189,7 +190,7 @@ func TestPullRequests(t *testing.T) {
 				t.Fatalf("PullRequests: %v", err)
 			}
 			want.Open = false
-			if len(list) != 1 || !reflect.DeepEqual(list[0], want) {
+			if len(list) != 1 || !samePR(list[0], want) {
 				t.Errorf("PullRequests after close = %s, want only %+v", toJSON(list), want)
 			}
 
@@ -223,7 +224,7 @@ func TestPullRequestDraft(t *testing.T) {
 				t.Fatalf("CreatePullRequest: %v", err)
 			}
 			want := &forge.PullRequest{Number: 1, URL: api.web(f, 1), Title: in.Title, Body: in.Body, Head: in.Head, Base: in.Base, Draft: true, Open: true}
-			if !reflect.DeepEqual(got, want) {
+			if !samePR(got, want) {
 				t.Errorf("CreatePullRequest = %+v, want %+v", got, want)
 			}
 			if held := f.PullRequests("acme", "svc"); len(held) != 1 || held[0].Title != api.draftTitle(in.Title) || !held[0].Draft {
@@ -238,7 +239,7 @@ func TestPullRequestDraft(t *testing.T) {
 				t.Fatalf("UpdatePullRequest: %v", err)
 			}
 			want.Body, want.Draft = ready.Body, api.provider == "github"
-			if !reflect.DeepEqual(got, want) {
+			if !samePR(got, want) {
 				t.Errorf("UpdatePullRequest to ready = %+v, want %+v", got, want)
 			}
 			if held := f.PullRequests("acme", "svc"); held[0].Title != in.Title || held[0].Draft != want.Draft {
@@ -252,7 +253,7 @@ func TestPullRequestDraft(t *testing.T) {
 				t.Fatalf("UpdatePullRequest: %v", err)
 			}
 			want.Body, want.Draft = again.Body, true
-			if !reflect.DeepEqual(got, want) {
+			if !samePR(got, want) {
 				t.Errorf("UpdatePullRequest to draft = %+v, want %+v", got, want)
 			}
 			if held := f.PullRequests("acme", "svc"); held[0].Title != api.draftTitle(in.Title) || !held[0].Draft {
@@ -300,7 +301,7 @@ func TestPullRequestsListed(t *testing.T) {
 			}
 			wantDraft := &forge.PullRequest{Number: 241, URL: api.web(f, 241), Title: wantTitle[api.provider], Head: "idp/update", Base: "main", Draft: true, Open: true}
 			wantMerged := &forge.PullRequest{Number: 239, URL: api.web(f, 239), Title: "v120", Head: "idp/update", Base: "main", Merged: true}
-			if !reflect.DeepEqual(list[0], wantDraft) || !reflect.DeepEqual(list[1], wantMerged) {
+			if !samePR(list[0], wantDraft) || !samePR(list[1], wantMerged) {
 				t.Errorf("PullRequests starts %s, want %+v and %+v", toJSON(list[:2]), wantDraft, wantMerged)
 			}
 			for i, pr := range list[1:] {
@@ -400,3 +401,41 @@ func TestPullRequestErrors(t *testing.T) {
 
 // errOf is the error of a call that returns a value too.
 func errOf[T any](_ T, err error) error { return err }
+
+// samePR compares pull requests but for their times, which TestPullRequestTimes checks.
+func samePR(got, want *forge.PullRequest) bool {
+	if got == nil || want == nil {
+		return got == want
+	}
+	g := *got
+	g.Created, g.Closed = want.Created, want.Closed
+	return reflect.DeepEqual(&g, want)
+}
+
+// TestPullRequestTimes reads when each pull request was opened, and merged or closed, from the
+// fields each forge documents: GitHub created_at, merged_at, closed_at; GitLab created_at,
+// merged_at, closed_at (null for a merged one); Gitea created, merged, closed.
+func TestPullRequestTimes(t *testing.T) {
+	day := func(d int) time.Time { return time.Date(2026, 3, d, 12, 0, 0, 0, time.UTC) }
+	for _, api := range prAPIs {
+		t.Run(api.provider, func(t *testing.T) {
+			f, p := start(t, api.provider)
+			f.AddRepo(forgetest.Repo{Owner: "acme", Name: "svc"})
+			f.AddPullRequest("acme", "svc", forgetest.PullRequest{Title: "one", Head: "idp/update", Base: "main", State: "merged", Created: day(1), Closed: day(3)})
+			f.AddPullRequest("acme", "svc", forgetest.PullRequest{Title: "two", Head: "idp/update", Base: "main", State: "closed", Created: day(4), Closed: day(9)})
+			f.AddPullRequest("acme", "svc", forgetest.PullRequest{Title: "three", Head: "idp/update", Base: "main", Created: day(10)})
+			list, err := p.PullRequests(t.Context(), "acme", "svc", "idp/update")
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, pr := range list {
+				got = append(got, fmt.Sprintf("%s %t %t %s %s", pr.Title, pr.Open, pr.Merged, pr.Created.Format(time.DateOnly), pr.Closed.Format(time.DateOnly)))
+			}
+			want := "three true false 2026-03-10 0001-01-01|two false false 2026-03-04 2026-03-09|one false true 2026-03-01 2026-03-03"
+			if strings.Join(got, "|") != want {
+				t.Errorf("pull requests:\n%s\nwant:\n%s", strings.Join(got, "|"), want)
+			}
+		})
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 	"unicode"
 )
 
@@ -19,6 +20,9 @@ type PullRequest struct {
 	Draft  bool
 	Open   bool // false when closed or merged
 	Merged bool
+	// Created is when it was opened; Closed when it was merged (Merged) or closed unmerged,
+	// zero while it is open.
+	Created, Closed time.Time
 }
 
 // PullRequestInput is what to open or set.

@@ -58,6 +58,9 @@ type PullRequest struct {
 	// their servers do.
 	Draft bool
 	State string // open, closed or merged
+	// Created is when it was opened, Closed when it was closed or merged; zero means a fixed
+	// time made from its id, so that responses are the same every run.
+	Created, Closed time.Time
 }
 
 // pull is a pull request with what the fake adds.
@@ -411,9 +414,22 @@ func (f *Fake) setTitle(p *pull, title string) {
 	p.Draft = slices.ContainsFunc(prefixes, func(pre string) bool { return strings.HasPrefix(lower, pre) })
 }
 
-// pullTime is a pull request's creation time: fixed, so that responses are the same every run.
+// pullTime is a pull request's creation time: Created, or else fixed, so that responses are
+// the same every run.
 func pullTime(p *pull) string {
+	if !p.Created.IsZero() {
+		return p.Created.UTC().Format(time.RFC3339)
+	}
 	return time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC).Add(time.Duration(p.id) * time.Minute).Format(time.RFC3339)
+}
+
+// closeTime is when a closed or merged pull request was closed: Closed, or else its creation
+// time.
+func closeTime(p *pull) string {
+	if !p.Closed.IsZero() {
+		return p.Closed.UTC().Format(time.RFC3339)
+	}
+	return pullTime(p)
 }
 
 // sha is a made-up commit id.

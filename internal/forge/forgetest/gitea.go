@@ -295,10 +295,10 @@ func (f *Fake) giteaPull(r *http.Request, repo *Repo, p *pull) map[string]any {
 	created := pullTime(p)
 	var closedAt, mergedAt any
 	if p.State != "open" {
-		closedAt = created
+		closedAt = closeTime(p)
 	}
 	if p.State == "merged" {
-		mergedAt = created
+		mergedAt = closeTime(p)
 	}
 	branch := func(owner, ref string, repoID int64) map[string]any {
 		return map[string]any{

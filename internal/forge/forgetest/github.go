@@ -363,10 +363,10 @@ func (f *Fake) githubPull(r *http.Request, repo *Repo, p *pull, single bool) map
 	created := pullTime(p)
 	var closedAt, mergedAt any
 	if p.State != "open" {
-		closedAt = created
+		closedAt = closeTime(p)
 	}
 	if p.State == "merged" {
-		mergedAt = created
+		mergedAt = closeTime(p)
 	}
 	state := "open"
 	if p.State != "open" {

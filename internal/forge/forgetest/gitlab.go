@@ -323,9 +323,9 @@ func (f *Fake) gitlabMR(r *http.Request, p *Repo, mr *pull) map[string]any {
 	var closedAt, mergedAt any
 	switch mr.State {
 	case "closed":
-		closedAt = created
+		closedAt = closeTime(mr)
 	case "merged":
-		mergedAt = created
+		mergedAt = closeTime(mr)
 	}
 	// A fork is another project; its id here is made up.
 	source := p.id
