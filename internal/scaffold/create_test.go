@@ -43,10 +43,10 @@ func createDeps(log *bytes.Buffer) CreateDeps {
 func goldenDir(t *testing.T, extra string) string {
 	src := t.TempDir()
 	for p, data := range map[string]string{
-		"a/template.yaml": "apiVersion: idp/v1\nkind: Template\ntype: service\nparameters:\n  - name: name\n    required: true\n" + extra,
+		"a/template.yaml":    "apiVersion: idp/v1\nkind: Template\ntype: service\nparameters:\n  - name: name\n    required: true\n" + extra,
 		"a/skeleton/app.txt": "{{ .name }}\n",
-		"b/template.yaml": "apiVersion: idp/v1\nkind: Template\ntype: service\nparameters:\n  - name: name\n    required: true\n",
-		"b/skeleton/b.txt": "b\n",
+		"b/template.yaml":    "apiVersion: idp/v1\nkind: Template\ntype: service\nparameters:\n  - name: name\n    required: true\n",
+		"b/skeleton/b.txt":   "b\n",
 	} {
 		os.MkdirAll(filepath.Join(src, filepath.Dir(p)), 0o755)
 		os.WriteFile(filepath.Join(src, p), []byte(data), 0o644)
@@ -95,7 +95,9 @@ func TestRunPicksOrRefuses(t *testing.T) {
 	if !source.IsRequest(err) || !strings.Contains(err.Error(), "several service golden paths: a, b; choose one with --template") {
 		t.Fatalf("no chooser: %v", err)
 	}
-	d.Choose = func(ctx context.Context, title string, labels, values []string) (string, error) { return values[1], nil }
+	d.Choose = func(ctx context.Context, title string, labels, values []string) (string, error) {
+		return values[1], nil
+	}
 	res, err := Run(context.Background(), d, CreateOptions{Source: src, Kind: "service", Name: "x", DryRun: true})
 	if err != nil || res.Template.Manifest.Name != "b" {
 		t.Fatalf("chosen: %+v %v", res, err)
