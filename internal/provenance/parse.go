@@ -6,12 +6,14 @@ import (
 	"fmt"
 	"io"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 
 	"go.yaml.in/yaml/v3"
 
 	"github.com/idp-cli/idp/internal/answers"
+	"github.com/idp-cli/idp/internal/pathglob"
 )
 
 // Error is a fault in .idp.yaml, with the line it is on.
@@ -39,7 +41,9 @@ const MaxSize = 1 << 20
 
 // Parse reads .idp.yaml strictly: only template (source, name, version, commit), answers
 // (names to scalars or lists of scalars), rendered-with (the same) and pending-migrations (a
-// list of versions). file names it in errors.
+// list of versions); and, from format 2 on, format, layers (add-ons, each with the same four
+// keys) and ignore (globs). A format newer than Format is refused in words. file names it in
+// errors.
 func Parse(data []byte, file string) (*File, error) {
 	if len(data) > MaxSize {
 		return nil, &Error{File: file, Msg: fmt.Sprintf("is %d bytes, more than the %d idp reads", len(data), MaxSize)}
@@ -81,52 +85,196 @@ func Parse(data []byte, file string) (*File, error) {
 		}
 		seen[k.Value] = true
 		switch k.Value {
-		case "template":
-			sawTemplate = true
-			if err := parseTemplate(v, file, &f.Template); err != nil {
+		case "template", "answers", "rendered-with", "pending-migrations":
+			sawTemplate = sawTemplate || k.Value == "template"
+			if err := parseLayerKey(k.Value, v, file, "", &f.Template, &f.Answers, &f.RenderedWith, &f.PendingMigrations); err != nil {
 				return nil, err
 			}
-		case "answers":
-			kvs, err := parseAnswers(v, file, "answers")
+		case "format":
+			if err := parseFormat(v, file); err != nil {
+				return nil, err
+			}
+		case "layers":
+			layers, err := parseLayers(v, file)
 			if err != nil {
 				return nil, err
 			}
-			f.Answers = kvs
-		case "rendered-with":
-			kvs, err := parseAnswers(v, file, "rendered-with")
+			f.Layers = layers
+		case "ignore":
+			globs, err := parseIgnore(v, file)
 			if err != nil {
 				return nil, err
 			}
-			f.RenderedWith = append([]answers.KV{}, kvs...) // recorded, even when empty
-		case "pending-migrations":
-			vs, err := parseVersions(v, file)
-			if err != nil {
-				return nil, err
-			}
-			f.PendingMigrations = vs
+			f.Ignore = globs
 		default:
-			return nil, &Error{File: file, Line: k.Line, Msg: fmt.Sprintf("unknown key %q; the keys are template, answers, rendered-with and pending-migrations", k.Value)}
+			keys := "template, answers, rendered-with and pending-migrations"
+			if hasKey(root, "format", "layers", "ignore") {
+				keys = "format, template, answers, rendered-with, pending-migrations, layers and ignore"
+			}
+			return nil, &Error{File: file, Line: k.Line, Msg: fmt.Sprintf("unknown key %q; the keys are %s", k.Value, keys)}
 		}
 	}
 	if !sawTemplate {
 		return nil, &Error{File: file, Line: root.Line, Msg: "template is missing (source, name, version, commit)"}
 	}
+	for i, l := range f.Layers {
+		if j := slices.Index(f.Names(), l.Template.Name); j <= i {
+			what := "the base golden path"
+			if j > 0 {
+				what = fmt.Sprintf("layers[%d]", j-1)
+			}
+			return nil, &Error{File: file, Line: layerLine(root, i), Msg: fmt.Sprintf("layers[%d] is %s, as %s is; a golden path is applied once: remove one", i, l.Template.Name, what)}
+		}
+	}
 	return f, nil
 }
 
-func parseTemplate(n *yaml.Node, file string, t *Template) error {
+// parseLayerKey reads one of a layer's keys (at prefix: "" for the base, "layers[N]." for an
+// add-on) into its field.
+func parseLayerKey(key string, v *yaml.Node, file, prefix string, t *Template, ans, rendered *[]answers.KV, pending *[]string) error {
+	switch key {
+	case "template":
+		return parseTemplateAt(v, file, prefix+"template", t)
+	case "answers":
+		kvs, err := parseAnswers(v, file, prefix+"answers")
+		if err != nil {
+			return err
+		}
+		*ans = kvs
+	case "rendered-with":
+		kvs, err := parseAnswers(v, file, prefix+"rendered-with")
+		if err != nil {
+			return err
+		}
+		*rendered = append([]answers.KV{}, kvs...) // recorded, even when empty
+	case "pending-migrations":
+		vs, err := parseVersions(v, file, prefix+"pending-migrations")
+		if err != nil {
+			return err
+		}
+		*pending = vs
+	}
+	return nil
+}
+
+// parseFormat accepts the formats this idp reads and refuses a newer one in words.
+func parseFormat(v *yaml.Node, file string) error {
+	var n int
+	if v.Kind != yaml.ScalarNode || v.Decode(&n) != nil || n < 1 {
+		return &Error{File: file, Line: v.Line, Msg: fmt.Sprintf("format %q is not a format number; idp writes format: %d", v.Value, Format)}
+	}
+	if n > Format {
+		return &Error{File: file, Line: v.Line, Msg: fmt.Sprintf("is format %d, written by a newer idp; this idp reads formats 1 to %d: upgrade idp", n, Format)}
+	}
+	return nil
+}
+
+// parseLayers reads layers: a list of add-ons, each with template, answers, rendered-with and
+// pending-migrations as the base has them.
+func parseLayers(n *yaml.Node, file string) ([]Layer, error) {
+	if n.Kind == yaml.ScalarNode && n.Tag == "!!null" {
+		return nil, nil
+	}
+	if n.Kind != yaml.SequenceNode {
+		return nil, &Error{File: file, Line: n.Line, Msg: "layers must be a list of add-ons, each with template and answers"}
+	}
+	var out []Layer
+	for i, item := range n.Content {
+		at := fmt.Sprintf("layers[%d]", i)
+		if item.Kind != yaml.MappingNode {
+			return nil, &Error{File: file, Line: item.Line, Msg: at + " must be a mapping of template and answers"}
+		}
+		var l Layer
+		var sawTemplate bool
+		seen := map[string]bool{}
+		for j := 0; j+1 < len(item.Content); j += 2 {
+			k, v := item.Content[j], item.Content[j+1]
+			if seen[k.Value] {
+				return nil, &Error{File: file, Line: k.Line, Msg: fmt.Sprintf("%s.%s is given twice", at, k.Value)}
+			}
+			seen[k.Value] = true
+			switch k.Value {
+			case "template", "answers", "rendered-with", "pending-migrations":
+				sawTemplate = sawTemplate || k.Value == "template"
+				if err := parseLayerKey(k.Value, v, file, at+".", &l.Template, &l.Answers, &l.RenderedWith, &l.PendingMigrations); err != nil {
+					return nil, err
+				}
+			default:
+				return nil, &Error{File: file, Line: k.Line, Msg: fmt.Sprintf("unknown key %s.%s; the keys of a layer are template, answers, rendered-with and pending-migrations", at, k.Value)}
+			}
+		}
+		if !sawTemplate {
+			return nil, &Error{File: file, Line: item.Line, Msg: at + ".template is missing (source, name, version, commit)"}
+		}
+		out = append(out, l)
+	}
+	return out, nil
+}
+
+// hasKey reports whether the mapping has one of the keys.
+func hasKey(m *yaml.Node, keys ...string) bool {
+	for j := 0; j+1 < len(m.Content); j += 2 {
+		if slices.Contains(keys, m.Content[j].Value) {
+			return true
+		}
+	}
+	return false
+}
+
+// layerLine is the line of layers[i] in the document, for errors about it.
+func layerLine(root *yaml.Node, i int) int {
+	for j := 0; j+1 < len(root.Content); j += 2 {
+		if root.Content[j].Value == "layers" && i < len(root.Content[j+1].Content) {
+			return root.Content[j+1].Content[i].Line
+		}
+	}
+	return 0
+}
+
+// MaxIgnore is the most globs ignore may hold.
+const MaxIgnore = 1000
+
+// parseIgnore reads ignore: a list of glob patterns of the service's paths.
+func parseIgnore(n *yaml.Node, file string) ([]string, error) {
+	if n.Kind == yaml.ScalarNode && n.Tag == "!!null" {
+		return nil, nil
+	}
+	if n.Kind != yaml.SequenceNode {
+		return nil, &Error{File: file, Line: n.Line, Msg: "ignore must be a list of paths or globs, as ['docs/adr/**', README.md]"}
+	}
+	if len(n.Content) > MaxIgnore {
+		return nil, &Error{File: file, Line: n.Line, Msg: fmt.Sprintf("ignore has %d globs, more than the %d idp reads; use ** to cover a directory", len(n.Content), MaxIgnore)}
+	}
+	var out []string
+	for _, item := range n.Content {
+		if item.Kind != yaml.ScalarNode || item.Value == "" {
+			return nil, &Error{File: file, Line: item.Line, Msg: "ignore: each item must be a path or a glob, as docs/adr/**"}
+		}
+		g := item.Value
+		if strings.HasPrefix(g, "/") || strings.HasPrefix(g, "./") || strings.Contains(g, "\\") {
+			return nil, &Error{File: file, Line: item.Line, Msg: fmt.Sprintf("ignore: %q must be relative to the service, with / between directories, as docs/adr/**", g)}
+		}
+		if err := pathglob.Validate(g); err != nil {
+			return nil, &Error{File: file, Line: item.Line, Msg: "ignore: " + err.Error()}
+		}
+		out = append(out, g)
+	}
+	return out, nil
+}
+
+func parseTemplateAt(n *yaml.Node, file, at string, t *Template) error {
 	if n.Kind != yaml.MappingNode {
-		return &Error{File: file, Line: n.Line, Msg: "template must be a mapping of source, name, version and commit"}
+		return &Error{File: file, Line: n.Line, Msg: at + " must be a mapping of source, name, version and commit"}
 	}
 	seen := map[string]bool{}
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k, v := n.Content[i], n.Content[i+1]
 		if seen[k.Value] {
-			return &Error{File: file, Line: k.Line, Msg: fmt.Sprintf("template.%s is given twice", k.Value)}
+			return &Error{File: file, Line: k.Line, Msg: fmt.Sprintf("%s.%s is given twice", at, k.Value)}
 		}
 		seen[k.Value] = true
 		if v.Kind != yaml.ScalarNode {
-			return &Error{File: file, Line: v.Line, Msg: fmt.Sprintf("template.%s must be a string", k.Value)}
+			return &Error{File: file, Line: v.Line, Msg: fmt.Sprintf("%s.%s must be a string", at, k.Value)}
 		}
 		switch k.Value {
 		case "source":
@@ -137,18 +285,18 @@ func parseTemplate(n *yaml.Node, file string, t *Template) error {
 			t.Version = v.Value
 		case "commit":
 			if !reCommit().MatchString(v.Value) {
-				return &Error{File: file, Line: v.Line, Msg: fmt.Sprintf("template.commit %q is not a full commit hash (40 hex digits)", v.Value)}
+				return &Error{File: file, Line: v.Line, Msg: fmt.Sprintf("%s.commit %q is not a full commit hash (40 hex digits)", at, v.Value)}
 			}
 			t.Commit = v.Value
 		default:
-			return &Error{File: file, Line: k.Line, Msg: fmt.Sprintf("unknown key template.%s; the keys are source, name, version and commit", k.Value)}
+			return &Error{File: file, Line: k.Line, Msg: fmt.Sprintf("unknown key %s.%s; the keys are source, name, version and commit", at, k.Value)}
 		}
 	}
 	switch {
 	case t.Source == "":
-		return &Error{File: file, Line: n.Line, Msg: "template.source is missing: the golden paths' git URL or directory"}
+		return &Error{File: file, Line: n.Line, Msg: at + ".source is missing: the golden paths' git URL or directory"}
 	case t.Name == "":
-		return &Error{File: file, Line: n.Line, Msg: "template.name is missing: the golden path's name"}
+		return &Error{File: file, Line: n.Line, Msg: at + ".name is missing: the golden path's name"}
 	}
 	return nil
 }
@@ -201,18 +349,18 @@ func parseAnswers(n *yaml.Node, file, key string) ([]answers.KV, error) {
 }
 
 // parseVersions reads pending-migrations: a list of versions, each once.
-func parseVersions(n *yaml.Node, file string) ([]string, error) {
+func parseVersions(n *yaml.Node, file, key string) ([]string, error) {
 	if n.Kind == yaml.ScalarNode && n.Tag == "!!null" {
 		return nil, nil
 	}
 	if n.Kind != yaml.SequenceNode {
-		return nil, &Error{File: file, Line: n.Line, Msg: "pending-migrations must be a list of versions, as [v1.2.0, v1.3.0]"}
+		return nil, &Error{File: file, Line: n.Line, Msg: key + " must be a list of versions, as [v1.2.0, v1.3.0]"}
 	}
 	var vs []string
 	seen := map[string]bool{}
 	for _, item := range n.Content {
 		if item.Kind != yaml.ScalarNode || item.Value == "" {
-			return nil, &Error{File: file, Line: item.Line, Msg: "pending-migrations: each item must be a version, as v1.2.0"}
+			return nil, &Error{File: file, Line: item.Line, Msg: key + ": each item must be a version, as v1.2.0"}
 		}
 		if !seen[item.Value] {
 			seen[item.Value] = true

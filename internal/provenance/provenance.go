@@ -37,6 +37,83 @@ type File struct {
 	// PendingMigrations are the versions whose migrations an update crossed without running
 	// them (untrusted, or the bot): a later idp update --trust runs them. Empty: none.
 	PendingMigrations []string
+	// Layers are the add-ons applied on top of the base golden path (the fields above), in the
+	// order they were applied (idp add). Each is updated on its own.
+	Layers []Layer
+	// Ignore are globs of the service's paths that update never touches (the owner's, in the
+	// file): pathglob patterns, as files.owned.
+	Ignore []string
+}
+
+// Layer is one add-on of the service: what the base records, for a golden path of type addon.
+type Layer struct {
+	Template          Template
+	Answers           []answers.KV
+	RenderedWith      []answers.KV
+	PendingMigrations []string
+}
+
+// Format is the version of .idp.yaml this idp writes when a file has layers or ignore; a file
+// without them is written as format 1, with no format key, exactly as idp wrote it before.
+const Format = 2
+
+// Layer returns layer i of the file as a file of its own, 0 being the base golden path and
+// 1.. the add-ons in order: what updating one layer reads. It has no layers and no ignore.
+func (f *File) Layer(i int) *File {
+	if i == 0 {
+		return &File{Template: f.Template, Answers: f.Answers, RenderedWith: f.RenderedWith, PendingMigrations: f.PendingMigrations}
+	}
+	l := f.Layers[i-1]
+	return &File{Template: l.Template, Answers: l.Answers, RenderedWith: l.RenderedWith, PendingMigrations: l.PendingMigrations}
+}
+
+// WithLayer returns a copy of the file whose layer i (as Layer numbers them) holds l's
+// template, answers, rendered-with and pending migrations; the other layers and ignore stay.
+func (f *File) WithLayer(i int, l *File) *File {
+	out := *f
+	out.Layers = append([]Layer(nil), f.Layers...)
+	if i == 0 {
+		out.Template, out.Answers, out.RenderedWith, out.PendingMigrations = l.Template, l.Answers, l.RenderedWith, l.PendingMigrations
+		return &out
+	}
+	out.Layers[i-1] = Layer{Template: l.Template, Answers: l.Answers, RenderedWith: l.RenderedWith, PendingMigrations: l.PendingMigrations}
+	return &out
+}
+
+// AddLayer returns a copy of the file with l as its last add-on.
+func (f *File) AddLayer(l *File) *File {
+	out := *f
+	out.Layers = append(append([]Layer(nil), f.Layers...), Layer{})
+	return out.WithLayer(len(out.Layers), l)
+}
+
+// RemoveLayer returns a copy of the file without add-on i (1..).
+func (f *File) RemoveLayer(i int) *File {
+	out := *f
+	out.Layers = append(append([]Layer(nil), f.Layers[:i-1]...), f.Layers[i:]...)
+	if len(out.Layers) == 0 {
+		out.Layers = nil
+	}
+	return &out
+}
+
+// Names are the golden paths of the layers, base first.
+func (f *File) Names() []string {
+	names := []string{f.Template.Name}
+	for _, l := range f.Layers {
+		names = append(names, l.Template.Name)
+	}
+	return names
+}
+
+// Find returns the layer whose golden path is name (0 the base, 1.. the add-ons), or -1.
+func (f *File) Find(name string) int {
+	for i, n := range f.Names() {
+		if n == name {
+			return i
+		}
+	}
+	return -1
 }
 
 // pendingComment heads pending-migrations in the file.
@@ -45,42 +122,47 @@ const pendingComment = "Migrations of these versions were not run: idp update --
 // renderedComment heads rendered-with in the file, for the owner who edits answers.
 const renderedComment = "idp's own: the answers the files were last rendered with. Edit answers above, not this."
 
-// Marshal renders the file, answers in the order given.
+// formatHeader is the second line of a file with layers or ignore: an older idp refuses the
+// format key, and this says why to whoever reads its message.
+const formatHeader = "# Format 2 (layers, ignore): an idp too old to know it refuses this file; upgrade idp.\n"
+
+// Marshal renders the file, answers in the order given. A file without layers and ignore is
+// written exactly as format 1 was; one with them starts with format: 2.
 func Marshal(f *File) ([]byte, error) {
-	ans, err := answersNode(f.Answers)
+	doc := &yaml.Node{Kind: yaml.MappingNode}
+	layered := len(f.Layers) > 0 || len(f.Ignore) > 0
+	if layered {
+		doc.Content = append(doc.Content, &yaml.Node{Kind: yaml.ScalarNode, Value: "format"}, &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!int", Value: fmt.Sprint(Format)})
+	}
+	base, err := layerNodes(f.Template, f.Answers, f.RenderedWith, f.PendingMigrations)
 	if err != nil {
 		return nil, err
 	}
-	rendered := f.RenderedWith
-	if rendered == nil {
-		rendered = f.Answers
+	doc.Content = append(doc.Content, base...)
+	if len(f.Layers) > 0 {
+		list := &yaml.Node{Kind: yaml.SequenceNode}
+		for _, l := range f.Layers {
+			nodes, err := layerNodes(l.Template, l.Answers, l.RenderedWith, l.PendingMigrations)
+			if err != nil {
+				return nil, fmt.Errorf("layer %s: %w", l.Template.Name, err)
+			}
+			list.Content = append(list.Content, &yaml.Node{Kind: yaml.MappingNode, Content: nodes})
+		}
+		doc.Content = append(doc.Content, &yaml.Node{Kind: yaml.ScalarNode, Value: "layers", HeadComment: layersComment}, list)
 	}
-	rend, err := answersNode(rendered)
-	if err != nil {
-		return nil, err
-	}
-	// One line, below the answers: it is not for editing, and a line-based edit of an answer
-	// (sed, a script) does not reach it.
-	rend.Style = yaml.FlowStyle
-	var tmpl yaml.Node
-	if err := tmpl.Encode(f.Template); err != nil {
-		return nil, err
-	}
-	doc := &yaml.Node{Kind: yaml.MappingNode, Content: []*yaml.Node{
-		{Kind: yaml.ScalarNode, Value: "template"}, &tmpl,
-		{Kind: yaml.ScalarNode, Value: "answers"}, ans,
-		{Kind: yaml.ScalarNode, Value: "rendered-with", HeadComment: renderedComment}, rend,
-	}}
-	if len(f.PendingMigrations) > 0 {
+	if len(f.Ignore) > 0 {
 		var list yaml.Node
-		if err := list.Encode(f.PendingMigrations); err != nil {
+		if err := list.Encode(f.Ignore); err != nil {
 			return nil, err
 		}
 		list.Style = yaml.FlowStyle
-		doc.Content = append(doc.Content, &yaml.Node{Kind: yaml.ScalarNode, Value: "pending-migrations", HeadComment: pendingComment}, &list)
+		doc.Content = append(doc.Content, &yaml.Node{Kind: yaml.ScalarNode, Value: "ignore", HeadComment: ignoreComment}, &list)
 	}
 	var b bytes.Buffer
 	b.WriteString(header)
+	if layered {
+		b.WriteString(formatHeader)
+	}
 	enc := yaml.NewEncoder(&b)
 	enc.SetIndent(2)
 	if err := enc.Encode(doc); err != nil {
@@ -90,6 +172,50 @@ func Marshal(f *File) ([]byte, error) {
 		return nil, err
 	}
 	return b.Bytes(), nil
+}
+
+// layersComment heads layers in the file.
+const layersComment = "Add-ons (idp add), in the order applied; each is updated on its own."
+
+// ignoreComment heads ignore in the file.
+const ignoreComment = "Paths idp update never touches."
+
+// layerNodes are the keys and values of one layer: template, answers, rendered-with and
+// pending-migrations.
+func layerNodes(t Template, answers, renderedWith []answers.KV, pending []string) ([]*yaml.Node, error) {
+	ans, err := answersNode(answers)
+	if err != nil {
+		return nil, err
+	}
+	rendered := renderedWith
+	if rendered == nil {
+		rendered = answers
+	}
+	rend, err := answersNode(rendered)
+	if err != nil {
+		return nil, err
+	}
+	// One line, below the answers: it is not for editing, and a line-based edit of an answer
+	// (sed, a script) does not reach it.
+	rend.Style = yaml.FlowStyle
+	var tmpl yaml.Node
+	if err := tmpl.Encode(t); err != nil {
+		return nil, err
+	}
+	nodes := []*yaml.Node{
+		{Kind: yaml.ScalarNode, Value: "template"}, &tmpl,
+		{Kind: yaml.ScalarNode, Value: "answers"}, ans,
+		{Kind: yaml.ScalarNode, Value: "rendered-with", HeadComment: renderedComment}, rend,
+	}
+	if len(pending) > 0 {
+		var list yaml.Node
+		if err := list.Encode(pending); err != nil {
+			return nil, err
+		}
+		list.Style = yaml.FlowStyle
+		nodes = append(nodes, &yaml.Node{Kind: yaml.ScalarNode, Value: "pending-migrations", HeadComment: pendingComment}, &list)
+	}
+	return nodes, nil
 }
 
 func answersNode(kvs []answers.KV) (*yaml.Node, error) {
