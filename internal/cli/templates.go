@@ -6,6 +6,8 @@ import (
 	"text/tabwriter"
 
 	"github.com/spf13/cobra"
+
+	"github.com/idp-cli/idp/internal/source"
 )
 
 func newTemplatesCmd(f *Factory) *cobra.Command {
@@ -31,45 +33,17 @@ func newTemplatesCmd(f *Factory) *cobra.Command {
 				return withCmd(cmd, err)
 			}
 			s, all := cat.Src, cat.All
-			if len(all) == 0 {
+			if len(all) == 0 && len(cat.Broken) == 0 {
 				return errNoGoldenPaths(s.Location)
 			}
-			if f.Config.Output == "json" {
-				type item struct {
-					Name        string   `json:"name"`
-					Type        string   `json:"type"`
-					Title       string   `json:"title"`
-					Description string   `json:"description"`
-					Version     string   `json:"version,omitempty"`
-					Versions    []string `json:"versions,omitempty"`
-					Parameters  []string `json:"parameters"`
-				}
-				items := make([]item, 0, len(all))
-				for _, t := range all {
-					m := t.Manifest
-					latest, vs := cat.Latest(t)
-					items = append(items, item{m.Name, m.Type, m.Title, m.Description, latest, vs, m.ParamNames()})
-				}
-				return printJSON(f.IO.Out, map[string]any{"source": s.Location, "templates": items})
+			if err := printTemplates(f, cat, showAll); err != nil {
+				return err
 			}
-			tw := tabwriter.NewWriter(f.IO.Out, 0, 4, 2, ' ', 0)
-			header := "NAME\tTYPE\tVERSION\tTITLE"
-			if showAll {
-				header += "\tVERSIONS"
+			if len(all) == 0 {
+				// Every golden path is broken: the source is of no use as it is.
+				return &exitError{Code: ExitError, Msg: fmt.Sprintf("no golden path of %s can be used; tell its owners, or give --source another", s.Location)}
 			}
-			fmt.Fprintln(tw, header)
-			for _, t := range all {
-				v, vs := cat.Latest(t)
-				if v == "" {
-					v = "-"
-				}
-				row := fmt.Sprintf("%s\t%s\t%s\t%s", t.Manifest.Name, t.Manifest.Type, v, t.Manifest.Title)
-				if showAll {
-					row += "\t" + strings.Join(vs, " ")
-				}
-				fmt.Fprintln(tw, row)
-			}
-			return tw.Flush()
+			return nil
 		},
 	}
 	list.Flags().StringVarP(&src, "source", "s", "", "golden paths: a git `URL` or a directory (default: config source, else the ones built in)")
@@ -77,4 +51,66 @@ func newTemplatesCmd(f *Factory) *cobra.Command {
 	list.Flags().BoolVar(&offline, "offline", false, "use the cached clone of a git source as it is")
 	cmd.AddCommand(list)
 	return cmd
+}
+
+// printTemplates lists the catalog's golden paths, and those it has that cannot be used with
+// their errors: in the table (and on stderr, whole) or in the JSON, each with its error.
+func printTemplates(f *Factory, cat *source.Catalog, showAll bool) error {
+	if f.Config.Output == "json" {
+		type item struct {
+			Name        string   `json:"name"`
+			Type        string   `json:"type"`
+			Title       string   `json:"title"`
+			Description string   `json:"description"`
+			Version     string   `json:"version,omitempty"`
+			Versions    []string `json:"versions,omitempty"`
+			Parameters  []string `json:"parameters"`
+			Error       string   `json:"error,omitempty"`
+		}
+		items := make([]item, 0, len(cat.All)+len(cat.Broken))
+		for _, t := range cat.All {
+			m := t.Manifest
+			latest, vs := cat.Latest(t)
+			items = append(items, item{m.Name, m.Type, m.Title, m.Description, latest, vs, m.ParamNames(), ""})
+		}
+		for _, b := range cat.Broken {
+			latest, vs := cat.LatestIn(b.Dir)
+			items = append(items, item{b.Name, b.Type, "", "", latest, vs, []string{}, b.Err.Error()})
+		}
+		return printJSON(f.IO.Out, map[string]any{"source": cat.Src.Location, "templates": items})
+	}
+	tw := tabwriter.NewWriter(f.IO.Out, 0, 4, 2, ' ', 0)
+	header := "NAME\tTYPE\tVERSION\tTITLE"
+	if showAll {
+		header += "\tVERSIONS"
+	}
+	fmt.Fprintln(tw, header)
+	row := func(name, typ, title, v string, vs []string) {
+		if v == "" {
+			v = "-"
+		}
+		if typ == "" {
+			typ = "-"
+		}
+		line := fmt.Sprintf("%s\t%s\t%s\t%s", name, typ, v, title)
+		if showAll {
+			line += "\t" + strings.Join(vs, " ")
+		}
+		fmt.Fprintln(tw, line)
+	}
+	for _, t := range cat.All {
+		v, vs := cat.Latest(t)
+		row(t.Manifest.Name, t.Manifest.Type, t.Manifest.Title, v, vs)
+	}
+	for _, b := range cat.Broken {
+		v, vs := cat.LatestIn(b.Dir)
+		row(b.Name, b.Type, "(cannot be used; the error is below)", v, vs)
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	for _, b := range cat.Broken {
+		fmt.Fprintf(f.IO.ErrOut, "idp: golden path %s cannot be used: %s\n", b.Name, b.Err)
+	}
+	return nil
 }

@@ -19,6 +19,9 @@ type Catalog struct {
 	Src *Source    // what the list comes from
 	Git *GitSource // set for git sources, which have versions
 	All []*Template
+	// Broken are the golden paths of the source that cannot be used (a template.yaml that does
+	// not parse, two of one name), each with its error. All holds the rest.
+	Broken []Broken
 	// Local is set for a local directory that is a git repository: the files as they are on
 	// disk (for --version work-tree) and the work tree's uncommitted changes.
 	Local *Local
@@ -59,7 +62,7 @@ func OpenCatalog(ctx context.Context, loc string, o OpenOptions) (*Catalog, erro
 			return nil, err
 		}
 		c.Src, c.All, err = c.Git.Catalog()
-		return c, err
+		return c.partial(err)
 	case IsGitURL(loc):
 		var cred gitauth.Result
 		if o.Credentials != nil {
@@ -82,7 +85,7 @@ func OpenCatalog(ctx context.Context, loc string, o OpenOptions) (*Catalog, erro
 			return nil, err
 		}
 		c.Src, c.All, err = c.Git.Catalog()
-		return c, err
+		return c.partial(err)
 	}
 	l, err := OpenLocal(ctx, loc)
 	if err != nil {
@@ -95,13 +98,38 @@ func OpenCatalog(ctx context.Context, loc string, o OpenOptions) (*Catalog, erro
 		// A git repository: read through git, so that its tags are its versions.
 		c.Git, c.Local = l.Git, l
 		c.Src, c.All, err = c.Git.Catalog()
-		return c, err
+		return c.partial(err)
 	}
 	if c.Src, err = Dir(l.Dir); err != nil {
 		return nil, &RequestError{Err: err}
 	}
 	c.All, err = c.Src.Catalog()
-	return c, err
+	return c.partial(err)
+}
+
+// partial keeps the golden paths that could be read when only some could not: the catalog is
+// usable, and Broken says what is missing from it and why.
+func (c *Catalog) partial(err error) (*Catalog, error) {
+	var be *BrokenError
+	if errors.As(err, &be) {
+		c.Broken = be.Broken
+		return c, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// BrokenErr is the error of the golden path named name when it is one of the source's broken
+// ones, else nil: what to tell someone who asked for it by name.
+func (c *Catalog) BrokenErr(name string) error {
+	for _, b := range c.Broken {
+		if b.Name == name {
+			return b.Err
+		}
+	}
+	return nil
 }
 
 // At returns the golden path t at version (latest, a tag, a constraint, a branch or a commit,
@@ -131,7 +159,15 @@ func (c *Catalog) At(t *Template, flag, version string, pre bool) (*Source, *Tem
 
 func find(src *Source, t *Template, where string) (*Source, *Template, error) {
 	all, err := src.Catalog()
-	if err != nil {
+	var be *BrokenError
+	if errors.As(err, &be) {
+		// Another golden path's fault is not this one's.
+		for _, b := range be.Broken {
+			if b.Dir == t.Dir {
+				return nil, nil, b.Err
+			}
+		}
+	} else if err != nil {
 		return nil, nil, err
 	}
 	for _, at := range all {
@@ -152,13 +188,16 @@ func (c *Catalog) CheckDirty(version string) error {
 }
 
 // Latest is the version a golden path's list row shows, and all its versions.
-func (c *Catalog) Latest(t *Template) (string, []string) {
+func (c *Catalog) Latest(t *Template) (string, []string) { return c.LatestIn(t.Dir) }
+
+// LatestIn is Latest for the golden path in dir, which need not be one that can be read.
+func (c *Catalog) LatestIn(dir string) (string, []string) {
 	if c.Git == nil {
 		return c.Src.Version, nil
 	}
 	var all []string
 	latest := ""
-	for _, v := range c.Git.Versions(t.Dir) {
+	for _, v := range c.Git.Versions(dir) {
 		all = append(all, v.Short())
 		if latest == "" && v.Semver.Prerelease() == "" {
 			latest = v.Short()

@@ -285,7 +285,8 @@ func (g *GitSource) Versions(dir string) []versions.Version {
 }
 
 // Catalog lists the golden paths as of the newest whole-source version tag, or the default
-// branch when there is none.
+// branch when there is none. As for Source.Catalog, a *BrokenError comes with the golden paths
+// that could be read.
 func (g *GitSource) Catalog() (*Source, []*Template, error) {
 	vs := versions.ForTemplate(".", g.tags)
 	var src *Source

@@ -13,6 +13,8 @@ import (
 	"sort"
 	"strings"
 
+	"go.yaml.in/yaml/v3"
+
 	"github.com/idp-cli/idp/internal/manifest"
 )
 
@@ -63,8 +65,11 @@ func Dir(dir string) (*Source, error) {
 }
 
 // Catalog lists the golden paths in the source: the source itself when it holds a template.yaml,
-// else its subdirectories at depth 1 or 2 that do. A broken template.yaml is an error, so that a
-// platform team sees it rather than a golden path going missing.
+// else its subdirectories at depth 1 or 2 that do. One golden path that cannot be read does not
+// take the others with it: Catalog returns those it could read and a *BrokenError naming each
+// one it could not, so that a platform team sees the fault rather than a golden path going
+// missing, and everyone else can still use the rest. Two golden paths of one name are both
+// broken. A source that is itself a broken golden path is an error of its own.
 func (s *Source) Catalog() ([]*Template, error) {
 	if _, err := fs.Stat(s.fsys, manifest.FileName); err == nil {
 		t, err := s.load(".")
@@ -74,6 +79,7 @@ func (s *Source) Catalog() ([]*Template, error) {
 		return []*Template{t}, nil
 	}
 	var out []*Template
+	var broken []Broken
 	var walk func(dir string, depth int) error
 	walk = func(dir string, depth int) error {
 		entries, err := fs.ReadDir(s.fsys, dir)
@@ -88,7 +94,8 @@ func (s *Source) Catalog() ([]*Template, error) {
 			if _, err := fs.Stat(s.fsys, path.Join(sub, manifest.FileName)); err == nil {
 				t, err := s.load(sub)
 				if err != nil {
-					return err
+					broken = append(broken, s.broken(sub, err))
+					continue
 				}
 				out = append(out, t)
 			} else if depth < 2 {
@@ -103,13 +110,94 @@ func (s *Source) Catalog() ([]*Template, error) {
 		return nil, err
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Manifest.Name < out[j].Manifest.Name })
-	for i := 1; i < len(out); i++ {
-		if out[i].Manifest.Name == out[i-1].Manifest.Name {
-			return nil, fmt.Errorf("source %s has two golden paths named %q (%s and %s); rename one",
-				s.Location, out[i].Manifest.Name, out[i-1].Dir, out[i].Dir)
+	var ok []*Template
+	for i := 0; i < len(out); i++ {
+		j := i
+		for j+1 < len(out) && out[j+1].Manifest.Name == out[i].Manifest.Name {
+			j++
+		}
+		if j == i {
+			ok = append(ok, out[i])
+			continue
+		}
+		dirs := make([]string, 0, j-i+1)
+		for _, t := range out[i : j+1] {
+			dirs = append(dirs, t.Dir)
+		}
+		err := fmt.Errorf("source %s has %d golden paths named %q (%s); rename all but one",
+			s.Location, len(dirs), out[i].Manifest.Name, strings.Join(dirs, " and "))
+		if len(dirs) == 2 {
+			err = fmt.Errorf("source %s has two golden paths named %q (%s and %s); rename one",
+				s.Location, out[i].Manifest.Name, dirs[0], dirs[1])
+		}
+		for _, t := range out[i : j+1] {
+			broken = append(broken, Broken{Dir: t.Dir, Name: t.Manifest.Name, Type: t.Manifest.Type, Err: err})
+		}
+		i = j
+	}
+	if len(broken) > 0 {
+		sort.Slice(broken, func(i, j int) bool { return broken[i].Dir < broken[j].Dir })
+		return ok, &BrokenError{Location: s.Location, Broken: broken}
+	}
+	return ok, nil
+}
+
+// Broken is a golden path of a source that cannot be used, and why.
+type Broken struct {
+	Dir  string // in the source
+	Name string // its name, as far as it can be read; else its directory's name
+	Type string // its type, as far as it can be read
+	Err  error
+}
+
+// BrokenError is what Catalog returns, with the golden paths it could read, when some could not
+// be: each of the others, with its error.
+type BrokenError struct {
+	Location string
+	Broken   []Broken
+}
+
+func (e *BrokenError) Error() string {
+	msg := e.Broken[0].Err.Error()
+	if n := len(e.Broken) - 1; n > 0 {
+		names := make([]string, 0, n)
+		for _, b := range e.Broken[1:] {
+			names = append(names, b.Name)
+		}
+		noun := "golden path"
+		if n > 1 {
+			noun += "s"
+		}
+		msg += fmt.Sprintf("; and %d more %s of %s cannot be used: %s", n, noun, e.Location, strings.Join(names, ", "))
+	}
+	return msg
+}
+
+func (e *BrokenError) Unwrap() []error {
+	errs := make([]error, len(e.Broken))
+	for i, b := range e.Broken {
+		errs[i] = b.Err
+	}
+	return errs
+}
+
+// broken describes the golden path in dir, whose template.yaml does not load: its name and type
+// as far as a lenient read finds them, so that it is listed under the name people know it by.
+func (s *Source) broken(dir string, err error) Broken {
+	b := Broken{Dir: dir, Name: path.Base(dir), Err: err}
+	if data, rerr := fs.ReadFile(s.fsys, path.Join(dir, manifest.FileName)); rerr == nil {
+		var head struct {
+			Name string `yaml:"name"`
+			Type string `yaml:"type"`
+		}
+		if yaml.Unmarshal(data, &head) == nil {
+			if head.Name != "" {
+				b.Name = head.Name
+			}
+			b.Type = head.Type
 		}
 	}
-	return out, nil
+	return b
 }
 
 func (s *Source) load(dir string) (*Template, error) {
