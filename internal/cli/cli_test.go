@@ -5,6 +5,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"strings"
 	"testing"
 	"time"
@@ -307,5 +308,135 @@ func TestNewDryRunAndJSON(t *testing.T) {
 	r = run(t, nil, nil, "new", "service", "payments", "--set", "owner=team-payments", "-o", dir, "--output", "json")
 	if r.code != 0 || !strings.Contains(r.stdout, `"branch": "main"`) || !strings.Contains(r.stdout, `"path": "cmd/payments/main.go"`) {
 		t.Errorf("json: %+v", r)
+	}
+}
+
+// TestVersionFlagsAndBuildInfo: --version and -v print what idp version does, and a binary
+// built without -ldflags takes its commit and date from what the go command recorded in it.
+func TestVersionFlagsAndBuildInfo(t *testing.T) {
+	for _, flag := range []string{"--version", "-v"} {
+		r := run(t, nil, nil, flag)
+		if r.code != 0 || r.stdout != "idp v1.2.3 (commit abc1234, built 2026-11-01)\n" || r.stderr != "" {
+			t.Errorf("idp %s: %+v", flag, r)
+		}
+	}
+	info := &debug.BuildInfo{Main: debug.Module{Path: "github.com/idp-cli/idp", Version: "(devel)"}, Settings: []debug.BuildSetting{
+		{Key: "vcs", Value: "git"},
+		{Key: "vcs.revision", Value: "0123456789abcdef0123456789abcdef01234567"},
+		{Key: "vcs.time", Value: "2026-11-20T10:11:12Z"},
+		{Key: "vcs.modified", Value: "false"},
+	}}
+	got := withBuildInfo(Build{Version: "dev"}, info)
+	if want := (Build{Version: "dev", Commit: "0123456789abcdef0123456789abcdef01234567", Date: "2026-11-20T10:11:12Z"}); got != want {
+		t.Errorf("from the build info: %+v, want %+v", got, want)
+	}
+	info.Main.Version = "v1.4.0"
+	if got := withBuildInfo(Build{Version: "dev"}, info); got.Version != "v1.4.0" {
+		t.Errorf("go install @v1.4.0: version %q", got.Version)
+	}
+	// -ldflags win.
+	ld := Build{Version: "v1.5.0", Commit: "feedbee", Date: "2026-12-01"}
+	if got := withBuildInfo(ld, info); got != ld {
+		t.Errorf("ldflags overridden: %+v", got)
+	}
+	// The test binary itself: go test records no vcs settings, so only check that reading the
+	// real build info does not fail or invent a commit.
+	if real, ok := debug.ReadBuildInfo(); ok {
+		if got := withBuildInfo(Build{Version: "dev"}, real); got.Commit != vcsSetting(real, "vcs.revision") {
+			t.Errorf("real build info: commit %q", got.Commit)
+		}
+	}
+}
+
+func vcsSetting(info *debug.BuildInfo, key string) string {
+	for _, s := range info.Settings {
+		if s.Key == key {
+			return s.Value
+		}
+	}
+	return ""
+}
+
+// TestHelpTopicThatDoesNotExist: idp help nosuch is a usage error that says what help there is.
+func TestHelpTopicThatDoesNotExist(t *testing.T) {
+	r := run(t, nil, nil, "help", "nosuch")
+	if r.code != 2 || !strings.HasPrefix(r.stderr, `idp: no help for "nosuch"; idp has help for: `) || !strings.Contains(r.stderr, "environment") || !strings.HasSuffix(r.stderr, "\nRun 'idp --help' for usage.\n") {
+		t.Errorf("help nosuch: %+v", r)
+	}
+	r = run(t, nil, nil, "help", "updte")
+	if r.code != 2 || !strings.HasPrefix(r.stderr, `idp: no help for "updte" (did you mean update?); idp has help for: `) {
+		t.Errorf("help updte: %+v", r)
+	}
+	r = run(t, nil, nil, "help", "templates", "lsit")
+	if r.code != 2 || !strings.HasPrefix(r.stderr, `idp: no help for "templates lsit" (did you mean list?); idp templates has help for: list`) {
+		t.Errorf("help templates lsit: %+v", r)
+	}
+	for _, args := range [][]string{{"help"}, {"help", "templates", "list"}, {"help", "new", "service"}, {"help", "environment"}} {
+		if r := run(t, nil, nil, args...); r.code != 0 || r.stdout == "" {
+			t.Errorf("idp %s: %+v", strings.Join(args, " "), r)
+		}
+	}
+}
+
+// TestBoolsFromEnvironmentAndConfig: IDP_* variables and config keys of bool flags take yes,
+// no, on and off as well as true and false.
+func TestBoolsFromEnvironmentAndConfig(t *testing.T) {
+	src := twoServices(t)
+	for _, v := range []string{"yes", "on", "YES", "1", "true"} {
+		r := run(t, map[string]string{"IDP_NO_INPUT": v}, &fakePrompter{}, "new", "service", "x", "-t", "alpha", "-s", src, "-o", filepath.Join(t.TempDir(), "x"))
+		if r.code != 2 || !strings.Contains(r.stderr, "missing required parameter: team") {
+			t.Errorf("IDP_NO_INPUT=%s: %+v", v, r)
+		}
+	}
+	for _, v := range []string{"no", "off", "false", "0"} {
+		r := run(t, map[string]string{"IDP_NO_INPUT": v}, &fakePrompter{answers: map[string]any{"team": "t"}}, "new", "service", "x", "-t", "alpha", "-s", src, "-o", filepath.Join(t.TempDir(), "x"))
+		if r.code != 0 {
+			t.Errorf("IDP_NO_INPUT=%s: %+v", v, r)
+		}
+	}
+	home := t.TempDir()
+	os.MkdirAll(filepath.Join(home, ".config", "idp"), 0o755)
+	os.WriteFile(filepath.Join(home, ".config", "idp", "config.yaml"), []byte("no-input: on\nverbose: off\n"), 0o644)
+	r := run(t, map[string]string{"HOME": home}, &fakePrompter{}, "new", "service", "x", "-t", "alpha", "-s", src, "-o", filepath.Join(t.TempDir(), "x"))
+	if r.code != 2 || !strings.Contains(r.stderr, "missing required parameter: team") || strings.Contains(r.stderr, "level=DEBUG") {
+		t.Errorf("no-input: on in the config file: %+v", r)
+	}
+	r = run(t, map[string]string{"IDP_DEBUG": "0"}, nil, "templates", "list", "-s", src)
+	if r.code != 0 || strings.Contains(r.stderr, "level=DEBUG") {
+		t.Errorf("IDP_DEBUG=0 turned debugging on: %+v", r)
+	}
+	r = run(t, map[string]string{"IDP_NO_INPUT": "maybe"}, nil, "templates", "list", "-s", src)
+	if r.code != 2 || !strings.Contains(r.stderr, `idp: IDP_NO_INPUT: no-input: "maybe" is not true or false`) {
+		t.Errorf("IDP_NO_INPUT=maybe: %+v", r)
+	}
+}
+
+// TestVersionDespiteABrokenConfig: idp version, help and completion run whatever the config file
+// holds, and say what they ignored; other commands stop at it, and a bad flag is still one.
+func TestVersionDespiteABrokenConfig(t *testing.T) {
+	home := t.TempDir()
+	os.MkdirAll(filepath.Join(home, ".config", "idp"), 0o755)
+	file := filepath.Join(home, ".config", "idp", "config.yaml")
+	os.WriteFile(file, []byte("source: [\n"), 0o644)
+	env := map[string]string{"HOME": home}
+	r := run(t, env, nil, "version")
+	if r.code != 0 || r.stdout != "idp v1.2.3 (commit abc1234, built 2026-11-01)\n" || !strings.HasPrefix(r.stderr, "idp: ignored: config file "+file) {
+		t.Errorf("version: %+v", r)
+	}
+	r = run(t, env, nil, "version", "--output", "json")
+	if r.code != 0 || !strings.Contains(r.stdout, `"commit": "abc1234"`) {
+		t.Errorf("version --output json: %+v", r)
+	}
+	if r := run(t, env, nil, "version", "--output", "yaml"); r.code != 2 || !strings.Contains(r.stderr, `--output "yaml": use text or json`) {
+		t.Errorf("version --output yaml: %+v", r)
+	}
+	if r := run(t, map[string]string{"IDP_NO_INPUT": "maybe"}, nil, "version"); r.code != 0 || !strings.Contains(r.stderr, "idp: ignored: IDP_NO_INPUT") {
+		t.Errorf("version with IDP_NO_INPUT=maybe: %+v", r)
+	}
+	if r := run(t, env, nil, "help", "new"); r.code != 0 || !strings.Contains(r.stdout, "idp new") {
+		t.Errorf("help new: %+v", r)
+	}
+	if r := run(t, env, nil, "templates", "list"); r.code != 2 || !strings.Contains(r.stderr, "config file "+file) {
+		t.Errorf("templates list with a broken config: %+v", r)
 	}
 }

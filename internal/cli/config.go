@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -59,12 +60,17 @@ func configPath(flag string, getenv func(string) string) (path string, explicit 
 // loadConfig fills every flag the user did not give from IDP_<FLAG> or the config file, through
 // a private viper instance, and returns the typed config. Precedence: flag > env > file > default.
 func loadConfig(cmd *cobra.Command, getenv func(string) string) (*Config, error) {
+	return loadConfigFrom(cmd, getenv, true)
+}
+
+// loadConfigFrom is loadConfig, with the config file left unread unless readFile.
+func loadConfigFrom(cmd *cobra.Command, getenv func(string) string, readFile bool) (*Config, error) {
 	v := viper.New()
 	flagPath, _ := cmd.Flags().GetString("config")
 	path, explicit := configPath(flagPath, getenv)
 	cfg := &Config{}
 	var lines map[string]int // top-level key -> its line in the file
-	if path != "" {
+	if path != "" && readFile {
 		ctx := cmd.Context()
 		if ctx == nil {
 			ctx = context.Background()
@@ -137,6 +143,11 @@ func loadConfig(cmd *cobra.Command, getenv func(string) string) (*Config, error)
 			return
 		}
 		for _, s := range configValues(val, f) {
+			if f.Value.Type() == "bool" {
+				if b, ok := parseBool(s); ok {
+					s = strconv.FormatBool(b)
+				}
+			}
 			if err := cmd.Flags().Set(f.Name, s); err != nil {
 				applyErr = usageErrorf(cmd, fmt.Errorf("%s: %s: %s", from, f.Name, flagValueError(f, s, err)))
 				return
@@ -151,11 +162,9 @@ func loadConfig(cmd *cobra.Command, getenv func(string) string) (*Config, error)
 	cfg.NoInput, _ = fl.GetBool("no-input")
 	cfg.Accessible, _ = fl.GetBool("accessible")
 	cfg.Verbose, _ = fl.GetBool("verbose")
-	if getenv("IDP_DEBUG") != "" {
-		cfg.Verbose = true
-	}
-	if getenv("IDP_ACCESSIBLE") != "" && !fl.Changed("accessible") {
-		cfg.Accessible = getenv("IDP_ACCESSIBLE") != "0" && getenv("IDP_ACCESSIBLE") != "false"
+	if v := getenv("IDP_DEBUG"); v != "" {
+		on, ok := parseBool(v)
+		cfg.Verbose = cfg.Verbose || on || !ok // any other word turns debugging on, as it always has
 	}
 	if fl.Lookup("source") != nil {
 		cfg.Source, _ = fl.GetString("source")
@@ -219,6 +228,18 @@ func flagValueError(f *pflag.Flag, val string, err error) string {
 		return fmt.Sprintf("%q: %s", val, after)
 	}
 	return err.Error()
+}
+
+// parseBool reads an on/off value from the environment or the config file: what strconv takes
+// (true, false, 1, 0, t, f), and yes, no, on and off, in any case.
+func parseBool(s string) (v, ok bool) {
+	switch strings.ToLower(strings.TrimSpace(s)) {
+	case "1", "t", "true", "y", "yes", "on":
+		return true, true
+	case "0", "f", "false", "n", "no", "off":
+		return false, true
+	}
+	return false, false
 }
 
 // flagWants names what a flag of a pflag type takes, for the types whose errors are strconv's.

@@ -5,7 +5,8 @@ import "github.com/spf13/cobra"
 const environmentHelp = `Every flag can be set in the environment as IDP_<FLAG>, upper case with dashes as
 underscores (IDP_NO_INPUT=1, IDP_SOURCE=./golden-paths, IDP_OUTPUT=json), or as a key named
 after the flag in the config file. A flag on the command line wins over the environment, which
-wins over the config file. A repeatable flag (--set) takes a comma-separated value there.
+wins over the config file. A repeatable flag (--set) takes a comma-separated value there, and
+an on/off flag (--no-input) takes true, false, yes, no, on, off, 1 or 0.
 
 IDP_CONFIG: the config file to read instead of $XDG_CONFIG_HOME/idp/config.yaml
 (~/.config/idp/config.yaml when XDG_CONFIG_HOME is not set).
@@ -40,7 +41,7 @@ IDP_MAX_FILE_SIZE, IDP_MAX_RENDER_SIZE, IDP_RENDER_TIMEOUT: the render limits (6
 256MiB in all, 30s); 0 lifts one. IDP_MAX_RENDER_SIZE also bounds, apart from the files, the
 values a render's expressions build.
 
-IDP_DEBUG, IDP_VERBOSE: log debug messages to stderr.
+IDP_DEBUG, IDP_VERBOSE: log debug messages to stderr (IDP_DEBUG=0, false, no or off does not).
 
 IDP_GIT_AUTHOR_NAME, IDP_GIT_AUTHOR_EMAIL: who signs a new service's first commit; default:
 user.name and user.email from git config, else "idp <idp@localhost>".

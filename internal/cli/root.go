@@ -43,11 +43,9 @@ func Main(build Build, args []string) int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	context.AfterFunc(ctx, stop)
-	if build.Version == "dev" {
-		// `go install .../cmd/idp@v1.2.3` sets no ldflags, but the module version is known.
-		if info, ok := debug.ReadBuildInfo(); ok && info.Main.Version != "" && info.Main.Version != "(devel)" {
-			build.Version = info.Main.Version
-		}
+	if info, ok := debug.ReadBuildInfo(); ok {
+		// `go install` sets no ldflags, but the module version or the commit is known.
+		build = withBuildInfo(build, info)
 	}
 	f := &Factory{Build: build, IO: SystemIO(), Now: time.Now, Getenv: os.Getenv}
 	return Run(ctx, f, args)
@@ -96,6 +94,15 @@ func NewRootCmd(f *Factory) *cobra.Command {
   idp templates list`,
 		PersistentPreRunE: func(cmd *cobra.Command, args []string) error {
 			cfg, err := loadConfig(cmd, f.Getenv)
+			if err != nil && isConfigOptional(cmd) && cmd.Context().Err() == nil {
+				// A command that needs no settings runs on its flags alone, and says what it
+				// ignored; a mistake on the command line is still one.
+				flagsOnly, ferr := loadConfigFrom(cmd, func(string) string { return "" }, false)
+				if ferr == nil {
+					fmt.Fprintf(f.IO.ErrOut, "idp: ignored: %s\n", err)
+				}
+				cfg, err = flagsOnly, ferr
+			}
 			if err != nil {
 				return err
 			}
@@ -117,6 +124,10 @@ func NewRootCmd(f *Factory) *cobra.Command {
 	pf.Bool("verbose", false, "log debug messages to stderr")
 	pf.Bool("no-input", false, "never prompt; fail with the list of missing input")
 	pf.Bool("accessible", false, "prompt in plain lines, for screen readers (also when TERM=dumb)")
+	root.Flags().BoolP("version", "v", false, "print idp's version, as idp version does")
+	root.Version = f.Build.Version
+	root.SetVersionTemplate(versionLine(f.Build) + "\n")
+	root.SetHelpCommand(newHelpCmd())
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error { return usageErrorf(c, flagParseError(c, err)) })
 	root.RegisterFlagCompletionFunc("output", cobra.FixedCompletions([]string{"text", "json", "csv"}, cobra.ShellCompDirectiveNoFileComp))
 
@@ -140,4 +151,75 @@ func NewRootCmd(f *Factory) *cobra.Command {
 func printJSON(w io.Writer, v any) error {
 	enc := newJSONEncoder(w)
 	return enc.Encode(v)
+}
+
+// configOptional marks, in a command's Annotations, one that runs even when the config file or
+// an IDP_* variable cannot be read: it prints something that needs no settings.
+const configOptional = "idp-config-optional"
+
+func isConfigOptional(cmd *cobra.Command) bool {
+	for c := cmd; c != nil; c = c.Parent() {
+		if c.Annotations[configOptional] != "" {
+			return true
+		}
+		switch c.Name() {
+		case "help", cobra.ShellCompRequestCmd, cobra.ShellCompNoDescRequestCmd, "completion":
+			return true
+		}
+	}
+	return false
+}
+
+// newHelpCmd is idp help [command]: cobra's, except that a topic idp does not have is a usage
+// error, with the topics it has.
+func newHelpCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:   "help [command]",
+		Short: "Help about any command",
+		Long:  "Help for any command or topic: idp help <command> [subcommand], or idp help environment.",
+		ValidArgsFunction: func(c *cobra.Command, args []string, toComplete string) ([]string, cobra.ShellCompDirective) {
+			cmd, _, err := c.Root().Find(args)
+			if err != nil {
+				return nil, cobra.ShellCompDirectiveNoFileComp
+			}
+			if cmd == nil {
+				cmd = c.Root()
+			}
+			var names []string
+			for _, sub := range cmd.Commands() {
+				if (sub.IsAvailableCommand() || sub.IsAdditionalHelpTopicCommand()) && strings.HasPrefix(sub.Name(), toComplete) {
+					names = append(names, sub.Name()+"\t"+sub.Short)
+				}
+			}
+			return names, cobra.ShellCompDirectiveNoFileComp
+		},
+		RunE: func(c *cobra.Command, args []string) error {
+			root := c.Root()
+			cmd, rest, err := root.Find(args)
+			// Words after a command without subcommands are its arguments (idp help new service).
+			if err != nil || cmd == nil || (len(rest) > 0 && cmd.HasAvailableSubCommands()) {
+				parent := root
+				if cmd != nil && err == nil {
+					parent = cmd
+				}
+				topic := strings.Join(args, " ")
+				var names []string
+				for _, sub := range parent.Commands() {
+					if sub.IsAvailableCommand() || sub.IsAdditionalHelpTopicCommand() {
+						names = append(names, sub.Name())
+					}
+				}
+				msg := fmt.Sprintf("no help for %q", topic)
+				if parent.SuggestionsMinimumDistance <= 0 {
+					parent.SuggestionsMinimumDistance = 2 // as cobra sets it for the root only
+				}
+				if s := parent.SuggestionsFor(args[len(args)-1]); len(s) > 0 {
+					msg += fmt.Sprintf(" (did you mean %s?)", strings.Join(s, " or "))
+				}
+				return &UsageError{Cmd: root, Err: fmt.Errorf("%s; %s has help for: %s", msg, parent.CommandPath(), strings.Join(names, ", "))}
+			}
+			cmd.InitDefaultHelpFlag()
+			return cmd.Help()
+		},
+	}
 }

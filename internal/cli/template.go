@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -53,7 +54,7 @@ func newTemplateLintCmd(f *Factory) *cobra.Command {
 Exit status 1 when there are errors; warnings alone exit 0.`,
 		Example: `  idp template lint golden-paths/go-service
   idp template lint . --output json`,
-		Args:              usageArgs(cobra.ExactArgs(1)),
+		Args:              oneDir("the golden path's directory, the one holding template.yaml"),
 		ValidArgsFunction: completeDir,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if info, err := os.Stat(args[0]); err != nil || !info.IsDir() {
@@ -121,7 +122,12 @@ git diff before committing. Exit status 1 when a case fails.`,
 		Example: `  idp template test golden-paths/go-service
   idp template test golden-paths/go-service default --update
   idp template test . --trust --output json`,
-		Args: usageArgs(cobra.MinimumNArgs(1)),
+		Args: func(cmd *cobra.Command, args []string) error {
+			if len(args) == 0 {
+				return oneDir("the golden path's directory, the one holding template.yaml and tests/")(cmd, args)
+			}
+			return nil
+		},
 		ValidArgsFunction: func(cmd *cobra.Command, args []string, _ string) ([]string, cobra.ShellCompDirective) {
 			if len(args) == 0 {
 				return nil, cobra.ShellCompDirectiveFilterDirs
@@ -249,11 +255,15 @@ and a test case, tests/default.yaml, with its golden tree tests/default/ rendere
 It lints clean and its test passes as written; change it from there. See docs/authoring.md.`,
 		Example: `  idp template init golden-paths/node-service
   idp template init golden-paths/terraform-module --type module --title "Terraform module"`,
-		Args:              usageArgs(cobra.ExactArgs(1)),
+		Args:              oneDir("a directory for the new golden path, one that does not exist yet or is empty"),
 		ValidArgsFunction: completeDir,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			o.Dir = args[0]
 			res, err := starter.Create(cmd.Context(), *o)
+			var oe *starter.OptionError
+			if errors.As(err, &oe) {
+				return usageErrorf(cmd, err)
+			}
 			if err != nil {
 				return err
 			}
@@ -278,6 +288,21 @@ It lints clean and its test passes as written; change it from there. See docs/au
 	fl.StringVar(&o.Type, "type", "service", "what it makes: the KIND in idp new KIND, one `word`")
 	fl.StringVar(&o.Title, "title", "", "its `title` in lists and prompts (default: from the name)")
 	return cmd
+}
+
+// oneDir checks that a command got the one directory it takes, and says in idp's words what to
+// give when it did not (want: what the directory is).
+func oneDir(want string) cobra.PositionalArgs {
+	return func(cmd *cobra.Command, args []string) error {
+		use := cmd.CommandPath() + " <dir>"
+		switch {
+		case len(args) == 0:
+			return usageErrorf(cmd, fmt.Errorf("%s needs a directory: give %s, as in %s", cmd.CommandPath(), want, strings.TrimSpace(strings.SplitN(cmd.Example, "\n", 2)[0])))
+		case len(args) > 1:
+			return usageErrorf(cmd, fmt.Errorf("%s takes one directory, got %d: %s; usage: %s", cmd.CommandPath(), len(args), strings.Join(args, " "), use))
+		}
+		return nil
+	}
 }
 
 // completeDir completes a command's one directory argument.

@@ -37,6 +37,12 @@ type Result struct {
 	Files []string `json:"files"` // every file written, slash-separated, relative to Dir, sorted
 }
 
+// OptionError is a name, type or title that a golden path cannot have: a mistake in what was
+// asked, as a bad answer to idp new is.
+type OptionError struct{ Msg string }
+
+func (e *OptionError) Error() string { return e.Msg }
+
 // Create writes the golden path into o.Dir: in a scratch directory beside it first, moved into
 // place only once its test case's golden tree has been rendered, so that a failure leaves nothing.
 func Create(ctx context.Context, o Options) (*Result, error) {
@@ -76,7 +82,7 @@ func Create(ctx context.Context, o Options) (*Result, error) {
 		} else {
 			msgs = append(msgs, err.Error())
 		}
-		return nil, fmt.Errorf("%s; choose another with --name, --type or --title", strings.Join(msgs, "; "))
+		return nil, &OptionError{Msg: strings.Join(msgs, "; ") + "; choose another with --name, --type or --title"}
 	}
 
 	st, err := scaffold.NewStage(target)
