@@ -4,6 +4,7 @@ package manifest
 
 import (
 	"bytes"
+	"cmp"
 	"errors"
 	"fmt"
 	"io"
@@ -17,6 +18,7 @@ import (
 	"github.com/Masterminds/semver/v3"
 	"go.yaml.in/yaml/v3"
 
+	"github.com/idp-cli/idp/internal/block"
 	"github.com/idp-cli/idp/internal/pathglob"
 	"github.com/idp-cli/idp/internal/tmplfuncs"
 )
@@ -54,7 +56,54 @@ type Manifest struct {
 	Files       Files       `yaml:"files"`
 	Hooks       []Hook      `yaml:"hooks"`
 	Migrations  []Migration `yaml:"migrations"`
+	// Requires, for an add-on, are the golden paths the service must already have as layers
+	// (its base or earlier add-ons), each at a version within a constraint: idp add checks them.
+	Requires []Requirement `yaml:"requires"`
 }
+
+// TypeAddon is the type of a golden path that is applied on top of a service's base golden
+// path as a layer of its own (idp add), not made into a service.
+const TypeAddon = "addon"
+
+// IsAddon reports whether the golden path is an add-on.
+func (m *Manifest) IsAddon() bool { return m.Type == TypeAddon }
+
+// Requirement is a golden path an add-on needs under it.
+type Requirement struct {
+	Name string `yaml:"name"`
+	// Version is a semantic version constraint (^1.1, >=1.2.0); empty: any version.
+	Version    string `yaml:"version"`
+	Line       int    `yaml:"-"`
+	constraint *semver.Constraints
+}
+
+// Allows reports whether a layer at version meets the requirement's constraint. A layer on a
+// branch or commit, with no version, meets only a requirement without one.
+func (r *Requirement) Allows(version string) bool {
+	if r.constraint == nil {
+		return true
+	}
+	v, err := semver.NewVersion(version)
+	return err == nil && r.constraint.Check(v)
+}
+
+// Block is lines an add-on keeps in a file of a lower layer (an annotation in
+// catalog-info.yaml, a resource in a kustomization.yaml), between idp:begin and idp:end markers
+// in the file's comment syntax.
+type Block struct {
+	// File is the file's path in the service; it may use {{ }} over the answers.
+	File string `yaml:"file"`
+	// After is a regular expression for the line the block goes after when it is first
+	// written; empty: at the end of the file. Later updates rewrite it where it is.
+	After string `yaml:"after"`
+	// Content is the block's lines, a template over the answers ({{ }}).
+	Content string `yaml:"content"`
+	Line    int    `yaml:"-"`
+	afterRe *regexp.Regexp
+}
+
+// AfterRe is After compiled, or nil when it is empty.
+func (b *Block) AfterRe() *regexp.Regexp { return b.afterRe }
 
 // Parameter is one answer the template asks for.
 type Parameter struct {
@@ -100,6 +149,11 @@ type Files struct {
 	// Suffix, when set, is cut from the end of file names after rendering, so that a skeleton can
 	// hold main.go.tmpl and go.mod.tmpl without the Go tool treating it as code or a module.
 	Suffix string `yaml:"suffix"`
+	// Enforced are globs of the files a service should not diverge from: idp check --strict
+	// reports those that differ from the recorded version's render.
+	Enforced []string `yaml:"enforced"`
+	// Blocks, for an add-on, are its managed blocks in files of lower layers.
+	Blocks []Block `yaml:"blocks"`
 }
 
 // Exclude leaves out the files matching Paths when When renders "true" (always, when empty).
@@ -180,6 +234,11 @@ func Parse(data []byte, file, dirName string) (*Manifest, error) {
 	if err := noAliases(root, file); err != nil {
 		return nil, err
 	}
+	for i := 0; i+1 < len(root.Content); i += 2 {
+		if root.Content[i].Value == "type" && root.Content[i+1].Value == TypeAddon {
+			p.addon = true
+		}
+	}
 	p.checkSchema(root, manifestSchema, "")
 	if len(p.errs) > 0 {
 		return nil, p.errs
@@ -218,6 +277,7 @@ func noAliases(n *yaml.Node, file string) error {
 }
 
 type parser struct {
+	addon bool // the document's type is addon
 	file  string
 	errs  Errors
 	lines map[string]int // dotted path of a field -> line
@@ -244,12 +304,17 @@ var (
 		"parameters": paramSchema,
 		"computed":   {free: true},
 		"files": {fields: map[string]*schema{
-			"delimiters": nil, "verbatim": nil, "owned": nil, "suffix": nil,
+			"delimiters": nil, "verbatim": nil, "owned": nil, "suffix": nil, "enforced": nil,
 			"exclude": {seq: true, fields: map[string]*schema{"paths": nil, "when": nil}},
+			"blocks":  {seq: true, fields: map[string]*schema{"file": nil, "after": nil, "content": nil}},
 		}},
 		"hooks":      {seq: true, fields: map[string]*schema{"run": nil, "when": nil}},
 		"migrations": {seq: true, fields: map[string]*schema{"version": nil, "when": nil, "run": nil}},
+		"requires":   {seq: true, fields: map[string]*schema{"name": nil, "version": nil}},
 	}}
+	// addonFields are the fields only an add-on has: the list of known fields names them only
+	// in an add-on's template.yaml.
+	addonFields = map[string]bool{"requires": true}
 )
 
 func (p *parser) checkSchema(n *yaml.Node, s *schema, where string) {
@@ -278,7 +343,11 @@ func (p *parser) checkMapping(n *yaml.Node, s *schema, where string) {
 		k, v := n.Content[i], n.Content[i+1]
 		sub, ok := s.fields[k.Value]
 		if !ok {
-			p.addf(k.Line, "unknown field %q%s; known fields: %s", k.Value, in(where), strings.Join(sortedKeys(s.fields), ", "))
+			known := sortedKeys(s.fields)
+			if where == "" && !p.addon {
+				known = slices.DeleteFunc(known, func(k string) bool { return addonFields[k] })
+			}
+			p.addf(k.Line, "unknown field %q%s; known fields: %s", k.Value, in(where), strings.Join(known, ", "))
 			continue
 		}
 		p.checkSchema(v, sub, strings.TrimPrefix(where+"."+k.Value, "."))
@@ -398,10 +467,23 @@ func (p *parser) collectLines(root *yaml.Node, m *Manifest) {
 						}
 					}
 				}
+				if v.Content[f].Value == "blocks" {
+					for j, item := range v.Content[f+1].Content {
+						if j < len(m.Files.Blocks) {
+							m.Files.Blocks[j].Line = item.Line
+						}
+					}
+				}
 			}
 		case "hooks", "migrations":
 			for j, item := range v.Content {
 				p.lines[fmt.Sprintf("%s.%d", k.Value, j)] = item.Line
+			}
+		case "requires":
+			for j, item := range v.Content {
+				if j < len(m.Requires) {
+					m.Requires[j].Line = item.Line
+				}
 			}
 		}
 	}
@@ -455,6 +537,7 @@ func (p *parser) validate(m *Manifest) {
 		}
 	}
 	p.validateMigrations(m)
+	p.validateLayering(m)
 	for i, h := range m.Hooks {
 		line := p.lines[fmt.Sprintf("hooks.%d", i)]
 		if strings.TrimSpace(h.Run) == "" {
@@ -462,6 +545,68 @@ func (p *parser) validate(m *Manifest) {
 		}
 		if h.When != "" && h.When != "create" && h.When != "update" && h.When != "always" {
 			p.addf(line, "hook %d: when is %q; use create, update or always", i+1, h.When)
+		}
+	}
+}
+
+// validateLayering checks what only add-ons have: requires and files.blocks.
+func (p *parser) validateLayering(m *Manifest) {
+	if !m.IsAddon() {
+		if len(m.Requires) > 0 {
+			p.addf(p.lines["requires"], "requires is for add-ons (type: addon): the golden paths a service needs before idp add applies this one")
+		}
+		if len(m.Files.Blocks) > 0 {
+			p.addf(p.lines["files.blocks"], "files.blocks is for add-ons (type: addon): lines they keep in a file of a lower layer")
+		}
+		return
+	}
+	for i := range m.Requires {
+		r := &m.Requires[i]
+		line := cmp.Or(r.Line, p.lines["requires"])
+		if !nameRe().MatchString(r.Name) {
+			p.addf(line, "requires %d: name %q must be a golden path's name", i+1, r.Name)
+		}
+		if r.Name == m.Name {
+			p.addf(line, "requires %d: %s cannot require itself", i+1, r.Name)
+		}
+		if r.Version != "" {
+			c, err := semver.NewConstraint(r.Version)
+			if err != nil {
+				p.addf(line, "requires %s: version %q is not a version constraint such as ^1.1 or >=1.2.0", r.Name, r.Version)
+			}
+			r.constraint = c
+		}
+	}
+	files := map[string]bool{}
+	for i := range m.Files.Blocks {
+		b := &m.Files.Blocks[i]
+		line := cmp.Or(b.Line, p.lines["files.blocks"])
+		switch {
+		case strings.TrimSpace(b.File) == "":
+			p.addf(line, "files.blocks %d has no file: the path of the lower layer's file it goes in", i+1)
+		case files[b.File]:
+			p.addf(line, "files.blocks %d: %s has a block already; an add-on keeps one block per file, so put both in one content", i+1, b.File)
+		case !strings.Contains(b.File, "{{"):
+			if _, err := block.SyntaxFor(b.File); err != nil {
+				p.addf(line, "files.blocks %d: %s", i+1, err)
+			}
+		}
+		files[b.File] = true
+		if strings.TrimSpace(b.Content) == "" {
+			p.addf(line, "files.blocks %d (%s) has no content", i+1, b.File)
+		}
+		if b.After != "" {
+			re, err := regexp.Compile(b.After)
+			if err != nil {
+				p.addf(line, "files.blocks %d: after %q is not a valid regular expression: %s", i+1, b.After, strings.TrimPrefix(err.Error(), "error parsing regexp: "))
+			}
+			b.afterRe = re
+		}
+		if b.File != "" {
+			p.parseExpr(line, "files.blocks file", b.File)
+		}
+		if b.Content != "" {
+			p.parseExpr(line, "files.blocks content", b.Content)
 		}
 	}
 }
@@ -558,7 +703,7 @@ func (p *parser) validateFiles(f *Files) {
 	for _, list := range []struct {
 		key      string
 		patterns []string
-	}{{"verbatim", f.Verbatim}, {"owned", f.Owned}} {
+	}{{"verbatim", f.Verbatim}, {"owned", f.Owned}, {"enforced", f.Enforced}} {
 		for _, pat := range list.patterns {
 			if err := pathglob.Validate(pat); err != nil {
 				p.addf(p.lines["files."+list.key], "files.%s: %s", list.key, err)

@@ -19,6 +19,7 @@ import (
 	"text/template/parse"
 	"time"
 
+	"github.com/idp-cli/idp/internal/block"
 	"github.com/idp-cli/idp/internal/manifest"
 	"github.com/idp-cli/idp/internal/pathglob"
 	"github.com/idp-cli/idp/internal/servicedir"
@@ -46,6 +47,25 @@ func (f *File) IsSymlink() bool { return f.Mode&fs.ModeSymlink != 0 }
 // Tree is a rendered service, files sorted by path.
 type Tree struct {
 	Files []File
+	// Blocks are an add-on's managed blocks in files of lower layers, sorted by path.
+	Blocks []Block
+}
+
+// Block is a managed block rendered: the file it goes in and its lines.
+type Block struct {
+	Path    string // slash-separated, relative to the service root
+	Content []byte
+	After   *regexp.Regexp // where it first goes; nil: the end of the file
+}
+
+// LookupBlock returns the block in the file at p, or nil.
+func (t *Tree) LookupBlock(p string) *Block {
+	for i := range t.Blocks {
+		if t.Blocks[i].Path == p {
+			return &t.Blocks[i]
+		}
+	}
+	return nil
 }
 
 // Lookup returns the file at p, or nil.
@@ -262,7 +282,58 @@ func (r *renderer) render(tmpl fs.FS) (*Tree, error) {
 	if err := checkLinks(r.files); err != nil {
 		return nil, err
 	}
-	return &Tree{Files: r.files}, nil
+	blocks, err := r.blocks()
+	if err != nil {
+		return nil, err
+	}
+	return &Tree{Files: r.files, Blocks: blocks}, nil
+}
+
+// blocks renders the manifest's managed blocks: their files' paths and their content, with
+// {{ }} as every expression in template.yaml. A block whose path renders empty is left out.
+func (r *renderer) blocks() ([]Block, error) {
+	var out []Block
+	seen := map[string]bool{}
+	for i := range r.m.Files.Blocks {
+		b := &r.m.Files.Blocks[i]
+		where := fmt.Sprintf("%s files.blocks %d", manifest.FileName, i+1)
+		p, err := r.execExpr(where+" file", b.File)
+		if err != nil {
+			return nil, err
+		}
+		name := strings.TrimSpace(string(p))
+		if name == "" {
+			continue
+		}
+		if !fs.ValidPath(name) || name == "." || strings.Contains(name, "\\") || servicedir.GitComponent(name) != "" {
+			return nil, &Error{File: manifest.FileName, Line: b.Line, Msg: fmt.Sprintf("files.blocks %d: file %q is not a path inside the service", i+1, name)}
+		}
+		if _, err := block.SyntaxFor(name); err != nil {
+			return nil, &Error{File: manifest.FileName, Line: b.Line, Msg: fmt.Sprintf("files.blocks %d: %s", i+1, err)}
+		}
+		if f := r.lookup(name); f != nil {
+			return nil, &Error{File: manifest.FileName, Line: b.Line, Msg: fmt.Sprintf("files.blocks %d: %s is one of this golden path's own files (%s); a block goes in a file of a lower layer, so put its lines in that file instead", i+1, name, f.Source)}
+		}
+		if seen[name] {
+			return nil, &Error{File: manifest.FileName, Line: b.Line, Msg: fmt.Sprintf("files.blocks %d: %s has a block already; an add-on keeps one block per file", i+1, name)}
+		}
+		seen[name] = true
+		content, err := r.execExpr(where+" content", b.Content)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, Block{Path: name, Content: content, After: b.AfterRe()})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Path < out[j].Path })
+	return out, nil
+}
+
+func (r *renderer) lookup(p string) *File {
+	i := sort.Search(len(r.files), func(i int) bool { return r.files[i].Path >= p })
+	if i < len(r.files) && r.files[i].Path == p {
+		return &r.files[i]
+	}
+	return nil
 }
 
 type renderer struct {
@@ -408,11 +479,20 @@ func readLink(tmpl fs.FS, p, out string) (string, error) {
 }
 
 func (r *renderer) exec(name, text string) ([]byte, error) {
-	r.current.Store(&name)
 	t := r.root.New(name)
 	if r.named.MatchString(text) {
 		t = r.newTemplate(name)
 	}
+	return r.execIn(t, name, text)
+}
+
+// execExpr renders an expression of template.yaml, which always uses {{ }}.
+func (r *renderer) execExpr(name, text string) ([]byte, error) {
+	return r.execIn(template.New(name).Funcs(r.funcs).Option("missingkey=error"), name, text)
+}
+
+func (r *renderer) execIn(t *template.Template, name, text string) ([]byte, error) {
+	r.current.Store(&name)
 	t, err := t.Parse(text)
 	if err != nil {
 		return nil, templateError(name, err)
