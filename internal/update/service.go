@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"os"
 	"path"
 	"path/filepath"
 	"reflect"
@@ -32,9 +33,6 @@ type Service struct {
 // readRecord reads .idp.yaml through the service's root: a file, never what a link points to.
 func readRecord(abs, dir string) ([]byte, error) {
 	d, err := servicedir.Open(abs)
-	if errors.Is(err, fs.ErrNotExist) {
-		return nil, fmt.Errorf("%s does not exist; give --dir the service's directory", dir)
-	}
 	if err != nil {
 		return nil, err
 	}
@@ -43,20 +41,61 @@ func readRecord(abs, dir string) ([]byte, error) {
 	switch {
 	case err != nil:
 		return nil, err
-	case e.Kind == servicedir.Missing:
-		return nil, fmt.Errorf("%s has no %s: it was not made by idp, or give --dir the service's directory", dir, provenance.FileName)
 	case e.Kind != servicedir.File:
 		return nil, fmt.Errorf("%s is %s, not a file; idp reads only a file there: replace it with the file idp wrote", filepath.Join(dir, provenance.FileName), e.Kind)
 	}
 	return e.Data, nil
 }
 
-// Open reads the service in dir.
+// findService finds the service that dir is in, as git finds .git: dir itself when it holds
+// .idp.yaml, else the nearest directory above it that does, up to the root of the git work tree
+// dir is in (a service never reaches out of its repository), or of the file system. It returns
+// the service's absolute directory and how to name it in messages, dir for dir itself.
+func findService(dir string) (abs, display string, err error) {
+	start, err := filepath.Abs(dir)
+	if err != nil {
+		return "", "", err
+	}
+	info, err := os.Stat(start)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return "", "", fmt.Errorf("%s does not exist; give --dir the service's directory", dir)
+	case err != nil:
+		return "", "", err
+	case !info.IsDir():
+		return "", "", fmt.Errorf("%s is not a directory; give --dir the service's directory, the one holding %s", dir, provenance.FileName)
+	}
+	up, repoRoot := "", ""
+	for d := start; ; {
+		if _, err := os.Lstat(filepath.Join(d, provenance.FileName)); err == nil {
+			return d, filepath.Join(dir, up), nil
+		}
+		if _, err := os.Lstat(filepath.Join(d, ".git")); err == nil {
+			repoRoot = d
+			break
+		}
+		parent := filepath.Dir(d)
+		if parent == d {
+			break
+		}
+		d, up = parent, filepath.Join(up, "..")
+	}
+	switch {
+	case up == "" && repoRoot != "":
+		return "", "", fmt.Errorf("%s has no %s: it was not made by idp, or give --dir the service's directory", dir, provenance.FileName)
+	case repoRoot != "":
+		return "", "", fmt.Errorf("%s has no %s, nor has any directory above it up to %s, the root of its git repository: it is not in a service made by idp; give --dir the service's directory", dir, provenance.FileName, repoRoot)
+	}
+	return "", "", fmt.Errorf("%s has no %s, nor has any directory above it: it is not in a service made by idp; give --dir the service's directory", dir, provenance.FileName)
+}
+
+// Open reads the service in dir, or the one dir is inside of (see findService).
 func Open(dir string) (*Service, error) {
-	abs, err := filepath.Abs(dir)
+	abs, display, err := findService(dir)
 	if err != nil {
 		return nil, err
 	}
+	dir = display
 	data, err := readRecord(abs, dir)
 	if err != nil {
 		return nil, err

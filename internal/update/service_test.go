@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -88,5 +89,55 @@ func TestCheckCleanNoGit(t *testing.T) {
 	err = svc.CheckClean(context.Background())
 	if err == nil || err.Error() != "the git command is not installed; idp needs it to check that the service has no uncommitted changes, as git status does; install git (it is in every package manager)" {
 		t.Errorf("got %v", err)
+	}
+}
+
+// TestOpenFindsTheServiceAbove: from inside a service, Open finds its .idp.yaml upwards as git
+// finds .git, never beyond the repository's root; a --dir that is not there or not a directory
+// is named as such.
+func TestOpenFindsTheServiceAbove(t *testing.T) {
+	t.Setenv("HOME", t.TempDir())
+	t.Setenv("GIT_CONFIG_NOSYSTEM", "1")
+	outer := t.TempDir()
+	writeFile(t, filepath.Join(outer, ".idp.yaml"), record, 0o644) // above the repository: never found
+	mono := filepath.Join(outer, "mono")
+	writeFile(t, filepath.Join(mono, "services", "shop", ".idp.yaml"), record, 0o644)
+	writeFile(t, filepath.Join(mono, "services", "shop", "cmd", "shop", "main.go"), "package main\n", 0o644)
+	writeFile(t, filepath.Join(mono, "docs", "guide", "index.md"), "# docs\n", 0o644)
+	gitRun(t, mono, "init", "-q", "-b", "main")
+
+	shop := filepath.Join(mono, "services", "shop")
+	for _, from := range []string{shop, filepath.Join(shop, "cmd"), filepath.Join(shop, "cmd", "shop")} {
+		svc, err := Open(from)
+		if err != nil {
+			t.Fatalf("Open(%s): %v", from, err)
+		}
+		if _, rel := svc.Repository(); svc.Dir != shop || rel != "services/shop" || svc.Record.Template.Name != "svc" {
+			t.Errorf("Open(%s) = %s (%s in its repository), want %s", from, svc.Dir, rel, shop)
+		}
+	}
+	// Relative, as --dir is given: the service's directory is named from there.
+	t.Chdir(filepath.Join(shop, "cmd", "shop"))
+	writeFile(t, filepath.Join(shop, ".idp.yaml"), "template: [\n", 0o644)
+	if _, err := Open("."); err == nil || !strings.HasPrefix(err.Error(), filepath.Join("..", "..", ".idp.yaml")+":") {
+		t.Errorf("a broken record above: %v, want it named ../../.idp.yaml", err)
+	}
+
+	docs := filepath.Join(mono, "docs", "guide")
+	_, err := Open(docs)
+	if want := docs + " has no .idp.yaml, nor has any directory above it up to " + mono + ", the root of its git repository: it is not in a service made by idp; give --dir the service's directory"; err == nil || err.Error() != want {
+		t.Errorf("outside any service: %v\nwant %s", err, want)
+	}
+	_, err = Open(mono)
+	if want := mono + " has no .idp.yaml: it was not made by idp, or give --dir the service's directory"; err == nil || err.Error() != want {
+		t.Errorf("the repository's root: %v", err)
+	}
+	_, err = Open(filepath.Join(outer, "nowhere", "x"))
+	if want := filepath.Join(outer, "nowhere", "x") + " does not exist; give --dir the service's directory"; err == nil || err.Error() != want {
+		t.Errorf("a directory that is not there: %v", err)
+	}
+	_, err = Open(filepath.Join(shop, "cmd", "shop", "main.go"))
+	if want := filepath.Join(shop, "cmd", "shop", "main.go") + " is not a directory; give --dir the service's directory, the one holding .idp.yaml"; err == nil || err.Error() != want {
+		t.Errorf("a file: %v", err)
 	}
 }
