@@ -303,8 +303,12 @@ func collect(m *manifest.Manifest, req Request) (map[string]given, error) {
 		if len(m.Parameters) == 0 {
 			return &InvalidError{Origin: origin, Msg: fmt.Sprintf("the template %s has no parameters", m.Name)}
 		}
-		return &InvalidError{Origin: origin, Msg: fmt.Sprintf("the template %s has no parameter %q; its parameters are: %s",
-			m.Name, name, strings.Join(m.ParamNames(), ", "))}
+		hint := ""
+		if s := Suggest(name, m.ParamNames()); s != "" {
+			hint = " (did you mean " + s + "?)"
+		}
+		return &InvalidError{Origin: origin, Msg: fmt.Sprintf("the template %s has no parameter %q%s; its parameters are: %s",
+			m.Name, name, hint, strings.Join(m.ParamNames(), ", "))}
 	}
 	for _, k := range slices.Sorted(maps.Keys(req.Recorded)) {
 		if m.Param(k) != nil { // a parameter the template dropped is not an error here
