@@ -37,7 +37,7 @@ var byExt = map[string]Syntax{
 	".groovy": slash, ".gradle": slash, ".jsonnet": slash, ".libsonnet": slash, ".dart": slash,
 	".sql": dash, ".lua": dash, ".hs": dash,
 	".ini": semi,
-	".md": html, ".markdown": html, ".html": html, ".htm": html, ".xml": html, ".svg": html,
+	".md":  html, ".markdown": html, ".html": html, ".htm": html, ".xml": html, ".svg": html,
 	".css": star,
 	".tex": pct, ".erl": pct,
 }
