@@ -56,6 +56,26 @@ func ScanCache(dir string) (*Cache, error) {
 		return nil, err
 	}
 	c.Exists = true
+	c.Stale, c.Busy, c.Clones = scanEntries(dir, entries, true)
+	sort.Slice(c.Stale, func(i, j int) bool { return c.Stale[i].Name < c.Stale[j].Name })
+	err = filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return nil // what cannot be read does not count; ReadDir above saw the top
+		}
+		if d.Type().IsRegular() {
+			if info, err := d.Info(); err == nil {
+				c.Size += info.Size()
+			}
+		}
+		return nil
+	})
+	return c, err
+}
+
+// scanEntries sorts the cache's entries into clones, what an idp running now holds (busy), and
+// what killed or failed runs left (stale): lock files of clones that never happened, clones cut
+// short, and, when deep, clones git cannot open.
+func scanEntries(dir string, entries []os.DirEntry, deep bool) (stale []StaleEntry, busy []string, clones int) {
 	names := map[string]bool{}
 	for _, e := range entries {
 		names[e.Name()] = e.IsDir()
@@ -72,41 +92,55 @@ func ScanCache(dir string) (*Cache, error) {
 		lock := filepath.Join(dir, base+".lock")
 		switch {
 		case ext == "" && e.IsDir():
-			if _, err := git.PlainOpen(filepath.Join(dir, name)); err != nil {
-				c.Stale = append(c.Stale, StaleEntry{name, "a clone git cannot open; idp clones the source again once it is gone"})
-				continue
+			if deep {
+				if _, err := git.PlainOpen(filepath.Join(dir, name)); err != nil {
+					stale = append(stale, StaleEntry{name, "a clone git cannot open; idp clones the source again once it is gone"})
+					continue
+				}
 			}
-			c.Clones++
+			clones++
 		case ext == ".lock" && !e.IsDir():
 			if names[base] {
 				continue // the lock of a clone, used on every fetch
 			}
 			if lockHeld(lock) {
-				c.Busy = append(c.Busy, name)
+				busy = append(busy, name)
 				continue
 			}
-			c.Stale = append(c.Stale, StaleEntry{name, "the lock file of a clone that failed"})
+			stale = append(stale, StaleEntry{name, "the lock file of a clone that failed"})
 		case ext == ".tmp" && e.IsDir():
 			if lockHeld(lock) {
-				c.Busy = append(c.Busy, name)
+				busy = append(busy, name)
 				continue
 			}
-			c.Stale = append(c.Stale, StaleEntry{name, "a clone cut short"})
+			stale = append(stale, StaleEntry{name, "a clone cut short"})
 		}
 	}
-	sort.Slice(c.Stale, func(i, j int) bool { return c.Stale[i].Name < c.Stale[j].Name })
-	err = filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return nil // what cannot be read does not count; ReadDir above saw the top
+	return stale, busy, clones
+}
+
+// sweepCache removes what failed or killed runs left in the source cache in dir: the lock files
+// of clones that never happened and clones cut short (ScanCache's stale entries, but for clones
+// git cannot open, which OpenGit replaces when it needs them). Each goes only while its entry's
+// lock is free and taken by the sweep, so nothing an idp running now uses is touched.
+func sweepCache(dir string) {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return
+	}
+	stale, _, _ := scanEntries(dir, entries, false)
+	for _, s := range stale {
+		base := filepath.Join(dir, s.Name[:strings.IndexByte(s.Name, '.')])
+		unlock, ok := tryLock(base + ".lock")
+		if !ok {
+			continue
 		}
-		if d.Type().IsRegular() {
-			if info, err := d.Info(); err == nil {
-				c.Size += info.Size()
-			}
+		if _, err := os.Lstat(base); errors.Is(err, fs.ErrNotExist) {
+			os.RemoveAll(base + ".tmp")
+			os.Remove(base + ".lock")
 		}
-		return nil
-	})
-	return c, err
+		unlock()
+	}
 }
 
 // ForgetFailedClone removes the lock file that OpenGit left for rawURL when its first clone

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"testing"
+	"time"
 )
 
 // TestScanCache: a real clone made by OpenGit is counted under the name CacheEntry gives it,
@@ -78,12 +79,10 @@ func TestScanCache(t *testing.T) {
 func TestForgetFailedClone(t *testing.T) {
 	cache := t.TempDir()
 	url := "https://127.0.0.1:1/golden.git"
-	if _, err := OpenGit(context.Background(), url, GitOptions{CacheDir: cache}); err == nil {
-		t.Fatal("a clone from a closed port worked")
-	}
+	// What an idp from before OpenGit cleaned up after itself left.
 	lock := CacheEntry(cache, url) + ".lock"
-	if _, err := os.Stat(lock); err != nil {
-		t.Fatalf("OpenGit left no lock file to forget (%v); the test needs another failure", err)
+	if err := os.WriteFile(lock, nil, 0o644); err != nil {
+		t.Fatal(err)
 	}
 	ForgetFailedClone(cache, url)
 	if _, err := os.Stat(lock); !os.IsNotExist(err) {
@@ -110,4 +109,116 @@ func TestForgetFailedClone(t *testing.T) {
 	if _, err := os.Stat(CacheEntry(cache, good) + ".lock"); err != nil {
 		t.Errorf("the lock of a clone that exists was removed: %v", err)
 	}
+}
+
+// TestFailedCloneLeavesNothing: a first clone that fails, for a host that refuses or a
+// cancelled run, leaves neither a lock file nor a clone cut short in the cache.
+func TestFailedCloneLeavesNothing(t *testing.T) {
+	cache := t.TempDir()
+	if _, err := OpenGit(context.Background(), "https://127.0.0.1:1/golden.git", GitOptions{CacheDir: cache}); err == nil {
+		t.Fatal("a clone from a closed port worked")
+	}
+	repo, _ := sourceRepo(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := OpenGit(ctx, "file://"+repo, GitOptions{CacheDir: cache}); err == nil {
+		t.Fatal("a cancelled clone worked")
+	}
+	if entries, _ := os.ReadDir(cache); len(entries) != 0 {
+		t.Errorf("failed clones left %v in the cache", names(entries))
+	}
+}
+
+// TestOpenGitSweepsLeftovers: opening a git source removes what killed and failed runs left in
+// the cache (ScanCache's stale entries), and leaves clones, what a running idp holds, and what
+// is not idp's. A clone git cannot open is cloned again.
+func TestOpenGitSweepsLeftovers(t *testing.T) {
+	repo, _ := sourceRepo(t)
+	cache := t.TempDir()
+	url := "file://" + repo
+	touch := func(name string) {
+		if err := os.WriteFile(filepath.Join(cache, name), nil, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	mkdir := func(name string) {
+		if err := os.MkdirAll(filepath.Join(cache, name, "objects"), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	touch("aaaaaaaaaaaaaaaaaaaaaaaa.lock") // a clone that failed
+	mkdir("bbbbbbbbbbbbbbbbbbbbbbbb.tmp")  // a clone killed half-way
+	touch("bbbbbbbbbbbbbbbbbbbbbbbb.lock")
+	mkdir("cccccccccccccccccccccccc.tmp") // killed, its lock file gone too
+	mkdir("dddddddddddddddddddddddd.tmp") // a clone under way: its idp holds the lock
+	unlock, err := lockFile(filepath.Join(cache, "dddddddddddddddddddddddd.lock"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer unlock()
+	touch("notes.txt")
+	entry := CacheEntry(cache, url)
+	os.MkdirAll(entry, 0o755) // this source's clone, which git cannot open
+	os.WriteFile(filepath.Join(entry, "junk"), []byte("garbage"), 0o644)
+	if c, _ := ScanCache(cache); len(c.Stale) != 5 {
+		t.Fatalf("the test's leftovers are not what ScanCache calls stale: %+v", c.Stale)
+	}
+
+	g, err := OpenGit(context.Background(), url, GitOptions{CacheDir: cache})
+	if err != nil {
+		t.Fatalf("a broken clone is not cloned again: %v", err)
+	}
+	if !g.Cloned || len(g.Versions("svc")) == 0 {
+		t.Errorf("cloned %v, versions %v", g.Cloned, g.Versions("svc"))
+	}
+	entries, _ := os.ReadDir(cache)
+	want := []string{filepath.Base(entry), filepath.Base(entry) + ".lock",
+		"dddddddddddddddddddddddd.lock", "dddddddddddddddddddddddd.tmp", "notes.txt"}
+	if got := names(entries); !reflect.DeepEqual(got, want) {
+		t.Errorf("cache after OpenGit:\n got %q\nwant %q", got, want)
+	}
+	c, err := ScanCache(cache)
+	if err != nil || len(c.Stale) != 0 || c.Clones != 1 {
+		t.Errorf("ScanCache after the sweep: %+v %v", c, err)
+	}
+}
+
+// TestLockFileRemovedByItsHolder: an idp waiting for a lock whose holder removes the lock file
+// (a failed first clone) ends up holding the lock on the file now there, so that a third idp
+// cannot take it at the same time.
+func TestLockFileRemovedByItsHolder(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "e.lock")
+	unlockFirst, err := lockFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := make(chan func())
+	go func() {
+		unlock, err := lockFile(path)
+		if err != nil {
+			t.Error(err)
+		}
+		got <- unlock
+	}()
+	time.Sleep(50 * time.Millisecond) // the second idp waits in flock
+	os.Remove(path)
+	unlockFirst()
+	unlockSecond := <-got
+	if _, ok := tryLock(path); ok {
+		t.Error("a third idp took the lock while the second holds it")
+	}
+	unlockSecond()
+	unlockThird, ok := tryLock(path)
+	if !ok {
+		t.Fatal("the lock is not free once the second idp let it go")
+	}
+	unlockThird()
+}
+
+func names(entries []os.DirEntry) []string {
+	var out []string
+	for _, e := range entries {
+		out = append(out, e.Name())
+	}
+	return out
 }

@@ -22,17 +22,11 @@ func lockHeld(path string) bool {
 }
 
 // removeLockIfFree removes the lock file at path unless an idp holds it, holding the lock itself
-// meanwhile. (An idp that opened the file in that instant still gets its lock, on a file no
-// longer in the cache: that matters only if a third one clones the same source just then.)
+// meanwhile. An idp waiting for that lock finds it gone once it has it, and takes the lock again
+// (lockFile).
 func removeLockIfFree(path string) {
-	f, err := os.Open(path)
-	if err != nil {
-		return
+	if unlock, ok := tryLock(path); ok {
+		os.Remove(path)
+		unlock()
 	}
-	defer f.Close()
-	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
-		return
-	}
-	os.Remove(path)
-	syscall.Flock(int(f.Fd()), syscall.LOCK_UN)
 }

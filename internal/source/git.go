@@ -83,6 +83,8 @@ func OpenGit(ctx context.Context, rawURL string, o GitOptions) (*GitSource, erro
 	if err := os.MkdirAll(o.CacheDir, 0o755); err != nil {
 		return nil, fmt.Errorf("source cache %s: %w", o.CacheDir, err)
 	}
+	// What killed or failed runs left goes first, so that the cache holds only clones.
+	sweepCache(o.CacheDir)
 	unlock, err := lockFile(dir + ".lock")
 	if err != nil {
 		return nil, fmt.Errorf("lock source cache %s: %w", dir, err)
@@ -102,6 +104,15 @@ func OpenGit(ctx context.Context, rawURL string, o GitOptions) (*GitSource, erro
 	default:
 		tmp := dir + ".tmp"
 		os.RemoveAll(tmp)
+		// A clone git cannot open (a disk that filled up, a hand edit) is cloned again.
+		os.RemoveAll(dir)
+		// A first clone that fails leaves nothing behind: no clone cut short, no lock file. The
+		// lock file goes while this run holds it; one waiting for it then takes a new one.
+		failed := func(err error) (*GitSource, error) {
+			os.RemoveAll(tmp)
+			os.Remove(dir + ".lock")
+			return nil, err
+		}
 		if o.Progress != nil {
 			fmt.Fprintf(o.Progress, "Cloning %s\n", clean)
 		}
@@ -119,14 +130,14 @@ func OpenGit(ctx context.Context, rawURL string, o GitOptions) (*GitSource, erro
 			}
 		}
 		if err != nil {
-			os.RemoveAll(tmp)
-			return nil, gitError(clean, "clone", o.explain(err), o.Tried)
+			return failed(gitError(clean, "clone", o.explain(err), o.Tried))
 		}
 		if err := os.Rename(tmp, dir); err != nil {
-			return nil, fmt.Errorf("source cache: %w", err)
+			return failed(fmt.Errorf("source cache: %w", err))
 		}
 		if repo, err = git.PlainOpen(dir); err != nil {
-			return nil, err
+			os.RemoveAll(dir)
+			return failed(err)
 		}
 		g.Cloned = true
 	}
