@@ -2,7 +2,6 @@ package cli
 
 import (
 	"path/filepath"
-	"regexp"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -10,6 +9,7 @@ import (
 
 	"github.com/idp-cli/idp/internal/answers"
 	"github.com/idp-cli/idp/internal/manifest"
+	"github.com/idp-cli/idp/internal/shell"
 )
 
 // newReview ends idp new's prompts: the answers, the command that gives them without prompts
@@ -58,10 +58,10 @@ func newCommandLine(cmd *cobra.Command, o *newOptions, m *manifest.Manifest, set
 		rest = append(rest, s)
 	}
 	if name != "" {
-		args = append(args, shellQuote(name))
+		args = append(args, shell.Quote(name))
 	}
 	if !cmd.Flags().Changed("template") {
-		args = append(args, "--template", shellQuote(m.Name)) // chosen at a prompt
+		args = append(args, "--template", shell.Quote(m.Name)) // chosen at a prompt
 	}
 	cmd.Flags().Visit(func(fl *pflag.Flag) {
 		switch fl.Name {
@@ -76,20 +76,10 @@ func newCommandLine(cmd *cobra.Command, o *newOptions, m *manifest.Manifest, set
 			}
 			return
 		}
-		args = append(args, "--"+fl.Name, shellQuote(fl.Value.String()))
+		args = append(args, "--"+fl.Name, shell.Quote(fl.Value.String()))
 	})
 	for _, s := range rest {
-		args = append(args, "--set", shellQuote(s))
+		args = append(args, "--set", shell.Quote(s))
 	}
 	return strings.Join(append(args, "--no-input"), " ")
-}
-
-var shellSafe = regexp.MustCompile(`^[A-Za-z0-9_@%+=:,./-]+$`)
-
-// shellQuote quotes s for a POSIX shell when it needs it.
-func shellQuote(s string) string {
-	if shellSafe.MatchString(s) {
-		return s
-	}
-	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }

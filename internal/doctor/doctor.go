@@ -20,6 +20,7 @@ import (
 	"github.com/idp-cli/idp/internal/forge"
 	"github.com/idp-cli/idp/internal/gitauth"
 	"github.com/idp-cli/idp/internal/neterr"
+	"github.com/idp-cli/idp/internal/shell"
 	"github.com/idp-cli/idp/internal/source"
 )
 
@@ -413,7 +414,7 @@ func checkCache(dir string) Check {
 		var what, paths []string
 		for _, s := range c.Stale {
 			what = append(what, s.Name+" ("+s.Why+")")
-			paths = append(paths, shellQuote(dir+string(os.PathSeparator)+s.Name))
+			paths = append(paths, shell.Quote(dir+string(os.PathSeparator)+s.Name))
 		}
 		ck.Detail += fmt.Sprintf("; %s left by runs that failed or were killed: %s", plural(len(c.Stale), "stale entry"), strings.Join(what, ", "))
 		ck.Fix = "no idp needs them; remove them with: rm -r " + strings.Join(paths, " ")
@@ -530,13 +531,4 @@ func size(n int64) string {
 		exp++
 	}
 	return fmt.Sprintf("%.1f %ciB", float64(n)/float64(div), "KMGTPE"[exp])
-}
-
-// shellQuote quotes a path for a shell command line when it holds anything but the safe
-// characters.
-func shellQuote(s string) string {
-	if s != "" && strings.Trim(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789/._-+:@") == "" {
-		return s
-	}
-	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }

@@ -16,6 +16,8 @@ import (
 	"golang.org/x/crypto/ssh"
 	"golang.org/x/crypto/ssh/agent"
 	"golang.org/x/crypto/ssh/knownhosts"
+
+	"github.com/idp-cli/idp/internal/shell"
 )
 
 // defaultKeys are the key files looked at when neither IDP_SSH_KEY nor an agent gives a key, in
@@ -277,7 +279,7 @@ func ExplainSSH(err error, rawURL string, getenv func(string) string) error {
 	case isKeyErr, strings.Contains(err.Error(), "knownhosts: key mismatch"):
 		name := knownhosts.Normalize(hostPort(ep))
 		return &explained{fmt.Sprintf("the host key of %s does not match known_hosts (%s): possible man-in-the-middle attack; if the host's key really changed, check the new key with the host's owner, remove the old one with `ssh-keygen -R %s` and add the new one",
-			host, files, shellQuote(name)), err}
+			host, files, shell.Quote(name)), err}
 	case strings.Contains(err.Error(), "ssh: unable to authenticate"):
 		return &explained{fmt.Sprintf("%s accepted none of the ssh keys offered", host),
 			errors.Join(transport.ErrAuthenticationRequired, err)}
@@ -287,14 +289,6 @@ func ExplainSSH(err error, rawURL string, getenv func(string) string) error {
 			errors.Join(transport.ErrAuthenticationRequired, err)}
 	}
 	return err
-}
-
-// shellQuote quotes the [host]:port form of known_hosts names, which shells would glob.
-func shellQuote(s string) string {
-	if strings.ContainsAny(s, "[]") {
-		return "'" + s + "'"
-	}
-	return s
 }
 
 // explained is an error with a message for people that still matches what it explains.

@@ -4,10 +4,13 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/idp-cli/idp/internal/shell"
 
 	"github.com/idp-cli/idp/internal/answers"
 
@@ -151,8 +154,17 @@ func TestRunHooksUntrustedSaysHow(t *testing.T) {
 	if err != nil || ran {
 		t.Fatalf("ran %v %v", ran, err)
 	}
-	if want := "  (cd shop && touch pwned)\n"; !strings.HasSuffix(log.String(), want) {
+	want := "  (cd shop && sh -c 'touch pwned')\n"
+	if !strings.HasSuffix(log.String(), want) {
 		t.Errorf("log:\n%s", log.String())
+	}
+	// The line, pasted where cd fails, runs nothing: the hook is one word after the &&.
+	line := strings.TrimSpace(want)
+	if err := shell.Run(context.Background(), dir, line, io.Discard); err == nil {
+		t.Error("the line ran although there is no ./shop")
+	}
+	if _, err := os.Stat(filepath.Join(dir, "pwned")); err == nil {
+		t.Error("the printed line ran the hook outside the service")
 	}
 	if _, err := os.Stat(filepath.Join(dir, "pwned")); err == nil {
 		t.Fatal("an untrusted hook ran")
