@@ -6,11 +6,13 @@
 # and `idp new` against the shallow clone that cache-less tools pay on every run. Last, `idp update`
 # of a 200-file service (20 files changed by the golden path, 10 edited here) against git's own
 # merge of the same change, and `idp check`. Then `idp fleet status` and `idp fleet update` over
-# 100 service repositories on a local git server, with their peak RSS.
+# 100 service repositories on a local git server, with their peak RSS. Last, start-up: `idp
+# version` against a Go hello world built in the same run with the same flags.
 # It is a report: a missed goal still exits 0.
 #
 #   ROUNDS=5 BENCHTIME=1s scripts/bench.sh
 #   TMPDIR=/dev/shm scripts/bench.sh     # New on tmpfs: idp's own cost without the disk's
+#   RUNS=200 scripts/bench.sh startup    # only start-up: ROUNDS rounds of RUNS runs each
 set -eu
 
 cd "$(dirname "$0")/.."
@@ -18,6 +20,78 @@ rounds=${ROUNDS:-5}
 benchtime=${BENCHTIME:-1s}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
+
+# startup times `idp version` and a hello world, both built as a release builds idp
+# (.goreleaser.yaml: CGO_ENABLED=0, -trimpath, -s -w and the -X flags), in rounds of RUNS runs
+# each from a shell loop, alternating so that a noisy moment hits both; the medians' ratio is
+# the goal. The minor page faults are of one run each (/usr/bin/time, when there is one).
+startup() {
+	runs=${RUNS:-200}
+	ldflags="-s -w -X main.version=bench -X main.commit=bench -X main.date=2026-01-01T00:00:00Z"
+	CGO_ENABLED=0 go build -trimpath -ldflags "$ldflags" -o "$work/idp" ./cmd/idp
+	mkdir "$work/hello"
+	printf 'package main\n\nimport "fmt"\n\nfunc main() { fmt.Println("hello, world") }\n' >"$work/hello/main.go"
+	(cd "$work/hello" && go mod init hello >/dev/null 2>&1 &&
+		CGO_ENABLED=0 go build -trimpath -ldflags "$ldflags" -o "$work/hello-world" .)
+	# A user's config file or IDP_* settings must not change what is measured.
+	mkdir "$work/config"
+	for v in $(env | sed -n 's/^\(IDP_[A-Za-z0-9_]*\)=.*/\1/p'); do unset "$v"; done
+	export XDG_CONFIG_HOME="$work/config"
+	"$work/idp" version >/dev/null # fails here, not in the loop, if idp cannot start
+
+	: >"$work/startup.txt"
+	i=1
+	while [ "$i" -le "$rounds" ]; do
+		for bin in idp hello-world; do
+			start=$(date +%s%N)
+			j=0
+			while [ "$j" -lt "$runs" ]; do
+				"$work/$bin" version >/dev/null
+				j=$((j + 1))
+			done
+			end=$(date +%s%N)
+			echo "$bin $(((end - start) / runs))" >>"$work/startup.txt"
+		done
+		i=$((i + 1))
+	done
+	for bin in idp hello-world; do
+		faults=-
+		if [ -x /usr/bin/time ]; then
+			faults=$(/usr/bin/time -f %R "$work/$bin" version 2>&1 >/dev/null | tail -n 1)
+		fi
+		echo "$bin faults $faults $(wc -c <"$work/$bin")" >>"$work/startup.txt"
+	done
+
+	awk -v rounds="$rounds" -v runs="$runs" '
+	$2 == "faults" { faults[$1] = $3; size[$1] = $4; next }
+	{ ns[$1, ++n[$1]] = $2 }
+	function median(name,    k, j, v, m, t) {
+		m = n[name]
+		for (k = 1; k <= m; k++) v[k] = ns[name, k]
+		for (k = 2; k <= m; k++)
+			for (j = k; j > 1 && v[j - 1] > v[j]; j--) { t = v[j]; v[j] = v[j - 1]; v[j - 1] = t }
+		lo[name] = v[1]; hi[name] = v[m]
+		return m % 2 ? v[(m + 1) / 2] : (v[m / 2] + v[m / 2 + 1]) / 2
+	}
+	function verdict(ok) { return ok ? "PASS" : "MISS" }
+	END {
+		printf "\nstart-up, median of %d rounds of %d runs\n", rounds, runs
+		printf "%-14s %10s %19s %14s %10s\n", "", "ms/run", "range", "minor faults", "binary MB"
+		nnames = split("idp hello-world", names, " ")
+		for (k = 1; k <= nnames; k++) {
+			b = names[k]
+			med[b] = median(b)
+			printf "%-14s %10.2f %8.2f - %8.2f %14s %10.1f\n", (b == "idp" ? "idp version" : b), med[b] / 1e6, lo[b] / 1e6, hi[b] / 1e6, faults[b], size[b] / 1e6
+		}
+		r = med["idp"] / med["hello-world"]
+		printf "\ngoal  start-up within 2.5x of hello world  %6.2fx  %s\n", r, verdict(r <= 2.5)
+	}' "$work/startup.txt"
+}
+
+if [ "${1:-}" = startup ]; then
+	startup
+	exit 0
+fi
 
 go test -c -o "$work/scaffold.test" ./internal/scaffold
 go test -c -o "$work/cli.test" ./internal/cli
@@ -116,3 +190,5 @@ END {
 	printf "goal  flat memory: peak RSS update 25 -> 100 repos %5.1f -> %5.1f MB  %s\n", rss["update/repos=25"], rss["update/repos=100"], verdict(rss["update/repos=100"] < 2 * rss["update/repos=25"])
 	printf "      peak RSS status 25 -> 100 repos             %5.1f -> %5.1f MB\n", rss["status/repos=25"], rss["status/repos=100"]
 }' "$work/fleet.txt"
+
+startup
