@@ -1,12 +1,11 @@
 package cli
 
 import (
+	"cmp"
 	"context"
-	"encoding/csv"
 	"errors"
 	"fmt"
 	"io"
-	"strconv"
 	"strings"
 	"text/tabwriter"
 
@@ -52,37 +51,65 @@ func addFleetFlags(cmd *cobra.Command, o *fleetOptions) {
 	fl.BoolVar(&o.Offline, "offline", false, "use the cached clones of the golden paths' sources as they are")
 }
 
+// fleetStatusOptions are the inputs of idp fleet status and idp fleet report.
+type fleetStatusOptions struct {
+	fleetOptions
+	All        bool
+	Branch     string
+	Divergence bool
+}
+
+func addFleetStatusFlags(cmd *cobra.Command, o *fleetStatusOptions) {
+	addFleetFlags(cmd, &o.fleetOptions)
+	fl := cmd.Flags()
+	fl.StringVar(&o.Provider, "provider", "", "the forge: {github|gitlab|gitea}; with --owner it lists the owner's repositories, with --repos it is where the bot's pull requests are")
+	fl.StringVar(&o.Owner, "owner", "", "the organization, group or user whose repositories to list")
+	fl.StringVar(&o.Host, "host", "", "the forge's web `URL` (default: the public github.com, gitlab.com or gitea.com)")
+	fl.BoolVar(&o.All, "all", false, "also list the owner's repositories that are on no golden path")
+	fl.StringVar(&o.Branch, "branch", "", "the bot's `branch` (default idp/update-<golden path>)")
+	fl.BoolVar(&o.Divergence, "divergence", false, "render each service's recorded version and list the files that differ from it")
+	cmd.RegisterFlagCompletionFunc("provider", cobra.FixedCompletions(forge.Names(), cobra.ShellCompDirectiveNoFileComp))
+}
+
 func newFleetStatusCmd(f *Factory) *cobra.Command {
-	o := &fleetOptions{}
+	o := &fleetStatusOptions{}
 	cmd := &cobra.Command{
-		Use:   "status {--repos <file> | --provider <name> --owner <org>}",
-		Short: "Every service's golden path and version, and how far the fleet lags",
+		Use:   "status {--repos <file> | --provider <name> --owner <org>} [--all] [--divergence]",
+		Short: "Every service's golden path and version, and how the fleet keeps up",
 		Long: `For each repository: its golden path, version, the latest version, how many releases and days
-it is behind (from the tags' dates); then for each golden path: services, share on the latest
-version, and the oldest version in use. A repository that cannot be read gets its error in its
-row and the others go on.
+it is behind (from the tags' dates), the lead time of the update that brought it onto its
+version, and the state of the bot's pull request; then for each golden path: services, share
+on the latest version, the oldest version in use, each release's lead time (median and 90th
+percentile), and the bot's pull requests by state. A repository that cannot be read gets its
+error in its row and the others go on.
 
 Repositories come from --repos, or from a forge: --provider lists the repositories of --owner
-through the forge's API and reads each one's .idp.yaml without cloning (repositories without one
-are not services and are skipped). Git URLs in --repos are read by a shallow fetch into memory.
+through the forge's API and reads each one's .idp.yaml without cloning; those without one are
+not on a golden path: they are counted ("4 of 6 repositories are on a golden path") and
+listed with --all. Lead times come from each service's history of .idp.yaml on its default
+branch: a repository's default branch is fetched into memory (every commit, no checkout, nothing
+written to disk) to read it. The bot's pull requests are read through the forge's API: the forge that lists them, or for
+--repos the one their URLs name (github.com, gitlab.example.com, ...) or --provider and
+--host, with the forge's token (GITHUB_TOKEN, GITLAB_TOKEN, GITEA_TOKEN, else IDP_GIT_TOKEN).
+
+--divergence renders each service's recorded version with its recorded answers and lists the
+golden path's files the service changed or deleted (files.owned ones are the service's), and
+per golden path the files that most services rewrite. docs/metrics.md says how each number is
+computed.
 
 Output is a table, or --output json (schema: docs/fleet-status.schema.json) or --output csv.
 Exit status 1 when any repository failed.`,
 		Example: `  idp fleet status --repos services.txt
-  idp fleet status --provider github --owner acme --output json | jq '.summary'
-  idp fleet status --repos services.txt --output csv > drift.csv`,
+  idp fleet status --provider github --owner acme --all
+  idp fleet status --provider github --owner acme --output json | jq '.summary.adoption'
+  idp fleet status --repos services.txt --divergence --output csv > fleet.csv`,
 		Annotations: map[string]string{"output-csv": "yes"},
 		Args:        usageArgs(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runFleetStatus(cmd, f, o)
 		},
 	}
-	addFleetFlags(cmd, o)
-	fl := cmd.Flags()
-	fl.StringVar(&o.Provider, "provider", "", "list the repositories of --owner on this forge: {github|gitlab|gitea}")
-	fl.StringVar(&o.Owner, "owner", "", "the organization, group or user whose repositories to list")
-	fl.StringVar(&o.Host, "host", "", "the forge's web `URL` (default: the public github.com, gitlab.com or gitea.com)")
-	cmd.RegisterFlagCompletionFunc("provider", cobra.FixedCompletions(forge.Names(), cobra.ShellCompDirectiveNoFileComp))
+	addFleetStatusFlags(cmd, o)
 	return cmd
 }
 
@@ -94,9 +121,9 @@ func (o *fleetOptions) validate(cmd *cobra.Command, forgeAllowed bool) error {
 		return usageErrorf(cmd, fmt.Errorf("give --repos FILE, one git URL or local path per line"))
 	case o.Repos == "" && o.Provider == "" && o.Owner == "":
 		return usageErrorf(cmd, fmt.Errorf("give --repos FILE, or --provider and --owner to list a forge's repositories"))
-	case o.Repos != "" && o.Provider != "":
-		return usageErrorf(cmd, fmt.Errorf("--repos and --provider do not go together; use one"))
-	case o.Provider != "" && o.Owner == "":
+	case o.Repos != "" && o.Owner != "":
+		return usageErrorf(cmd, fmt.Errorf("--repos and --owner do not go together; use one"))
+	case o.Provider != "" && o.Owner == "" && o.Repos == "":
 		return usageErrorf(cmd, fmt.Errorf("--provider %s needs --owner, the organization to list", o.Provider))
 	case o.Owner != "" && o.Provider == "":
 		return usageErrorf(cmd, fmt.Errorf("--owner goes with --provider"))
@@ -106,108 +133,87 @@ func (o *fleetOptions) validate(cmd *cobra.Command, forgeAllowed bool) error {
 	return nil
 }
 
-type fleetStatusJSON struct {
-	Services []fleet.Row   `json:"services"`
-	Summary  fleet.Summary `json:"summary"`
-}
-
-func runFleetStatus(cmd *cobra.Command, f *Factory, o *fleetOptions) error {
-	if err := o.validate(cmd, true); err != nil {
+func (o *fleetStatusOptions) validate(cmd *cobra.Command) error {
+	if err := o.fleetOptions.validate(cmd, true); err != nil {
 		return err
 	}
+	if o.All && o.Owner == "" {
+		return usageErrorf(cmd, fmt.Errorf("--all lists an owner's repositories that are on no golden path; it goes with --provider and --owner"))
+	}
+	return nil
+}
+
+// readFleetStatus runs the fleet status engine with the factory's services.
+func readFleetStatus(cmd *cobra.Command, f *Factory, o *fleetStatusOptions) (*fleet.StatusResult, error) {
 	ctx := cmd.Context()
 	f.quietGit = true
 	f.shareCatalogs()
 	d := fleet.StatusDeps{
-		Credentials: f.gitAuth, Progress: f,
+		Credentials: f.gitAuth, Progress: f, Now: f.Now,
 		OpenCatalog: func(ctx context.Context, loc string) (*source.Catalog, error) {
 			return f.openCatalog(ctx, loc, o.Offline)
 		},
+		PullRequestsFor: func(url string) *fleet.PullRequestsAt { return f.pullRequestsAt(url, o) },
 	}
-	if o.Provider != "" {
+	if o.Owner != "" {
 		api, err := forge.New(o.Provider, forge.Options{Host: o.Host, Token: f.forgeToken(o.Provider), HTTPClient: f.HTTPClient})
 		if err != nil {
-			return &UsageError{Err: err}
+			return nil, &UsageError{Err: err}
 		}
 		d.Forge = api
 	}
-	res, err := fleet.ReadStatus(ctx, d, fleet.StatusOptions{Repos: o.Repos, Owner: o.Owner, Jobs: o.Jobs})
+	res, err := fleet.ReadStatus(ctx, d, fleet.StatusOptions{Repos: o.Repos, Owner: o.Owner, Jobs: o.Jobs,
+		All: o.All, Branch: o.Branch, Divergence: o.Divergence})
 	var le *fleet.ListError
 	if errors.As(err, &le) {
-		return &UsageError{Err: err}
+		return nil, &UsageError{Err: err}
 	}
+	return res, err
+}
+
+// pullRequestsAt is the forge API for a listed repository's URL: --provider and --host, else
+// what the URL's host says; nil without a token or when the host says nothing.
+func (f *Factory) pullRequestsAt(url string, o *fleetStatusOptions) *fleet.PullRequestsAt {
+	r, err := forge.ParseRemote(url)
+	if err != nil {
+		return nil
+	}
+	provider, host := cmp.Or(o.Provider, r.Provider), cmp.Or(o.Host, r.Host)
+	token := f.forgeToken(provider)
+	if provider == "" || token == "" {
+		return nil
+	}
+	api, err := forge.New(provider, forge.Options{Host: host, Token: token, HTTPClient: f.HTTPClient})
+	if err != nil {
+		return nil
+	}
+	return &fleet.PullRequestsAt{API: api, Owner: r.Owner, Name: r.Name}
+}
+
+func runFleetStatus(cmd *cobra.Command, f *Factory, o *fleetStatusOptions) error {
+	if err := o.validate(cmd); err != nil {
+		return err
+	}
+	res, err := readFleetStatus(cmd, f, o)
 	if err != nil {
 		return err
 	}
 	switch f.Config.Output {
 	case "json":
-		err = printJSON(f.IO.Out, fleetStatusJSON{Services: res.Rows, Summary: res.Summary})
+		err = printJSON(f.IO.Out, newFleetStatusJSON(res, o.All))
 	case "csv":
-		err = printFleetCSV(f.IO.Out, res.Rows)
+		err = printFleetCSV(f.IO.Out, res)
 	default:
-		err = printFleetTable(f.IO.Out, res.Rows, res.Summary)
+		err = printFleetTable(f.IO.Out, res, o)
 	}
 	if err != nil {
 		return err
 	}
+	printFleetWarnings(f.IO.ErrOut, res.Rows)
 	if res.Summary.Failed > 0 {
 		return &exitError{Code: ExitError}
 	}
 	return nil
-}
-
-func intOrDash(p *int) string {
-	if p == nil {
-		return "-"
-	}
-	return strconv.Itoa(*p)
-}
-
-func printFleetTable(w io.Writer, rows []fleet.Row, sum fleet.Summary) error {
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "REPOSITORY\tGOLDEN PATH\tVERSION\tLATEST\tBEHIND\tDAYS")
-	for _, r := range rows {
-		if r.Error != "" {
-			fmt.Fprintf(tw, "%s\terror: %s\n", r.Repo, r.Error)
-			continue
-		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", r.Repo, r.Template, r.Version, r.Latest, intOrDash(r.Behind), intOrDash(r.DaysBehind))
-	}
-	if err := tw.Flush(); err != nil {
-		return err
-	}
-	fmt.Fprintf(w, "\n%s, %s", plural(sum.Repositories, "repository"), plural(sum.Services, "service"))
-	if sum.Failed > 0 {
-		fmt.Fprintf(w, ", %d failed", sum.Failed)
-	}
-	fmt.Fprintln(w, ".")
-	if len(sum.Paths) == 0 {
-		return nil
-	}
-	fmt.Fprintln(w)
-	tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "GOLDEN PATH\tSERVICES\tON LATEST\tLATEST\tOLDEST")
-	for _, p := range sum.Paths {
-		fmt.Fprintf(tw, "%s\t%d\t%d (%.0f%%)\t%s\t%s\n", p.Template, p.Services, p.OnLatest, p.ShareOnLatest*100, p.Latest, p.Oldest)
-	}
-	return tw.Flush()
-}
-
-func printFleetCSV(w io.Writer, rows []fleet.Row) error {
-	cw := csv.NewWriter(w)
-	cw.Write([]string{"repository", "template", "source", "version", "latest", "behind", "days_behind", "error"})
-	for _, r := range rows {
-		b, d := "", ""
-		if r.Behind != nil {
-			b = strconv.Itoa(*r.Behind)
-		}
-		if r.DaysBehind != nil {
-			d = strconv.Itoa(*r.DaysBehind)
-		}
-		cw.Write([]string{r.Repo, r.Template, gitauth.Redact(r.Source), r.Version, r.Latest, b, d, r.Error})
-	}
-	cw.Flush()
-	return cw.Error()
 }
 
 // --- fleet update ---

@@ -101,7 +101,8 @@ func TestFleetStatusProgressAndErrors(t *testing.T) {
 }
 
 // validateSchema checks doc against docs/fleet-status.schema.json, for the parts of JSON Schema
-// it uses: type, required, properties, additionalProperties, items and local $ref.
+// it uses: type, enum, minimum, maximum, required, properties, additionalProperties, items and
+// local $ref.
 func validateSchema(t *testing.T, doc string) {
 	t.Helper()
 	data, err := os.ReadFile("../../docs/fleet-status.schema.json")
@@ -143,6 +144,17 @@ func checkSchema(root, s map[string]any, v any, at string) []string {
 		}
 		if !slices.Contains(types, got) {
 			return []string{fmt.Sprintf("%s: %s, want %v", at, jsonType(v), types)}
+		}
+	}
+	if enum, ok := s["enum"].([]any); ok && !slices.Contains(enum, v) {
+		errs = append(errs, fmt.Sprintf("%s: %v is not one of %v", at, v, enum))
+	}
+	if n, ok := v.(float64); ok {
+		if lo, ok := s["minimum"].(float64); ok && n < lo {
+			errs = append(errs, fmt.Sprintf("%s: %v is below the minimum %v", at, n, lo))
+		}
+		if hi, ok := s["maximum"].(float64); ok && n > hi {
+			errs = append(errs, fmt.Sprintf("%s: %v is above the maximum %v", at, n, hi))
 		}
 	}
 	switch x := v.(type) {

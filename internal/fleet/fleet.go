@@ -17,6 +17,7 @@ import (
 	"time"
 
 	git "github.com/go-git/go-git/v5"
+	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/object"
 	"github.com/go-git/go-git/v5/plumbing/transport"
 	"github.com/go-git/go-git/v5/storage/memory"
@@ -121,14 +122,38 @@ func Each(ctx context.Context, n, jobs int, fn func(ctx context.Context, i int),
 	wg.Wait()
 }
 
-// ReadRepoRecord reads the .idp.yaml at the root of repo's default branch: from a local checkout's
-// files, a local repository's HEAD, or a git URL by a shallow fetch into memory, with no
-// checkout and nothing written to disk.
-func ReadRepoRecord(ctx context.Context, repo string, auth transport.AuthMethod, hint string) (*provenance.File, error) {
+// service is one repository read for the fleet's view: its record, and where its history
+// and files are.
+type service struct {
+	rec  *provenance.File
+	repo *git.Repository // nil: no history (a plain directory)
+	head plumbing.Hash
+	// files are the service's files as they are: a local checkout's, else the head commit's.
+	files serviceFiles
+}
+
+// readService reads the .idp.yaml at the root of repo's default branch, and opens its history:
+// a local checkout's files (and its repository, if any), a local repository's HEAD, or a git
+// URL cloned into memory, single branch and without tags, with no checkout and nothing
+// written to disk.
+func readService(ctx context.Context, repo string, auth transport.AuthMethod, hint string) (*service, error) {
 	if !source.IsGitURL(repo) {
 		data, err := os.ReadFile(filepath.Join(repo, provenance.FileName))
 		if err == nil {
-			return provenance.Parse(data, filepath.Join(repo, provenance.FileName))
+			rec, err := provenance.Parse(data, filepath.Join(repo, provenance.FileName))
+			if err != nil {
+				return nil, err
+			}
+			s := &service{rec: rec}
+			if root, err := os.OpenRoot(repo); err == nil {
+				s.files = dirFiles{root}
+			}
+			if r, err := git.PlainOpen(repo); err == nil {
+				if head, err := r.Head(); err == nil {
+					s.repo, s.head = r, head.Hash()
+				}
+			}
+			return s, nil
 		}
 		if !errors.Is(err, fs.ErrNotExist) {
 			return nil, err
@@ -140,19 +165,28 @@ func ReadRepoRecord(ctx context.Context, repo string, auth transport.AuthMethod,
 			}
 			return nil, ErrNoRecord
 		}
-		return headRecord(r)
+		return headService(r)
 	}
-	clean := gitauth.Redact(repo)
+	r, err := cloneHistory(ctx, repo, auth, hint)
+	if err != nil {
+		return nil, err
+	}
+	return headService(r)
+}
+
+// cloneHistory clones the default branch of url into memory: every commit, no tags, no
+// checkout.
+func cloneHistory(ctx context.Context, url string, auth transport.AuthMethod, hint string) (*git.Repository, error) {
 	r, err := git.CloneContext(ctx, memory.NewStorage(), nil, &git.CloneOptions{
-		URL: clean, Auth: auth, Depth: 1, SingleBranch: true, Tags: git.NoTags,
+		URL: gitauth.Redact(url), Auth: auth, SingleBranch: true, Tags: git.NoTags,
 	})
 	if err != nil {
 		return nil, gitrepo.TransportError("read", hint, err)
 	}
-	return headRecord(r)
+	return r, nil
 }
 
-func headRecord(r *git.Repository) (*provenance.File, error) {
+func headService(r *git.Repository) (*service, error) {
 	head, err := r.Head()
 	if err != nil {
 		return nil, fmt.Errorf("no default branch: %w", err)
@@ -172,7 +206,15 @@ func headRecord(r *git.Repository) (*provenance.File, error) {
 	if err != nil {
 		return nil, err
 	}
-	return provenance.Parse([]byte(text), provenance.FileName)
+	rec, err := provenance.Parse([]byte(text), provenance.FileName)
+	if err != nil {
+		return nil, err
+	}
+	tree, err := c.Tree()
+	if err != nil {
+		return nil, err
+	}
+	return &service{rec: rec, repo: r, head: head.Hash(), files: treeFiles{tree: tree}}, nil
 }
 
 // Drift is how far one service is behind its golden path's latest release.

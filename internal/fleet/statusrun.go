@@ -3,11 +3,15 @@ package fleet
 import (
 	"context"
 	"errors"
+	"sync"
+	"time"
 
 	"github.com/idp-cli/idp/internal/forge"
 	"github.com/idp-cli/idp/internal/gitauth"
 	"github.com/idp-cli/idp/internal/provenance"
+	"github.com/idp-cli/idp/internal/render"
 	"github.com/idp-cli/idp/internal/source"
+	"github.com/idp-cli/idp/internal/versions"
 )
 
 // Progress is a sink for work done out of a total; a command draws it as a bar on a terminal.
@@ -27,43 +31,85 @@ type StatusDeps struct {
 	Credentials func(url string) gitauth.Result
 	// Forge is the API of the forge to list --owner's repositories on; nil without --provider.
 	Forge forge.Provider
+	// PullRequestsFor finds the forge API of a listed repository's URL, for the bot's pull
+	// requests; nil, or a nil answer, when there is none (a local path, an unknown host, no
+	// token). Repositories listed through Forge use Forge.
+	PullRequestsFor func(url string) *PullRequestsAt
 	// OpenCatalog opens a golden paths' source (each at most once per run, as the caller
 	// caches them).
 	OpenCatalog func(ctx context.Context, loc string) (*source.Catalog, error)
 	Progress    Progress
+	// Now is the clock for the age of open pull requests; nil means time.Now.
+	Now func() time.Time
 }
 
-// StatusOptions says which repositories to read.
+// StatusOptions says which repositories to read, and what to measure.
 type StatusOptions struct {
 	Repos string // a file listing them; or
 	Owner string // whose repositories Forge lists
 	Jobs  int
+	// All lists the owner's repositories that are not on a golden path (StatusResult.NotOnGoldenPath).
+	All bool
+	// Branch is the bot's branch; "" means its default, idp/update-<golden path>.
+	Branch string
+	// Divergence renders each service's recorded version and compares its files.
+	Divergence bool
+	Render     render.Options
 }
 
-// StatusResult is every service's record and drift, and the fleet's summary.
+// Repository is one of an owner's repositories that is not on a golden path.
+type Repository struct {
+	Repo   string `json:"repo"`
+	WebURL string `json:"webURL,omitempty"`
+}
+
+// StatusResult is every service's record, drift, history, pull requests and divergence, and
+// the fleet's summary.
 type StatusResult struct {
-	Rows    []Row
-	Summary Summary
+	Rows []Row
+	// NotOnGoldenPath are the owner's repositories without .idp.yaml, with StatusOptions.All.
+	NotOnGoldenPath []Repository
+	Summary         Summary
 }
 
-// ReadStatus reads each repository's .idp.yaml (from a list, or through a forge's API), then
-// measures each service's drift from its golden path's versions.
+// entry is what the engine keeps of one row while it works.
+type entry struct {
+	svc *service
+	// cloneURL is where a repository listed on a forge is cloned from, for its history.
+	cloneURL string
+	prs      *PullRequestsAt
+}
+
+// ReadStatus reads each repository's .idp.yaml (from a list, or through a forge's API) and its
+// history, measures each service's drift and lead times from its golden path's versions,
+// reads the bot's pull requests, and with Divergence renders what each service's files would
+// be and compares.
 func ReadStatus(ctx context.Context, d StatusDeps, o StatusOptions) (*StatusResult, error) {
 	if d.Progress == nil {
 		d.Progress = NoProgress{}
 	}
-	var rows []Row
+	if d.Now == nil {
+		d.Now = time.Now
+	}
+	res := &StatusResult{}
+	var entries []entry
+	var adoption *Adoption
 	var err error
 	if d.Forge != nil {
-		rows, err = forgeRecords(ctx, d, o)
+		res.Rows, entries, adoption, res.NotOnGoldenPath, err = forgeRecords(ctx, d, o)
 	} else {
-		rows, err = repoRecords(ctx, d, o)
+		res.Rows, entries, err = repoRecords(ctx, d, o)
 	}
 	if err != nil {
 		return nil, err
 	}
-	measure(ctx, d, rows)
-	return &StatusResult{Rows: rows, Summary: Summarize(rows)}, nil
+	tags := measure(ctx, d, o, res.Rows, entries)
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	res.Summary = Summarize(res.Rows, tags)
+	res.Summary.Adoption = adoption
+	return res, nil
 }
 
 // ListError is a --repos file that cannot be read: the command line's fault.
@@ -72,13 +118,14 @@ type ListError struct{ Err error }
 func (e *ListError) Error() string { return e.Err.Error() }
 func (e *ListError) Unwrap() error { return e.Err }
 
-// repoRecords reads the .idp.yaml of every repository in the list, in parallel.
-func repoRecords(ctx context.Context, d StatusDeps, o StatusOptions) ([]Row, error) {
+// repoRecords reads the .idp.yaml and history of every repository in the list, in parallel.
+func repoRecords(ctx context.Context, d StatusDeps, o StatusOptions) ([]Row, []entry, error) {
 	repos, err := ReadRepos(ctx, o.Repos)
 	if err != nil {
-		return nil, &ListError{Err: err}
+		return nil, nil, &ListError{Err: err}
 	}
 	rows := make([]Row, len(repos))
+	entries := make([]entry, len(repos))
 	set, finish := d.Progress.Start("reading", len(repos))
 	Each(ctx, len(repos), o.Jobs, func(ctx context.Context, i int) {
 		repo := repos[i].Location
@@ -88,32 +135,42 @@ func repoRecords(ctx context.Context, d StatusDeps, o StatusOptions) ([]Row, err
 			rows[i].Error = cred.Err.Error()
 			return
 		}
-		rec, err := ReadRepoRecord(ctx, repo, cred.Auth, gitauth.HintFor(repo, cred.Tried))
+		svc, err := readService(ctx, repo, cred.Auth, gitauth.HintFor(repo, cred.Tried))
 		if err != nil {
 			rows[i].Error = err.Error()
 			return
 		}
-		rows[i].fill(rec)
+		rows[i].fill(svc.rec)
+		entries[i].svc = svc
+		if d.PullRequestsFor != nil && source.IsGitURL(repo) {
+			entries[i].prs = d.PullRequestsFor(repo)
+		}
 	}, set)
 	finish()
-	return rows, ctx.Err()
+	return rows, entries, ctx.Err()
 }
 
 // forgeRecords lists the owner's repositories on the forge and reads each one's .idp.yaml
-// through the API; archived repositories and those without one (not services) get no row.
-func forgeRecords(ctx context.Context, d StatusDeps, o StatusOptions) ([]Row, error) {
+// through the API; archived repositories and those without one (not services) get no row,
+// and are counted in the adoption.
+func forgeRecords(ctx context.Context, d StatusDeps, o StatusOptions) ([]Row, []entry, *Adoption, []Repository, error) {
 	listed, err := d.Forge.ListRepos(ctx, o.Owner)
 	if err != nil {
-		return nil, err
+		return nil, nil, nil, nil, err
 	}
+	ad := &Adoption{}
 	var repos []*forge.Listed
 	for _, r := range listed {
-		if !r.Archived {
+		if r.Archived {
+			ad.Archived++
+		} else {
 			repos = append(repos, r)
 		}
 	}
 	rows := make([]Row, len(repos))
-	keep := make([]bool, len(repos))
+	entries := make([]entry, len(repos))
+	has := make([]bool, len(repos))    // a .idp.yaml, or an error reading it
+	unread := make([]bool, len(repos)) // an error reading it
 	set, finish := d.Progress.Start("reading", len(repos))
 	Each(ctx, len(repos), o.Jobs, func(ctx context.Context, i int) {
 		r := repos[i]
@@ -124,54 +181,211 @@ func forgeRecords(ctx context.Context, d StatusDeps, o StatusOptions) ([]Row, er
 			return
 		case err != nil:
 			rows[i].Error = err.Error()
+			unread[i] = true
 		default:
 			rec, err := provenance.Parse(data, r.Owner+"/"+r.Name+"/"+provenance.FileName)
 			if err != nil {
 				rows[i].Error = err.Error()
 			} else {
 				rows[i].fill(rec)
+				entries[i] = entry{svc: &service{rec: rec}, cloneURL: r.CloneURL,
+					prs: &PullRequestsAt{API: d.Forge, Owner: r.Owner, Name: r.Name}}
 			}
 		}
-		keep[i] = true
+		has[i] = true
 	}, set)
 	finish()
 	var out []Row
+	var keep []entry
+	var not []Repository
+	ad.Repositories = len(repos)
 	for i := range rows {
-		if keep[i] {
-			out = append(out, rows[i])
+		switch {
+		case !has[i]:
+			ad.NotOnGoldenPath++
+			if o.All {
+				not = append(not, Repository{Repo: rows[i].Repo, WebURL: repos[i].WebURL})
+			}
+			continue
+		case unread[i]:
+			ad.Unknown++
+		default:
+			ad.OnGoldenPath++
 		}
+		out = append(out, rows[i])
+		keep = append(keep, entries[i])
 	}
-	return out, ctx.Err()
+	if ad.Repositories > 0 {
+		ad.Share = float64(ad.OnGoldenPath) / float64(ad.Repositories)
+	}
+	return out, keep, ad, not, ctx.Err()
 }
 
 func (r *Row) fill(rec *provenance.File) {
-	r.Template, r.Source, r.Version = rec.Template.Name, rec.Template.Source, rec.Template.Version
-	if r.Version == "" && len(rec.Template.Commit) >= 12 {
-		r.Version = rec.Template.Commit[:12]
-	}
+	r.Template, r.Source, r.Version = rec.Template.Name, rec.Template.Source, version(rec.Template)
 }
 
-// measure fills each row's drift from its source's tags.
-func measure(ctx context.Context, d StatusDeps, rows []Row) {
+// pathInfo is a golden path's source and versions, found once per run.
+type pathInfo struct {
+	catalog *source.Catalog
+	tmpl    *source.Template
+	vs      []versions.Version
+	err     string
+}
+
+// measure fills each row's drift from its source's tags, then, on Jobs workers, its history
+// with lead times, the bot's pull requests and its divergence. It returns the versions of each
+// golden path.
+func measure(ctx context.Context, d StatusDeps, o StatusOptions, rows []Row, entries []entry) map[PathKey][]versions.Version {
+	paths := map[PathKey]*pathInfo{}
+	tags := map[PathKey][]versions.Version{}
 	for i := range rows {
 		r := &rows[i]
 		if r.Error != "" {
 			continue
 		}
-		c, err := d.OpenCatalog(ctx, r.Source)
-		switch {
-		case err != nil:
-			r.Error = "source " + gitauth.Redact(r.Source) + ": " + err.Error()
-			continue
-		case c.Git == nil:
-			r.Error = "source " + r.Source + " has no versions (not a git source)"
+		k := PathKey{r.Template, r.Source}
+		p := paths[k]
+		if p == nil {
+			p = findPath(ctx, d, r.Template, r.Source)
+			paths[k] = p
+			if p.err == "" {
+				tags[k] = p.vs
+			}
+		}
+		if p.err != "" {
+			r.Error = p.err
 			continue
 		}
-		t := source.Find(c.All, r.Template)
-		if t == nil {
-			r.Error = "golden path " + r.Template + " is no longer in " + gitauth.Redact(r.Source)
-			continue
-		}
-		r.SetDrift(Measure(r.Version, c.Git.Versions(t.Dir)))
+		r.SetDrift(Measure(r.Version, p.vs))
 	}
+	now := d.Now()
+	renders := &renderCache{m: map[string]*renderEntry{}}
+	set, finish := d.Progress.Start("measuring", len(rows))
+	Each(ctx, len(rows), o.Jobs, func(ctx context.Context, i int) {
+		r, e := &rows[i], &entries[i]
+		if r.Error != "" || e.svc == nil {
+			return
+		}
+		p := paths[PathKey{r.Template, r.Source}]
+		if e.svc.repo == nil && e.cloneURL != "" {
+			cred := d.Credentials(e.cloneURL)
+			if cred.Err != nil {
+				r.Warnings = append(r.Warnings, "history: "+cred.Err.Error())
+			} else if repo, err := cloneHistory(ctx, e.cloneURL, cred.Auth, gitauth.HintFor(e.cloneURL, cred.Tried)); err != nil {
+				r.Warnings = append(r.Warnings, "history: "+err.Error())
+			} else if svc, err := headService(repo); err != nil {
+				r.Warnings = append(r.Warnings, "history: "+err.Error())
+			} else {
+				e.svc.repo, e.svc.head, e.svc.files = svc.repo, svc.head, svc.files
+			}
+		}
+		if e.svc.repo != nil {
+			moves, err := History(e.svc.repo, e.svc.head, provenance.FileName)
+			if err != nil {
+				r.Warnings = append(r.Warnings, "history: "+err.Error())
+			} else {
+				leadTimes(moves, p.vs)
+				r.Moves = moves
+			}
+		}
+		if e.prs != nil {
+			prs, err := botPullRequests(ctx, e.prs, o.Branch, r.Template, now)
+			if err != nil {
+				r.Warnings = append(r.Warnings, "pull requests: "+err.Error())
+			} else {
+				r.PullRequests = prs
+			}
+		}
+		if o.Divergence {
+			if e.svc.files == nil {
+				r.Warnings = append(r.Warnings, "divergence: the service's files could not be read")
+				return
+			}
+			diverged, err := renders.diverged(ctx, p, e.svc, o.Render)
+			if err != nil {
+				r.Warnings = append(r.Warnings, "divergence: "+err.Error())
+			} else {
+				r.Diverged = diverged
+			}
+		}
+	}, set)
+	finish()
+	return tags
+}
+
+// findPath opens a golden path's source and finds it there.
+func findPath(ctx context.Context, d StatusDeps, name, loc string) *pathInfo {
+	c, err := d.OpenCatalog(ctx, loc)
+	switch {
+	case err != nil:
+		return &pathInfo{err: "source " + gitauth.Redact(loc) + ": " + err.Error()}
+	case c.Git == nil:
+		return &pathInfo{err: "source " + loc + " has no versions (not a git source)"}
+	}
+	t := source.Find(c.All, name)
+	if t == nil {
+		return &pathInfo{err: "golden path " + name + " is no longer in " + gitauth.Redact(loc)}
+	}
+	return &pathInfo{catalog: c, tmpl: t, vs: c.Git.Versions(t.Dir)}
+}
+
+// leadTimes sets the lead time of each move that is an update to a release with a known date:
+// from the release's tag to the commit. A commit before the tag (a service that took the
+// version from a branch before it was tagged) counts as no wait.
+func leadTimes(moves []Move, vs []versions.Version) {
+	for i := range moves {
+		m := &moves[i]
+		if m.From == "" {
+			continue
+		}
+		for _, v := range vs {
+			if v.Short() == m.Version && v.Semver.Prerelease() == "" && !v.Date.IsZero() {
+				m.LeadTimeSeconds = seconds(m.At.Sub(v.Date))
+				break
+			}
+		}
+	}
+}
+
+// renderCache shares the golden path at a version between services: the render itself
+// depends on each one's answers.
+type renderCache struct {
+	mu sync.Mutex
+	m  map[string]*renderEntry
+}
+
+type renderEntry struct {
+	once sync.Once
+	tmpl *source.Template
+	err  error
+}
+
+// at is the golden path of p at the version rec records, found once per run.
+func (rc *renderCache) at(p *pathInfo, rec *provenance.File) (*source.Template, error) {
+	v := rec.Template.Version
+	if v == "" {
+		v = rec.Template.Commit
+	}
+	rc.mu.Lock()
+	e := rc.m[rec.Template.Source+"\x00"+p.tmpl.Dir+"\x00"+v]
+	if e == nil {
+		e = &renderEntry{}
+		rc.m[rec.Template.Source+"\x00"+p.tmpl.Dir+"\x00"+v] = e
+	}
+	rc.mu.Unlock()
+	e.once.Do(func() { _, e.tmpl, e.err = p.catalog.At(p.tmpl, "version", v, true) })
+	return e.tmpl, e.err
+}
+
+func (rc *renderCache) diverged(ctx context.Context, p *pathInfo, svc *service, o render.Options) ([]DivergedFile, error) {
+	at, err := rc.at(p, svc.rec)
+	if err != nil {
+		return nil, err
+	}
+	tree, err := renderRecorded(ctx, at, svc.rec, o)
+	if err != nil {
+		return nil, err
+	}
+	return divergence(tree, at.Manifest.Files.Owned, svc.files)
 }

@@ -1,0 +1,95 @@
+package cli
+
+import (
+	"encoding/json"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/idp-cli/idp/internal/forge/forgetest"
+	"github.com/idp-cli/idp/internal/golden"
+	"github.com/idp-cli/idp/internal/testutil/fleetrig"
+)
+
+// fleetRigRun runs idp on a fleetrig fleet on GitHub's fake, at the rig's now, and returns its
+// output with the run's temporary paths, ports and commit hashes made constant.
+func fleetRigRun(t *testing.T, rig *fleetrig.Rig, args ...string) result {
+	t.Helper()
+	env := map[string]string{"HOME": t.TempDir(), "XDG_CACHE_HOME": t.TempDir(), "GITHUB_TOKEN": forgetest.Token}
+	r := runWith(t, env, nil, func(f *Factory) { f.Now = func() time.Time { return rig.Now } }, args...)
+	hash := regexp.MustCompile(`\b[0-9a-f]{40}\b`)
+	clean := func(s string) string {
+		s = strings.ReplaceAll(s, rig.Source, "$SOURCE")
+		s = strings.ReplaceAll(s, rig.Fake.URL, "$FORGE")
+		s = strings.ReplaceAll(s, rig.Git.URL, "$GIT")
+		return hash.ReplaceAllString(s, "$$COMMIT")
+	}
+	r.stdout, r.stderr = clean(r.stdout), clean(r.stderr)
+	return r
+}
+
+// TestFleetStatusMeasuresAFleet: a fleet with known numbers (fleetrig) gives exactly the
+// expected adoption, lead times, pull request states and divergence, as JSON valid against
+// docs/fleet-status.schema.json, as a table and as CSV.
+func TestFleetStatusMeasuresAFleet(t *testing.T) {
+	rig := fleetrig.New(t, "github")
+	args := []string{"fleet", "status", "--provider", "github", "--owner", "acme", "--host", rig.Fake.URL, "--all", "--divergence"}
+
+	r := fleetRigRun(t, rig, append(args, "--output", "json")...)
+	if r.code != 0 || r.stderr != "" {
+		t.Fatalf("%+v", r)
+	}
+	validateSchema(t, r.stdout)
+	golden.Assert(t, "testdata/fleet/status.json", []byte(r.stdout))
+	var out fleetStatusJSON
+	if err := json.Unmarshal([]byte(r.stdout), &out); err != nil {
+		t.Fatal(err)
+	}
+	if a := out.Summary.Adoption; a == nil || a.OnGoldenPath != 4 || a.Repositories != 6 || a.NotOnGoldenPath != 2 || a.Archived != 1 {
+		t.Errorf("adoption: %+v", a)
+	}
+
+	r = fleetRigRun(t, rig, args...)
+	if r.code != 0 {
+		t.Fatalf("%+v", r)
+	}
+	golden.Assert(t, "testdata/fleet/status.txt", []byte(r.stdout))
+
+	r = fleetRigRun(t, rig, append(args, "--output", "csv")...)
+	if r.code != 0 {
+		t.Fatalf("%+v", r)
+	}
+	golden.Assert(t, "testdata/fleet/status.csv", []byte(r.stdout))
+}
+
+// TestFleetStatusPullRequestsOfAList: for --repos, the bot's pull requests come from the forge
+// --provider and --host name; without a token none is asked and the column says "-".
+func TestFleetStatusPullRequestsOfAList(t *testing.T) {
+	rig := fleetrig.New(t, "gitlab")
+	list := t.TempDir() + "/repos.txt"
+	writeFiles(t, "/", map[string]string{strings.TrimPrefix(list, "/"): rig.Git.URL + "/acme/search.git\n" + rig.Git.URL + "/acme/shop.git\n"})
+	env := map[string]string{"HOME": t.TempDir(), "XDG_CACHE_HOME": t.TempDir(), "GITLAB_TOKEN": forgetest.Token}
+	now := func(f *Factory) { f.Now = func() time.Time { return rig.Now } }
+	r := runWith(t, env, nil, now, "fleet", "status", "--repos", list, "--provider", "gitlab", "--host", rig.Fake.URL)
+	if r.code != 0 {
+		t.Fatalf("%+v", r)
+	}
+	for _, want := range []string{`(?m)/acme/search\.git +svc +v1\.0\.0 +v1\.1\.0 +1 +59 +- +#2 draft, 10d old$`,
+		`(?m)/acme/shop\.git +svc +v1\.1\.0 +v1\.1\.0 +0 +0 +2d +#2 merged in 1d$`} {
+		if !regexp.MustCompile(want).MatchString(r.stdout) {
+			t.Errorf("stdout:\n%s\nwant a line matching %s", r.stdout, want)
+		}
+	}
+	delete(env, "GITLAB_TOKEN")
+	r = runWith(t, env, nil, now, "fleet", "status", "--repos", list, "--provider", "gitlab", "--host", rig.Fake.URL, "--output", "json")
+	var out fleetStatusJSON
+	if err := json.Unmarshal([]byte(r.stdout), &out); err != nil || r.code != 0 {
+		t.Fatalf("%+v: %v", r, err)
+	}
+	for _, row := range out.Services {
+		if row.PullRequests != nil || row.Moves == nil {
+			t.Errorf("without a token: %s has pull requests %v, moves %v", row.Repo, row.PullRequests, row.Moves)
+		}
+	}
+}
