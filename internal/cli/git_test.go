@@ -128,7 +128,7 @@ func TestPushFailureKeepsTheServiceAndIdpPushRetries(t *testing.T) {
 	bad := strings.Replace(srv.CredentialURL("orders"), "s3cret-pw", "wrong-pw", 1)
 	r := run(t, env, nil, "new", "service", "orders", "--set", "owner=o", "-o", out, "--remote", bad)
 	if r.code != 1 || !strings.Contains(r.stderr, "push to "+srv.URL+"/orders.git refused: the credentials were missing or wrong") ||
-		!strings.Contains(r.stderr, "to retry the push: cd "+out+" && idp push") || strings.Contains(r.stderr, "wrong-pw") {
+		!strings.Contains(r.stderr, "to retry the push: cd "+out+" && IDP_GIT_TOKEN=<token> idp push   (the credentials in --remote are not kept)") || strings.Contains(r.stderr, "wrong-pw") {
 		t.Fatalf("%+v", r)
 	}
 	if !strings.HasPrefix(r.stdout, "Created ") || strings.Contains(r.stdout, "git remote add") {

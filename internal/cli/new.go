@@ -12,11 +12,13 @@ import (
 	"github.com/idp-cli/idp/internal/answers"
 	"github.com/idp-cli/idp/internal/forge"
 	"github.com/idp-cli/idp/internal/gitauth"
+	"github.com/idp-cli/idp/internal/gitrepo"
 	"github.com/idp-cli/idp/internal/manifest"
 	"github.com/idp-cli/idp/internal/prompt"
 	"github.com/idp-cli/idp/internal/provenance"
 	"github.com/idp-cli/idp/internal/render"
 	"github.com/idp-cli/idp/internal/scaffold"
+	"github.com/idp-cli/idp/internal/shell"
 	"github.com/idp-cli/idp/internal/source"
 )
 
@@ -162,8 +164,7 @@ func runNew(cmd *cobra.Command, f *Factory, o *newOptions) error {
 	switch {
 	case errors.As(err, &pe):
 		printCreated(f, res, notPushed)
-		rel := relDir(pe.Dir)
-		return fmt.Errorf("%w\nthe service is committed in %s; to retry the push: cd %s && idp push", err, rel, rel)
+		return fmt.Errorf("%w\n%s", err, retryHint(relDir(pe.Dir), o.Remote, err))
 	case err != nil:
 		return renderLimitHint(withCmd(cmd, err))
 	case o.DryRun:
@@ -303,4 +304,18 @@ func withCmd(cmd *cobra.Command, err error) error {
 		ue.Cmd = cmd
 	}
 	return err
+}
+
+// retryHint says how to push a service that was made but not pushed, in the way that will
+// work: into an empty repository when the remote had other commits, with a token when the
+// credentials given in the URL were not kept.
+func retryHint(rel, remote string, err error) string {
+	retry := "cd " + shell.Quote(rel) + " && idp push"
+	switch {
+	case errors.Is(err, gitrepo.ErrNotEmpty):
+		retry = "cd " + shell.Quote(rel) + " && idp push --remote <URL of an empty repository>"
+	case remote != "" && gitauth.Redact(remote) != remote:
+		retry = "cd " + shell.Quote(rel) + " && IDP_GIT_TOKEN=<token> idp push   (the credentials in --remote are not kept)"
+	}
+	return "the service is committed in " + rel + "; to retry the push: " + retry
 }

@@ -9,6 +9,7 @@ import (
 
 	git "github.com/go-git/go-git/v5"
 	"github.com/go-git/go-git/v5/config"
+	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/transport"
 
 	"github.com/idp-cli/idp/internal/gitauth"
@@ -75,16 +76,45 @@ func Push(ctx context.Context, dir string, o PushOptions) error {
 	}
 	switch {
 	case err == nil, errors.Is(err, git.NoErrAlreadyUpToDate):
-		return nil
+		return track(repo)
 	case errors.Is(err, transport.ErrAuthenticationRequired), errors.Is(err, transport.ErrAuthorizationFailed):
 		return fmt.Errorf("push to %s refused: %s", clean, o.Hint)
 	case errors.Is(err, transport.ErrRepositoryNotFound):
 		return fmt.Errorf("push to %s: no repository there; create it empty first, or use --provider", clean)
 	case errors.Is(err, git.ErrNonFastForwardUpdate), strings.HasPrefix(err.Error(), "non-fast-forward update"):
 		// go-git's push reports this with an unwrapped message of its own.
-		return fmt.Errorf("push to %s: the repository already has a different %s; push to an empty repository", clean, Branch)
+		return &notEmptyError{fmt.Sprintf("push to %s: the repository already has a different %s; push to an empty repository", clean, Branch)}
 	}
 	return fmt.Errorf("push to %s: %w", clean, err)
+}
+
+// ErrNotEmpty is a push refused because the remote has a different main.
+var ErrNotEmpty = errors.New("the remote has other commits")
+
+type notEmptyError struct{ msg string }
+
+func (e *notEmptyError) Error() string        { return e.msg }
+func (e *notEmptyError) Is(target error) bool { return target == ErrNotEmpty }
+
+// track makes main follow origin's main, as git push -u does, so that git pull and git push
+// work in the new service: the branch's upstream, and origin/main at what was pushed.
+func track(repo *git.Repository) error {
+	head, err := repo.Reference(plumbing.NewBranchReferenceName(Branch), true)
+	if err != nil {
+		return nil // nothing pushed from here: nothing to track
+	}
+	if err := repo.Storer.SetReference(plumbing.NewHashReference(plumbing.NewRemoteReferenceName(Remote, Branch), head.Hash())); err != nil {
+		return fmt.Errorf("record origin/%s: %w", Branch, err)
+	}
+	cfg, err := repo.Config()
+	if err != nil {
+		return err
+	}
+	cfg.Branches[Branch] = &config.Branch{Name: Branch, Remote: Remote, Merge: plumbing.NewBranchReferenceName(Branch)}
+	if err := repo.SetConfig(cfg); err != nil {
+		return fmt.Errorf("set %s's upstream to %s/%s: %w", Branch, Remote, Branch, err)
+	}
+	return nil
 }
 
 // IsEmpty reports whether the repository at rawURL has no refs at all.
