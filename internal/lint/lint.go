@@ -57,7 +57,7 @@ func Errors(fs []Finding) int {
 // Lint checks the golden path in dir (holding template.yaml and skeleton/). An error is returned
 // only when dir cannot be read at all; faults are findings.
 func Lint(ctx context.Context, dir string) ([]Finding, error) {
-	l := &linter{dir: dir, used: map[string]bool{}, seen: map[string]bool{}}
+	l := &linter{dir: dir, used: map[string]bool{}, seen: map[string]bool{}, broken: map[string]bool{}}
 	data, err := os.ReadFile(filepath.Join(dir, "template.yaml"))
 	if errors.Is(err, fs.ErrNotExist) {
 		return []Finding{{File: "template.yaml", Severity: "error", Message: "missing: a golden path is a directory with template.yaml and skeleton/"}}, nil
@@ -122,14 +122,20 @@ func Lint(ctx context.Context, dir string) ([]Finding, error) {
 			fmt.Sscan(m[1], &line)
 			msg = m[2]
 		}
-		l.add("template.yaml", line, "error", "with the default answers: "+msg)
+		if !l.hasError("template.yaml", line) { // else the expression's fault, found above
+			l.add("template.yaml", line, "error", "with the default answers: "+msg)
+		}
 		return l.sorted(), nil
 	}
 	if _, err := render.Render(ctx, os.DirFS(dir), m, vals); err != nil {
 		var re *render.Error
-		if errors.As(err, &re) {
+		switch {
+		case errors.As(err, &re) && (l.broken[re.File] || l.hasError(re.File, re.Line)):
+			// The fault is reported already (a file that does not parse, a name that is no
+			// parameter): the render says it again.
+		case errors.As(err, &re):
 			l.add(re.File, re.Line, "error", "with the default answers: "+re.Msg)
-		} else {
+		default:
 			l.add("skeleton", 0, "error", "with the default answers: "+err.Error())
 		}
 	}
@@ -144,6 +150,7 @@ type linter struct {
 	used        map[string]bool
 	found       []Finding
 	seen        map[string]bool
+	broken      map[string]bool // files that do not parse as templates
 }
 
 func (l *linter) add(file string, line int, sev, msg string) {
@@ -152,6 +159,16 @@ func (l *linter) add(file string, line int, sev, msg string) {
 		l.seen[f.String()] = true
 		l.found = append(l.found, f)
 	}
+}
+
+// hasError reports whether an error was found at file and line already.
+func (l *linter) hasError(file string, line int) bool {
+	for _, f := range l.found {
+		if f.File == file && f.Line == line && f.Severity == "error" {
+			return true
+		}
+	}
+	return false
 }
 
 func (l *linter) sorted() []Finding {
@@ -242,6 +259,18 @@ func (l *linter) refs(file string, line int, text, left, right string) {
 	t, err := template.New(file).Delims(left, right).Funcs(tmplfuncs.Map()).Parse(text)
 	if err != nil {
 		n, msg := parseErr(err)
+		if m := reUnclosedAction().FindStringSubmatch(msg); m != nil {
+			// Said at the line after the end of the text; the fault is where the action began.
+			fmt.Sscan(m[1], &n)
+			msg = fmt.Sprintf("unclosed action: %s has no %s", left, right)
+		}
+		if msg == "unexpected EOF" {
+			// text/template says where the text ended; the fault is where the block began.
+			if kw, at := unclosed(text, left, right); kw != "" {
+				n, msg = at, fmt.Sprintf("%s %s %s is never closed: add %send%s where it should end", left, kw, right, left, right)
+			}
+		}
+		l.broken[file] = true
 		l.add(file, max(line, n), "error", msg)
 		return
 	}
@@ -252,6 +281,72 @@ func (l *linter) refs(file string, line int, text, left, right string) {
 		l.walk(file, line, tt.Tree, tt.Tree.Root, 0)
 	}
 }
+
+// unclosed finds the block (if, range, with, define, block) that text leaves open at its end,
+// and the line where it begins: the innermost one. The scan reads actions between the
+// delimiters as text/template does, skipping comments and quoted strings.
+func unclosed(text, left, right string) (keyword string, line int) {
+	type open struct {
+		kw   string
+		line int
+	}
+	var stack []open
+	for i := 0; ; {
+		j := strings.Index(text[i:], left)
+		if j < 0 {
+			break
+		}
+		start := i + j
+		body := text[start+len(left):]
+		end := actionEnd(body, right)
+		if end < 0 {
+			break
+		}
+		action := strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(strings.TrimPrefix(body[:end], "-")), "-"))
+		i = start + len(left) + end + len(right)
+		if strings.HasPrefix(action, "/*") {
+			continue
+		}
+		word, _, _ := strings.Cut(action, " ")
+		switch word {
+		case "if", "range", "with", "define", "block":
+			stack = append(stack, open{word, 1 + strings.Count(text[:start], "\n")})
+		case "end":
+			if len(stack) > 0 {
+				stack = stack[:len(stack)-1]
+			}
+		}
+	}
+	if len(stack) == 0 {
+		return "", 0
+	}
+	top := stack[len(stack)-1]
+	return top.kw, top.line
+}
+
+// actionEnd is where the right delimiter closes the action that body begins, past quoted
+// strings and raw strings; -1 when none does.
+func actionEnd(body, right string) int {
+	var quote byte
+	for k := 0; k < len(body); k++ {
+		c := body[k]
+		switch {
+		case quote != 0:
+			if c == '\\' && quote != '`' {
+				k++
+			} else if c == quote {
+				quote = 0
+			}
+		case c == '"' || c == '`' || c == '\'':
+			quote = c
+		case strings.HasPrefix(body[k:], right):
+			return k
+		}
+	}
+	return -1
+}
+
+var reUnclosedAction = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^unclosed action started at [^:]*:(\d+)$`) })
 
 var reManifestErr = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^(?:.*/)?template\.yaml:(\d+): (.*)$`) })
 

@@ -240,23 +240,93 @@ func Parse(data []byte, file, dirName string) (*Manifest, error) {
 		}
 	}
 	p.checkSchema(root, manifestSchema, "")
-	if len(p.errs) > 0 {
-		return nil, p.errs
-	}
 	m := &Manifest{}
 	if err := root.Decode(m); err != nil {
-		return nil, p.yamlError(err)
+		// Decoding goes on past a value of the wrong type, so the rest can still be checked.
+		var es Errors
+		if !errors.As(p.yamlError(err), &es) {
+			return nil, p.yamlError(err)
+		}
+		p.errs = append(p.errs, es...)
 	}
+	faults := len(p.errs)
 	p.collectLines(root, m)
 	m.File = file
 	if m.Name == "" {
 		m.Name = dirName
 	}
 	p.validate(m)
+	if faults > 0 {
+		// Every fault, but each once: what the rules find in a mapping that holds an unknown
+		// field or a value of the wrong type is most likely that same typo seen again (a
+		// select without options, when its options: is misspelt).
+		follows := consequences(root, p.errs[:faults])
+		kept := p.errs[:faults]
+		for _, e := range p.errs[faults:] {
+			if !follows(e.Line) {
+				kept = append(kept, e)
+			}
+		}
+		slices.SortStableFunc(kept, func(a, b *Error) int { return a.Line - b.Line })
+		return nil, kept
+	}
 	if len(p.errs) > 0 {
 		return nil, p.errs
 	}
 	return m, nil
+}
+
+// consequences reports whether a fault at a line may follow from one of faults (unknown
+// fields, values of the wrong type): it lies in the same mapping of fields below the top of the
+// document (a parameter, files, a hook), or, for a fault at the top, it is about the document
+// as a whole (line 0: a field that is missing).
+func consequences(root *yaml.Node, faults Errors) func(line int) bool {
+	var spans [][2]int
+	top := false
+	for _, f := range faults {
+		if s, ok := innermostMapping(root, f.Line); ok {
+			spans = append(spans, s)
+		} else {
+			top = true
+		}
+	}
+	return func(line int) bool {
+		if line == 0 {
+			return top
+		}
+		for _, s := range spans {
+			if line >= s[0] && line <= s[1] {
+				return true
+			}
+		}
+		return false
+	}
+}
+
+// innermostMapping is the span of lines of the smallest mapping below root that holds line.
+func innermostMapping(root *yaml.Node, line int) (best [2]int, found bool) {
+	var walk func(n *yaml.Node)
+	walk = func(n *yaml.Node) {
+		for _, c := range n.Content {
+			if c.Kind == yaml.MappingNode {
+				s := [2]int{c.Line, lastLine(c)}
+				if line >= s[0] && line <= s[1] && (!found || s[1]-s[0] < best[1]-best[0]) {
+					best, found = s, true
+				}
+			}
+			walk(c)
+		}
+	}
+	walk(root)
+	return best, found
+}
+
+func lastLine(n *yaml.Node) int {
+	last := n.Line
+	for _, c := range n.Content {
+		last = max(last, lastLine(c))
+	}
+	return last
 }
 
 // MaxSize is the largest template.yaml idp reads.
