@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"path"
@@ -12,6 +13,7 @@ import (
 	"github.com/idp-cli/idp/internal/gitrepo"
 	"github.com/idp-cli/idp/internal/manifest"
 	"github.com/idp-cli/idp/internal/provenance"
+	"github.com/idp-cli/idp/internal/source"
 	"github.com/idp-cli/idp/internal/update"
 )
 
@@ -47,6 +49,43 @@ func Update(ctx context.Context, ud update.Deps, pd PushDeps, uo update.DoOption
 	}
 	rep, err := Push(ctx, pd, po, out.Planned, out.Result, out.NotRun)
 	return out, rep, err
+}
+
+// LayerRun is the bot's run for one layer of a service: the update, and what was pushed, or
+// the error that stopped it.
+type LayerRun struct {
+	Layer   string
+	Outcome *update.Outcome
+	Report  *Report
+	Err     error
+}
+
+// UpdateLayers is Update for every layer of the service (or only uo.Layer): one branch and one
+// pull request per layer, idp/update-<golden path>, each committed on top of the default
+// branch, so that each layer's update is reviewed and merged on its own. A failure on one layer
+// is that run's error and the others go on; the error returned is one that stopped them all.
+// layered says the service has add-ons and every layer was run.
+func UpdateLayers(ctx context.Context, ud update.Deps, pd PushDeps, uo update.DoOptions, po PushOptions) (runs []LayerRun, layered bool, err error) {
+	uo.Mode = update.ModeBot
+	todo, err := update.LayerRuns(ctx, ud, uo)
+	if err != nil {
+		return nil, false, err
+	}
+	if len(todo) == 1 {
+		out, rep, err := Update(ctx, ud, pd, todo[0], po)
+		return []LayerRun{{Layer: todo[0].Layer, Outcome: out, Report: rep, Err: err}}, false, nil
+	}
+	if po.Branch != "" {
+		return nil, true, &source.RequestError{Err: errors.New("--branch names one branch, and each layer of the service has its own (idp/update-<golden path>); give --layer NAME with --branch")}
+	}
+	for _, o := range todo {
+		out, rep, err := Update(ctx, ud, pd, o, po)
+		runs = append(runs, LayerRun{Layer: o.Layer, Outcome: out, Report: rep, Err: err})
+		if ctx.Err() != nil {
+			return runs, true, ctx.Err()
+		}
+	}
+	return runs, true, nil
 }
 
 // Push commits the update worked out in res on top of the default branch's head and pushes it

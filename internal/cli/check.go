@@ -25,7 +25,7 @@ stdout always holds one object whose status is current, behind or error.`,
   idp check; [ $? -eq 4 ] && echo "a newer golden path is out"`,
 		Args: usageArgs(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			p, err := update.Resolve(cmd.Context(), f.updateDeps(o.Offline, false), o.Dir, o.To, o.Pre)
+			ps, layered, err := update.ResolveLayers(cmd.Context(), f.updateDeps(o.Offline, false), o.Dir, o.Layer, o.To, o.Pre)
 			if err != nil {
 				if f.Config.Output == "json" {
 					dir := o.Dir
@@ -38,13 +38,16 @@ stdout always holds one object whose status is current, behind or error.`,
 				}
 				return err
 			}
-			upToDate := p.UpToDate()
-			rel := display(p)
 			newest := "the latest"
 			if o.To != "" && o.To != "latest" {
 				newest = "the newest matching --to " + o.To
 			}
-			if f.Config.Output == "json" {
+			behind := false
+			var layers []map[string]any
+			for _, p := range ps {
+				upToDate := p.UpToDate()
+				behind = behind || !upToDate
+				rel := display(p)
 				status := "current"
 				if !upToDate {
 					status = "behind"
@@ -56,15 +59,36 @@ stdout always holds one object whose status is current, behind or error.`,
 				if !p.TargetDate.IsZero() {
 					out["latestDate"] = p.TargetDate.UTC().Format(time.RFC3339)
 				}
-				if err := printJSON(f.IO.Out, out); err != nil {
+				layers = append(layers, out)
+				switch {
+				case f.Config.Output == "json":
+				case upToDate:
+					fmt.Fprintf(f.IO.Out, "%s is on %s %s, %s.\n", rel, p.Name, p.Current, newest)
+				default:
+					run := "idp update"
+					if layered {
+						run += " --layer " + p.Name
+					}
+					fmt.Fprintf(f.IO.Out, "%s is on %s %s; %s is out (%s behind). Run '%s'.\n", rel, p.Name, p.Current, p.Wants, plural(p.Behind, "version"), run)
+				}
+			}
+			if f.Config.Output == "json" {
+				doc := layers[0]
+				if layered {
+					status := "current"
+					if behind {
+						status = "behind"
+					}
+					for _, l := range layers {
+						delete(l, "service")
+					}
+					doc = map[string]any{"service": display(ps[0]), "status": status, "upToDate": !behind, "layers": layers}
+				}
+				if err := printJSON(f.IO.Out, doc); err != nil {
 					return err
 				}
-			} else if upToDate {
-				fmt.Fprintf(f.IO.Out, "%s is on %s %s, %s.\n", rel, p.Name, p.Current, newest)
-			} else {
-				fmt.Fprintf(f.IO.Out, "%s is on %s %s; %s is out (%s behind). Run 'idp update'.\n", rel, p.Name, p.Current, p.Wants, plural(p.Behind, "version"))
 			}
-			if !upToDate {
+			if behind {
 				return &exitError{Code: ExitBehind}
 			}
 			return nil

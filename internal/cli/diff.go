@@ -30,6 +30,16 @@ parameters take --set or their defaults, and idp says on stderr which took a def
 }
 
 func printDiff(f *Factory, p *update.Planned, res *update.Result) error {
+	d := diffText(res)
+	if f.Config.Output == "json" {
+		return printJSON(f.IO.Out, map[string]any{"service": relDir(p.Service.Dir), "template": p.Name, "from": res.From, "to": res.To, "diff": d})
+	}
+	_, err := fmt.Fprint(f.IO.Out, d)
+	return err
+}
+
+// diffText is the update's changes as a unified diff.
+func diffText(res *update.Result) string {
 	var b strings.Builder
 	for _, c := range res.Changes {
 		old, new := "a/"+c.Path, "b/"+c.Path
@@ -57,9 +67,5 @@ func printDiff(f *Factory, p *update.Planned, res *update.Result) error {
 			b.WriteString(merge.Unified("/dev/null", "b/"+c.Extra, nil, c.ExtraData))
 		}
 	}
-	if f.Config.Output == "json" {
-		return printJSON(f.IO.Out, map[string]any{"service": relDir(p.Service.Dir), "template": p.Name, "from": res.From, "to": res.To, "diff": b.String()})
-	}
-	_, err := fmt.Fprint(f.IO.Out, b.String())
-	return err
+	return b.String()
 }

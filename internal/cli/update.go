@@ -17,6 +17,7 @@ import (
 
 type updateOptions struct {
 	Dir            string
+	Layer          string
 	To             string
 	Pre            bool
 	Offline        bool
@@ -89,6 +90,14 @@ func addUpdateFlags(cmd *cobra.Command, o *updateOptions) {
 	fl.StringVar(&o.To, "to", "latest", "target `version`: latest, a tag, a constraint (^1.2), a branch or a commit")
 	fl.BoolVar(&o.Pre, "pre", false, "let latest and constraints pick pre-release versions")
 	fl.BoolVar(&o.Offline, "offline", false, "use the cached clone of the golden paths' source as it is")
+	fl.StringVar(&o.Layer, "layer", "", "only this layer: the base golden path or an add-on, by `name` (default: every layer, in order)")
+	cmd.RegisterFlagCompletionFunc("layer", func(cmd *cobra.Command, args []string, _ string) ([]string, cobra.ShellCompDirective) {
+		svc, err := update.Open(o.Dir)
+		if err != nil {
+			return nil, cobra.ShellCompDirectiveNoFileComp
+		}
+		return svc.Record.Names(), cobra.ShellCompDirectiveNoFileComp
+	})
 }
 
 // updateDeps is what the update engine gets from this run: its sources, prompter, trust and
@@ -120,7 +129,7 @@ func (f *Factory) pushDeps(o *botOptions) bot.PushDeps {
 
 func (o *updateOptions) doOptions(cmd *cobra.Command, verbose bool, mode update.Mode) update.DoOptions {
 	return update.DoOptions{
-		Dir: o.Dir, To: o.To, ToGiven: cmd.Flags().Changed("to"), Pre: o.Pre, AllowDowngrade: o.AllowDowngrade,
+		Dir: o.Dir, Layer: o.Layer, To: o.To, ToGiven: cmd.Flags().Changed("to"), Pre: o.Pre, AllowDowngrade: o.AllowDowngrade,
 		Set: o.Set, ValuesFile: o.ValuesFile, Verbose: verbose, Rej: o.Conflict == "rej", Mode: mode,
 		Trust: o.Trust, Render: o.Render,
 	}
@@ -149,19 +158,29 @@ func runUpdate(cmd *cobra.Command, f *Factory, o *updateOptions, diff bool) erro
 		mode = update.ModeBot
 	}
 	d := f.updateDeps(o.Offline, mode == update.ModeWrite || mode == update.ModeBot)
-	var out *update.Outcome
-	var rep *bot.Report
-	var err error
+	f.shareCatalogs() // layers from one source open it once
 	if mode == update.ModeBot {
-		out, rep, err = bot.Update(cmd.Context(), d, f.pushDeps(&o.Bot), o.doOptions(cmd, f.Config.Verbose, mode),
+		runs, layered, err := bot.UpdateLayers(cmd.Context(), d, f.pushDeps(&o.Bot), o.doOptions(cmd, f.Config.Verbose, mode),
 			bot.PushOptions{Branch: o.Bot.Branch, PullRequest: o.Bot.PullRequest, Display: o.Dir})
-	} else {
-		out, err = update.Do(cmd.Context(), d, o.doOptions(cmd, f.Config.Verbose, mode))
+		if err != nil {
+			return renderLimitHint(withCmd(cmd, err))
+		}
+		if layered {
+			return printLayeredBot(f, runs)
+		}
+		if err := runs[0].Err; err != nil {
+			return renderLimitHint(withCmd(cmd, err))
+		}
+		return printOutcome(f, runs[0].Outcome, runs[0].Report, mode)
+	}
+	lo, err := update.DoLayers(cmd.Context(), d, o.doOptions(cmd, f.Config.Verbose, mode))
+	if lo != nil && lo.Layered {
+		return printLayered(f, cmd, lo, mode, err)
 	}
 	if err != nil {
 		return renderLimitHint(withCmd(cmd, err))
 	}
-	return printOutcome(f, out, rep, mode)
+	return printOutcome(f, lo.Outcomes[0], nil, mode)
 }
 
 // printOutcome prints what the update did and picks the exit status.
@@ -217,8 +236,7 @@ func printHeld(f *Factory, p *update.Planned) {
 // needsInput ends an update that cannot take any newer version without answers: its own exit
 // status, which the shipped workflow treats as "a person must answer", not as a failure.
 func needsInput(f *Factory, p *update.Planned) error {
-	msg := fmt.Sprintf("%s is on %s %s; %s needs %s, which only a person can answer: pass --set KEY=VALUE or --values FILE, add them under answers: in .idp.yaml, or run idp update in a terminal",
-		display(p), p.Name, p.Current, p.Held.Version, p.Held.Describe())
+	msg := needsInputMsg(p)
 	if f.Config.Output == "json" {
 		if err := printJSON(f.IO.Out, map[string]any{
 			"service": display(p), "template": p.Name, "from": p.Current, "to": p.Current,

@@ -43,30 +43,40 @@ func updateReport(p *update.Planned, res *update.Result, dryRun bool, rep *bot.R
 	return updateJSON{
 		Service: display(p), Template: p.Name, From: res.From, To: res.To, DryRun: dryRun,
 		Changes: changes, Conflicts: res.Conflicts, NewAnswers: append([]string{}, res.NewAnswers...),
-		PendingMigrations: append([]string{}, res.Record.PendingMigrations...),
+		PendingMigrations: append([]string{}, res.Own().PendingMigrations...),
 		Push:              rep, Held: p.Held,
 	}
 }
 
 func printUpdate(f *Factory, p *update.Planned, res *update.Result, dryRun bool) error {
-	rel := display(p)
 	if f.Config.Output == "json" {
 		return printJSON(f.IO.Out, updateReport(p, res, dryRun, nil))
 	}
+	if !printSummary(f, p, res, dryRun) || dryRun {
+		return nil
+	}
+	printTrailer(f, p, res.Conflicts)
+	return nil
+}
+
+// printSummary prints what the update of one layer did, and reports whether it changed
+// anything.
+func printSummary(f *Factory, p *update.Planned, res *update.Result, dryRun bool) bool {
+	rel := display(p)
 	w := f.IO.Out
 	notRun := ""
-	if pending := res.Record.PendingMigrations; len(pending) > 0 {
+	if pending := res.Own().PendingMigrations; len(pending) > 0 {
 		notRun = fmt.Sprintf("Migrations not run: %s; .idp.yaml records them, and 'idp update --trust' runs them.\n", strings.Join(pending, ", "))
 	}
 	if res.Unchanged(p.Service.Record) {
 		fmt.Fprintf(w, "%s is on %s %s; nothing to update.\n%s", rel, p.Name, res.To, notRun)
-		return nil
+		return false
 	}
 	verb := "Updated"
 	if dryRun {
 		verb = "Would update"
 	}
-	ran := p.Service.Record.PendingMigrations
+	ran := p.Service.Own().PendingMigrations
 	if notRun != "" || dryRun {
 		ran = nil
 	}
@@ -80,25 +90,27 @@ func printUpdate(f *Factory, p *update.Planned, res *update.Result, dryRun bool)
 		}
 	}
 	fmt.Fprint(w, notRun)
-	if dryRun {
-		return nil
-	}
+	return true
+}
+
+// printTrailer ends a written update: what is left to do, and how to undo it.
+func printTrailer(f *Factory, p *update.Planned, conflicts int) {
+	w := f.IO.Out
 	fmt.Fprintln(w)
-	if res.Conflicts > 0 {
+	if conflicts > 0 {
 		them := "them"
-		if res.Conflicts == 1 {
+		if conflicts == 1 {
 			them = "it"
 		}
-		fmt.Fprintf(w, "%s left in conflict: resolve %s, then commit.\n", plural(res.Conflicts, "file"), them)
+		fmt.Fprintf(w, "%s left in conflict: resolve %s, then commit.\n", plural(conflicts, "file"), them)
 	} else {
 		fmt.Fprintf(w, "Review with 'git diff', then commit.\n")
 	}
 	undo := "git checkout HEAD -- . && git clean -fd ."
 	if relDir(p.Service.Dir) != "." {
-		undo = "(cd " + rel + " && " + undo + ")"
+		undo = "(cd " + display(p) + " && " + undo + ")"
 	}
 	fmt.Fprintf(w, "To undo the update: %s\n", undo)
-	return nil
 }
 
 // printChanges prints the per-file summary: "<verb> <service> from <template> vX to vY<where>:".

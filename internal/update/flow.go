@@ -68,13 +68,18 @@ type Held struct {
 func (h *Held) Describe() string { return strings.Join(h.Titles, ", ") }
 
 // Resolve opens the service in dir and its source, and finds the recorded version and the
-// target (to: latest, a tag, a constraint, a branch or a commit).
+// target (to: latest, a tag, a constraint, a branch or a commit) of its base golden path.
 func Resolve(ctx context.Context, d Deps, dir, to string, pre bool) (*Planned, error) {
-	svc, err := Open(dir)
+	return ResolveLayer(ctx, d, dir, "", to, pre)
+}
+
+// ResolveLayer is Resolve for the service's layer named layer ("" the base).
+func ResolveLayer(ctx context.Context, d Deps, dir, layer, to string, pre bool) (*Planned, error) {
+	svc, err := OpenLayer(dir, layer)
 	if err != nil {
 		return nil, err
 	}
-	rec := svc.Record.Template
+	rec := svc.Own().Template
 	cat, err := d.OpenCatalog(ctx, rec.Source)
 	if err != nil {
 		return nil, fmt.Errorf("%w (the source recorded in %s)", err, d.display(svc.Dir)+"/.idp.yaml")
@@ -129,7 +134,7 @@ func Resolve(ctx context.Context, d Deps, dir, to string, pre bool) (*Planned, e
 
 // UpToDate reports whether the service is on the target already (idp check).
 func (p *Planned) UpToDate() bool {
-	return p.Behind == 0 && (p.Downgrade || p.Target.Source.Commit == p.Service.Record.Template.Commit || p.Wants == p.Current)
+	return p.Behind == 0 && (p.Downgrade || p.Target.Source.Commit == p.Service.Own().Template.Commit || p.Wants == p.Current)
 }
 
 // HoldBack makes an update that cannot ask (--no-input, CI, the bot, fleet update) take the
@@ -146,7 +151,7 @@ func (p *Planned) HoldBack(ctx context.Context, req answers.Request, pre bool) e
 			}
 		}
 	}
-	req.Recorded = p.Service.Record.Recorded()
+	req.Recorded = p.Service.Own().Recorded()
 	for i, version := range candidates {
 		src, tmpl := p.Target.Source, p.Target.Template
 		if i > 0 {
@@ -234,7 +239,9 @@ const (
 
 // DoOptions is one run of an update.
 type DoOptions struct {
-	Dir     string
+	Dir string
+	// Layer is the golden path of the layer to update: "" the base (see DoLayers for all).
+	Layer   string
 	To      string
 	ToGiven bool // --to was given (a downgrade needs it)
 	Pre     bool
@@ -248,6 +255,10 @@ type DoOptions struct {
 	Mode           Mode
 	Trust          bool // run migrations and hooks though the source is not trusted
 	Render         render.Options
+
+	// cleanChecked: DoLayers checked the service before its first layer, whose update makes it
+	// dirty for the next.
+	cleanChecked bool
 }
 
 // Outcome is what an update did, or would do.
@@ -277,7 +288,7 @@ func (e *DowngradeError) Error() string {
 // update hooks. What it runs and does not run it says on d.Log. Once the versions are resolved,
 // an error comes with the outcome so far (which service, which versions).
 func Do(ctx context.Context, d Deps, o DoOptions) (*Outcome, error) {
-	p, err := Resolve(ctx, d, o.Dir, o.To, o.Pre)
+	p, err := ResolveLayer(ctx, d, o.Dir, o.Layer, o.To, o.Pre)
 	if err != nil {
 		return nil, err
 	}
@@ -292,7 +303,7 @@ func Do(ctx context.Context, d Deps, o DoOptions) (*Outcome, error) {
 		}
 	}
 	writes := o.Mode == ModeWrite
-	if writes || o.Mode == ModeBot {
+	if (writes || o.Mode == ModeBot) && !o.cleanChecked {
 		if err := p.Service.CheckClean(ctx); err != nil {
 			return out, err
 		}
@@ -321,8 +332,8 @@ func Do(ctx context.Context, d Deps, o DoOptions) (*Outcome, error) {
 			return out, nil
 		}
 	}
-	mp := PlanMigrations(p.Service.Record, p.Base.Template.Manifest, p.Target.Template.Manifest, p.Current, p.Wants)
-	trusted := o.Trust || (d.Trusted != nil && d.Trusted(p.Service.Record.Template.Source))
+	mp := PlanMigrations(p.Service.Own(), p.Base.Template.Manifest, p.Target.Template.Manifest, p.Current, p.Wants)
+	trusted := o.Trust || (d.Trusted != nil && d.Trusted(p.Service.Own().Template.Source))
 	if o.Mode == ModeBot {
 		if out.NotRun, err = BotMigrations(p, trusted); err != nil {
 			return out, err
@@ -393,7 +404,7 @@ func Do(ctx context.Context, d Deps, o DoOptions) (*Outcome, error) {
 // untrusted ones, and those .idp.yaml already records as not run, are returned, to be recorded
 // and listed as not run.
 func BotMigrations(p *Planned, trusted bool) ([]manifest.Migration, error) {
-	mp := PlanMigrations(p.Service.Record, p.Base.Template.Manifest, p.Target.Template.Manifest, p.Current, p.Wants)
+	mp := PlanMigrations(p.Service.Own(), p.Base.Template.Manifest, p.Target.Template.Manifest, p.Current, p.Wants)
 	if trusted && len(mp.Before)+len(mp.After) > 0 {
 		return nil, fmt.Errorf("the update to %s %s has migrations, which change files in place, and --push never touches your files; run idp update without --push, commit and push", p.Name, p.Wants)
 	}
@@ -459,7 +470,7 @@ func notePreviewAnswers(log io.Writer, res *Result, req answers.Request, newIn m
 		if given[k] {
 			continue
 		}
-		for _, a := range res.Record.Answers {
+		for _, a := range res.Own().Answers {
 			if a.Key != k {
 				continue
 			}

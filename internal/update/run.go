@@ -47,7 +47,9 @@ type Result struct {
 	Changes    []Change
 	Conflicts  int      // files left in conflict
 	NewAnswers []string // parameters answered for the first time
-	Record     *provenance.File
+	// Record is .idp.yaml after the update: the whole file, its layer (Own) updated.
+	Record *provenance.File
+	layer  int
 	// Interrupted says that ctx was cancelled (Ctrl-C) while the update was being written:
 	// Run finished writing it, files and .idp.yaml, rather than leave it half-way; whatever
 	// was to run after it (migrations, hooks) should not.
@@ -58,7 +60,8 @@ type Result struct {
 func Run(ctx context.Context, o RunOptions) (*Result, error) {
 	svc := o.Service
 	bm, tm := o.Base.Template.Manifest, o.Target.Template.Manifest
-	recorded := svc.Record.Recorded()
+	own := svc.Own()
+	recorded := own.Recorded()
 	req := o.Answers
 	req.Recorded = recorded
 	ans, err := answers.Resolve(ctx, tm, req)
@@ -77,7 +80,7 @@ func Run(ctx context.Context, o RunOptions) (*Result, error) {
 	if err != nil {
 		return nil, fmt.Errorf("render %s %s: %w", tm.Name, o.Target.Source.Version, err)
 	}
-	res := &Result{From: label(o.Base.Source), To: label(o.Target.Source)}
+	res := &Result{From: label(o.Base.Source), To: label(o.Target.Source), layer: svc.Layer}
 	for _, p := range tm.Parameters {
 		if _, had := recorded[p.Name]; !had {
 			if _, has := ans.Answers[p.Name]; has && !p.Secret {
@@ -90,6 +93,7 @@ func Run(ctx context.Context, o RunOptions) (*Result, error) {
 		Owned:  append(append([]string(nil), bm.Files.Owned...), tm.Files.Owned...),
 		Labels: merge.Labels{Ours: filepath.Base(svc.Dir), Base: tm.Name + " " + res.From, Theirs: tm.Name + " " + res.To},
 		Rej:    o.Rej,
+		Layer:  own.Template.Name, Ignore: svc.Record.Ignore,
 	})
 	if err != nil {
 		return nil, err
@@ -99,11 +103,11 @@ func Run(ctx context.Context, o RunOptions) (*Result, error) {
 			res.Conflicts++
 		}
 	}
-	res.Record = &provenance.File{
-		Template:          provenance.Template{Source: svc.Record.Template.Source, Name: tm.Name, Version: o.Target.Source.Version, Commit: o.Target.Source.Commit},
+	res.Record = svc.Record.WithLayer(svc.Layer, &provenance.File{
+		Template:          provenance.Template{Source: own.Template.Source, Name: tm.Name, Version: o.Target.Source.Version, Commit: o.Target.Source.Commit},
 		Answers:           ans.Recordable(tm),
 		PendingMigrations: o.Pending,
-	}
+	})
 	if o.DryRun {
 		return res, nil
 	}
@@ -117,17 +121,24 @@ func Run(ctx context.Context, o RunOptions) (*Result, error) {
 	}
 	if ctx.Err() != nil {
 		res.Interrupted = true
-		res.Record.PendingMigrations = slices.Concat(res.Record.PendingMigrations, o.After)
-	}
-	data, err := provenance.Marshal(res.Record)
-	if err != nil {
-		return nil, err
+		l := res.Own()
+		l.PendingMigrations = slices.Concat(l.PendingMigrations, o.After)
+		res.Record = res.Record.WithLayer(svc.Layer, l)
 	}
 	// .idp.yaml last: an update cut short leaves the old version recorded, so it can run again.
-	if err := writeSide(svc.Dir, provenance.FileName, Side{Exists: true, Data: data, Mode: 0o644}); err != nil {
+	if err := WriteRecord(svc.Dir, res.Record); err != nil {
 		return nil, err
 	}
 	return res, nil
+}
+
+// WriteRecord writes rec as the .idp.yaml of the service in dir, through the service's root.
+func WriteRecord(dir string, rec *provenance.File) error {
+	data, err := provenance.Marshal(rec)
+	if err != nil {
+		return err
+	}
+	return writeSide(dir, provenance.FileName, Side{Exists: true, Data: data, Mode: 0o644})
 }
 
 // withSecrets adds to the base's answers the secret ones given for the target: a secret is
@@ -176,11 +187,14 @@ func (r *Result) Unchanged(current *provenance.File) bool {
 	return err == nil && bytes.Equal(a, b)
 }
 
+// Own is the updated layer's record, as a file of its own.
+func (r *Result) Own() *provenance.File { return r.Record.Layer(r.layer) }
+
 // NewAnswerPairs are the parameters answered for the first time, as key=value.
 func (r *Result) NewAnswerPairs() []string {
 	var kv []string
 	for _, k := range r.NewAnswers {
-		for _, a := range r.Record.Answers {
+		for _, a := range r.Own().Answers {
 			if a.Key == k {
 				kv = append(kv, fmt.Sprintf("%s=%v", k, a.Value))
 			}

@@ -25,6 +25,9 @@ import (
 type Service struct {
 	Dir    string // absolute
 	Record *provenance.File
+	// Layer is the layer being updated, as provenance.File.Layer numbers them: 0 the base
+	// golden path, 1.. the add-ons.
+	Layer int
 
 	repo *git.Repository
 	rel  string // Dir relative to the repository's root, slash-separated; "" at the root
@@ -104,7 +107,25 @@ func Open(dir string) (*Service, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Service{Dir: abs, Record: rec}
+	return openRepo(&Service{Dir: abs, Record: rec})
+}
+
+// OpenUnrecorded opens dir, a directory with no .idp.yaml yet (idp adopt), and the git
+// repository it is in: a Service whose Record is an empty file.
+func OpenUnrecorded(dir string) (*Service, error) {
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return nil, err
+	}
+	if fi, err := os.Stat(abs); err != nil || !fi.IsDir() {
+		return nil, fmt.Errorf("%s is not a directory; give --dir the repository's directory", dir)
+	}
+	return openRepo(&Service{Dir: abs, Record: &provenance.File{}})
+}
+
+// openRepo finds the git repository the service is in, if any.
+func openRepo(s *Service) (*Service, error) {
+	abs := s.Dir
 	repo, err := git.PlainOpenWithOptions(abs, &git.PlainOpenOptions{DetectDotGit: true})
 	if err == nil {
 		wt, err := repo.Worktree()
@@ -127,6 +148,31 @@ func Open(dir string) (*Service, error) {
 		if s.rel == "." {
 			s.rel = ""
 		}
+	}
+	return s, nil
+}
+
+// Own is the record of the layer being updated, as a file of its own.
+func (s *Service) Own() *provenance.File { return s.Record.Layer(s.Layer) }
+
+// LayerError is a --layer that the service does not have.
+type LayerError struct {
+	Layer  string
+	Layers []string
+}
+
+func (e *LayerError) Error() string {
+	return fmt.Sprintf("--layer %s: the service has no such layer; its layers are %s (see .idp.yaml)", e.Layer, strings.Join(e.Layers, ", "))
+}
+
+// OpenLayer reads the service in dir for updating its layer name ("" the base).
+func OpenLayer(dir, name string) (*Service, error) {
+	s, err := Open(dir)
+	if err != nil || name == "" {
+		return s, err
+	}
+	if s.Layer = s.Record.Find(name); s.Layer < 0 {
+		return nil, &LayerError{Layer: name, Layers: s.Record.Names()}
 	}
 	return s, nil
 }
@@ -180,10 +226,11 @@ func prefix(rel string) string {
 // the same golden path version as now. Answers edited in .idp.yaml since then are what the
 // update applies. Without either (not a repository, a shallow clone), the current answers.
 func (s *Service) BaseAnswers() map[string]any {
-	if r := s.Record.Rendered(); r != nil {
+	own := s.Own()
+	if r := own.Rendered(); r != nil {
 		return r
 	}
-	current := s.Record.Recorded()
+	current := own.Recorded()
 	if s.repo == nil {
 		return current
 	}
@@ -207,10 +254,14 @@ func (s *Service) BaseAnswers() map[string]any {
 				break
 			}
 			rec, perr := provenance.Parse([]byte(text), name)
-			if perr != nil || !reflect.DeepEqual(rec.Template, s.Record.Template) {
+			if perr != nil {
 				break
 			}
-			best = rec.Recorded()
+			i := rec.Find(own.Template.Name)
+			if i < 0 || !reflect.DeepEqual(rec.Layer(i).Template, own.Template) {
+				break
+			}
+			best = rec.Layer(i).Recorded()
 		}
 		var parent *object.Commit
 		parent, err = c.Parent(0)

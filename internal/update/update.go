@@ -34,6 +34,8 @@ const (
 	// Skipped is a golden-path change to a file deleted here: nothing is written, but the
 	// change is never dropped without a word.
 	Skipped Action = "skipped"
+	// Ignored is a golden-path change to a path that .idp.yaml's ignore covers: never written.
+	Ignored Action = "ignored"
 )
 
 // Side is one version of a file: absent, or its content and mode (0644, 0755 or a symlink,
@@ -72,6 +74,7 @@ type Change struct {
 	ExtraData []byte `json:"-"`
 
 	blockedBy *servicedir.BlockedError // a link or file of the service in the way
+	managed   bool                     // a managed block's change, decided on its own
 }
 
 // Options is one update's inputs.
@@ -81,6 +84,11 @@ type Options struct {
 	Owned        []string     // globs of files the service owns after creation
 	Labels       merge.Labels // conflict marker labels
 	Rej          bool         // conflicts: the golden path's hunks to FILE.rej, not markers
+	// Layer names the golden path's managed blocks (idp:begin <Layer>) in Base.Blocks and
+	// Target.Blocks.
+	Layer string
+	// Ignore are globs of the service's paths that are never touched (.idp.yaml's ignore).
+	Ignore []string
 }
 
 // Plan works out every change, reading the service's files but writing nothing.
@@ -126,6 +134,11 @@ func Plan(ctx context.Context, o Options) ([]Change, error) {
 			out = append(out, *c)
 		}
 	}
+	blocks, err := p.blocks(ctx, out)
+	if err != nil {
+		return nil, err
+	}
+	out = append(out, blocks...)
 	out, err = p.unblock(ctx, out)
 	if err != nil {
 		return nil, err
@@ -164,12 +177,12 @@ func (p *planner) moves() map[string]string {
 	moves := map[string]string{}
 	taken := map[string]bool{}
 	for _, f := range p.Base.Files {
-		if p.Target.Lookup(f.Path) != nil {
+		if p.Target.Lookup(f.Path) != nil || p.ignored(f.Path) != nil {
 			continue
 		}
-		if to := bySource[f.Source]; len(to) == 1 && !taken[to[0]] {
+		if to := bySource[f.Source]; len(to) == 1 && !taken[to[0]] && p.ignored(to[0]) == nil {
 			moves[f.Path], taken[to[0]] = to[0], true
-		} else if to := byData[string(f.Data)]; len(to) == 1 && !taken[to[0]] && len(f.Data) > 0 {
+		} else if to := byData[string(f.Data)]; len(to) == 1 && !taken[to[0]] && len(f.Data) > 0 && p.ignored(to[0]) == nil {
 			// The golden path renamed the file without changing it.
 			moves[f.Path], taken[to[0]] = to[0], true
 		}
@@ -178,6 +191,16 @@ func (p *planner) moves() map[string]string {
 }
 
 func (p *planner) owned(path string) bool { return pathglob.MatchAny(p.Owned, path) }
+
+// ignored is the change to a path that .idp.yaml's ignore covers, or nil.
+func (p *planner) ignored(path string) *Change {
+	for _, g := range p.Ignore {
+		if pathglob.Match(g, path) {
+			return &Change{Path: path, Action: Ignored, Reason: "ignore: " + g + " in .idp.yaml; the golden path's change is not applied"}
+		}
+	}
+	return nil
+}
 
 // readLocal reads the service's file at path through the service's root, never through a
 // link: a path behind a link or a file is recorded in p.blocked and reads as absent.
@@ -247,7 +270,7 @@ func (p *planner) unblock(ctx context.Context, out []Change) ([]Change, error) {
 	}
 	for i := range out {
 		c := &out[i]
-		if c.Action != Conflict {
+		if c.Action != Conflict || c.managed {
 			continue
 		}
 		var free bool
@@ -302,6 +325,9 @@ func (p *planner) path(ctx context.Context, path string) (*Change, error) {
 	base, target := fromTree(p.Base, path), fromTree(p.Target, path)
 	if base.equal(target) {
 		return nil, nil // the golden path did not change it
+	}
+	if c := p.ignored(path); c != nil {
+		return c, nil
 	}
 	local, err := p.readLocal(path)
 	if err != nil {
@@ -482,6 +508,9 @@ type Write struct {
 func Writes(changes []Change) []Write {
 	var ws []Write
 	for _, c := range changes {
+		if c.Action == Ignored {
+			continue
+		}
 		if c.After.Exists && !(c.Action == Conflict && c.After.equal(c.Before)) {
 			ws = append(ws, Write{c.Path, c.After})
 		}
