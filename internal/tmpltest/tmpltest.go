@@ -407,21 +407,27 @@ func modeOf(f file) string {
 	return "0644"
 }
 
-// unified diffs two sides of one file; a nil old side is a new file.
+// unified diffs two sides of one file, the golden tree's (old; nil when the file is new) and
+// the render's. Both sides name the file in the golden tree, where --update would write the
+// render; the label after a tab (where patch tools look for a date) says which side is which.
 func unified(oldName, newName string, old *file, new file) string {
 	var before file
 	if old != nil {
 		before = *old
 	}
-	label := func(name string, f file) string {
-		if f.link {
-			return name + " (symlink)"
+	label := func(name, side string, f file) string {
+		if name == "/dev/null" {
+			return name
 		}
-		return name
+		if f.link {
+			side += ", a symlink"
+		}
+		return name + "\t(" + side + ")"
 	}
-	out := merge.Unified(label(oldName, before), label(newName, new), before.data, new.data)
+	from, to := label(oldName, "golden tree", before), label(newName, "render", new)
+	out := merge.Unified(from, to, before.data, new.data)
 	if out == "" { // same text, one side a symlink
-		out = fmt.Sprintf("--- %s\n+++ %s\n", label(oldName, before), label(newName, new))
+		out = fmt.Sprintf("--- %s\n+++ %s\n", from, to)
 	}
 	return out
 }

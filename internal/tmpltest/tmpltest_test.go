@@ -85,19 +85,16 @@ func TestDifferences(t *testing.T) {
 	if want := []string{"README.md", "config/api.env", "old.txt", "run.sh"}; !reflect.DeepEqual(res[0].Differ, want) {
 		t.Errorf("differ = %q, want %q", res[0].Differ, want)
 	}
-	want := `--- tests/small/README.md
-+++ tests/small/README.md
-@@ -1 +1 @@
+	// Each header says which side it is: the golden tree, or the render that --update would
+	// write there.
+	want := "--- tests/small/README.md\t(golden tree)\n+++ tests/small/README.md\t(render)\n" + `@@ -1 +1 @@
 -# API
 +# api
 --- /dev/null
-+++ tests/small/config/api.env
-@@ -0,0 +1 @@
+` + "+++ tests/small/config/api.env\t(render)\n" + `@@ -0,0 +1 @@
 +PORT=9000
 mode tests/small/run.sh: 0644 -> 0755
---- tests/small/old.txt
-+++ /dev/null
-@@ -1 +0,0 @@
+` + "--- tests/small/old.txt\t(golden tree)\n+++ /dev/null\n" + `@@ -1 +0,0 @@
 -gone
 `
 	if res[0].Diff != want {
@@ -279,7 +276,7 @@ func TestSymlinks(t *testing.T) {
 		t.Fatal(err)
 	}
 	res := run(t, dir, Options{})
-	if want := "--- /dev/null\n+++ tests/small/link (symlink)\n@@ -0,0 +1 @@\n+README.md\n\\ No newline at end of file\n"; res[0].Diff != want {
+	if want := "--- /dev/null\n+++ tests/small/link\t(render, a symlink)\n@@ -0,0 +1 @@\n+README.md\n\\ No newline at end of file\n"; res[0].Diff != want {
 		t.Errorf("diff:\n%s\nwant:\n%s", res[0].Diff, want)
 	}
 	run(t, dir, Options{Update: true})
