@@ -35,6 +35,7 @@ type newOptions struct {
 	Pre        bool
 	Offline    bool
 	Remote     string
+	InRepo     bool
 	Trust      bool
 	Render     render.Options
 
@@ -107,6 +108,7 @@ error that lists every one missing.`,
 	fl.BoolVar(&o.DryRun, "dry-run", false, "print the files that would be written; write nothing")
 	fl.BoolVar(&o.Trust, "trust", false, "run the golden path's hooks (commands) even though its source is not in trusted-sources")
 	fl.StringVar(&o.Remote, "remote", "", "push the first commit to this empty git repository (`URL`)")
+	fl.BoolVar(&o.InRepo, "in-repo", false, "inside a git repository (a monorepo): add the service to it, files staged, instead of a repository of its own")
 	fl.StringVar(&o.Provider, "provider", "", "create the repository on `forge` github, gitlab or gitea (token in GITHUB_TOKEN, GITLAB_TOKEN or GITEA_TOKEN), then push")
 	fl.StringVar(&o.Owner, "owner", "", "with --provider: the `organization`, group or user that owns the repository")
 	fl.StringVar(&o.Host, "host", "", "with --provider: the forge's `URL` when self-hosted (default github.com, gitlab.com, gitea.com)")
@@ -134,6 +136,9 @@ func runNew(cmd *cobra.Command, f *Factory, o *newOptions) error {
 	if err != nil {
 		return err
 	}
+	if o.InRepo && (o.Remote != "" || o.Provider != "") {
+		return usageErrorf(cmd, fmt.Errorf("--in-repo adds the service to the repository it is made in, which has its own remote: leave out --remote and --provider"))
+	}
 	d := scaffold.CreateDeps{
 		OpenCatalog: func(ctx context.Context, loc string) (*source.Catalog, error) {
 			return f.openCatalog(ctx, loc, o.Offline)
@@ -157,7 +162,7 @@ func runNew(cmd *cobra.Command, f *Factory, o *newOptions) error {
 	res, err := scaffold.Run(ctx, d, scaffold.CreateOptions{
 		Source: o.Source, Kind: o.Kind, Template: o.Template, Version: o.Version, Pre: o.Pre,
 		Name: o.Name, Set: o.Set, ValuesFile: o.ValuesFile, Verbose: f.Config.Verbose,
-		OutputDir: o.OutputDir, DryRun: o.DryRun, Remote: o.Remote, Trust: o.Trust, Render: o.Render,
+		OutputDir: o.OutputDir, DryRun: o.DryRun, Remote: o.Remote, InRepo: o.InRepo, Trust: o.Trust, Render: o.Render,
 		Review: func(m *manifest.Manifest) *answers.Review { return newReview(cmd, o, m) },
 	})
 	var pe *scaffold.PushError
@@ -226,6 +231,11 @@ func printCreated(f *Factory, c *scaffold.Created, pushed string) error {
 		out := map[string]any{
 			"dir": res.Dir, "commit": res.Commit, "branch": "main", "template": res.Record.Template, "files": treeJSON(res),
 		}
+		if res.InRepo != "" {
+			out["repository"], out["staged"] = res.InRepo, true
+			delete(out, "commit")
+			delete(out, "branch")
+		}
 		if pushed != "" && pushed != notPushed {
 			out["remote"] = pushed
 		}
@@ -243,6 +253,14 @@ func printCreated(f *Factory, c *scaffold.Created, pushed string) error {
 	where := rel
 	if rel == "." {
 		where = filepath.Base(res.Dir) + " (here)"
+	}
+	if res.InRepo != "" {
+		fmt.Fprintf(w, "Created %s from %s: %s, staged in the repository at %s.\n\n", where, from, plural(len(res.Tree.Files)+1, "file"), res.InRepo)
+		fmt.Fprintf(w, "Next steps:\n  review them (git status, git diff --cached), then commit\n")
+		if src.Version != "" {
+			fmt.Fprintf(w, "  'idp update --dir %s' when the golden path moves on\n", rel)
+		}
+		return nil
 	}
 	fmt.Fprintf(w, "Created %s from %s: %s, first commit %s on main.\n\n", where, from, plural(len(res.Tree.Files)+1, "file"), res.Commit[:7])
 	if pushed == notPushed {

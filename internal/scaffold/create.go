@@ -57,6 +57,7 @@ type CreateOptions struct {
 	OutputDir                       string
 	DryRun                          bool
 	Remote                          string
+	InRepo                          bool // add the service to the repository it is made inside
 	Trust                           bool
 	Render                          render.Options
 	// Review, when set, gives the review that ends the questions for the chosen golden path.
@@ -117,7 +118,7 @@ func Run(ctx context.Context, d CreateDeps, o CreateOptions) (*Created, error) {
 	}
 	opts := NewOptions{
 		Source: src, Template: tmpl, Answers: req, OutputDir: o.OutputDir, DryRun: o.DryRun,
-		Render: o.Render, Author: d.Author, Now: d.Now(),
+		Render: o.Render, Author: d.Author, Now: d.Now(), InRepo: o.InRepo,
 	}
 	pub := d.Publisher
 	if pub != nil {
@@ -144,7 +145,11 @@ func Run(ctx context.Context, d CreateDeps, o CreateOptions) (*Created, error) {
 	if err != nil {
 		return out, fmt.Errorf("%w; the service is in %s, committed without the hooks' changes", err, d.Display(res.Dir))
 	}
-	if ran {
+	if ran && res.InRepo != "" {
+		if err := gitrepo.Stage(res.InRepo, res.Dir); err != nil {
+			return out, err
+		}
+	} else if ran {
 		if _, err := gitrepo.CommitAll(res.Dir, d.Author, "Run the golden path's hooks", d.Now()); err != nil {
 			return out, err
 		}

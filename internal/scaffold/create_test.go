@@ -78,7 +78,7 @@ func TestRunMakesAndPushes(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(out, "pwned")); err == nil {
 		t.Error("an untrusted hook ran")
 	}
-	for _, want := range []string{"has no versions", "  (cd shop && touch pwned)"} {
+	for _, want := range []string{"has no versions", "  (cd shop && sh -c 'touch pwned')"} {
 		if !strings.Contains(log.String(), want) {
 			t.Errorf("log lacks %q:\n%s", want, log.String())
 		}

@@ -27,6 +27,9 @@ type Options struct {
 	Author     gitrepo.Author
 	Message    string
 	Now        time.Time
+	// InRepo is the root of the git repository the service goes inside (a monorepo): the
+	// files are written and staged there, with no repository of their own.
+	InRepo string
 }
 
 // Result is what Create made.
@@ -108,15 +111,22 @@ func Create(ctx context.Context, o Options) (*Result, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	commit, err := gitrepo.InitCommit(tmp, entries, o.Author, o.Message, o.Now)
-	if err != nil {
-		return nil, err
+	commit := ""
+	if o.InRepo == "" {
+		if commit, err = gitrepo.InitCommit(tmp, entries, o.Author, o.Message, o.Now); err != nil {
+			return nil, err
+		}
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
 	if err := st.Finish(); err != nil {
 		return nil, fmt.Errorf("move the new service into %s: %w", target, err)
+	}
+	if o.InRepo != "" {
+		if err := gitrepo.Stage(o.InRepo, target); err != nil {
+			return nil, fmt.Errorf("%w; the service's files are in %s, not staged", err, target)
+		}
 	}
 	return &Result{Dir: target, Commit: commit, Files: len(entries)}, nil
 }
