@@ -114,8 +114,9 @@ A case file holds the answers, as a values file does, and optionally a check com
     owner: team-payments
   check: go vet ./... && go test ./...
 
-The check runs with sh in a scratch copy of the render, with PATH, HOME, IDP_TEMPLATE and
-IDP_TEST_CASE only, and only with --trust: it is a command from the golden path.
+The check runs with sh in a scratch copy of the render, with PATH, HOME, IDP_TEMPLATE,
+IDP_TEST_CASE and the go command's cache and settings variables (GOCACHE, GOMODCACHE, GOPATH,
+GOFLAGS, XDG_CACHE_HOME, ...) only, and only with --trust: it is a command from the golden path.
 
 --update writes the golden trees that differ (or are missing) from the render; review them with
 git diff before committing. Exit status 1 when a case fails.`,
