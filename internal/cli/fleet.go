@@ -31,7 +31,7 @@ path per line), or, for status, those of an organization on a forge.`,
   idp fleet update --repos services.txt --pull-request`,
 		Args: usageArgs(cobra.NoArgs),
 	}
-	cmd.AddCommand(newFleetStatusCmd(f), newFleetUpdateCmd(f))
+	cmd.AddCommand(newFleetStatusCmd(f), newFleetReportCmd(f), newFleetUpdateCmd(f))
 	return cmd
 }
 

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"encoding/json"
+	"os"
 	"regexp"
 	"strings"
 	"testing"
@@ -91,5 +92,53 @@ func TestFleetStatusPullRequestsOfAList(t *testing.T) {
 		if row.PullRequests != nil || row.Moves == nil {
 			t.Errorf("without a token: %s has pull requests %v, moves %v", row.Repo, row.PullRequests, row.Moves)
 		}
+	}
+}
+
+// TestFleetReport writes the page from the same inputs as fleet status, loading nothing from
+// anywhere, and prints its data as JSON; without --html or --output json it is a usage error.
+func TestFleetReport(t *testing.T) {
+	rig := fleetrig.New(t, "github")
+	page := t.TempDir() + "/fleet.html"
+	args := []string{"fleet", "report", "--provider", "github", "--owner", "acme", "--host", rig.Fake.URL, "--all", "--divergence"}
+	r := fleetRigRun(t, rig, append(args, "--html", page)...)
+	if r.code != 0 || r.stdout != "Wrote "+page+": 4 services, 1 release with bot pull requests.\n" {
+		t.Fatalf("%+v", r)
+	}
+	data, err := os.ReadFile(page)
+	if err != nil {
+		t.Fatal(err)
+	}
+	html := string(data)
+	for _, bad := range []string{" src=", " href=", "url(http", "@import", "<link", "<iframe"} {
+		if strings.Contains(html, bad) {
+			t.Errorf("the page has %q: it must load nothing", bad)
+		}
+	}
+	for _, want := range []string{"<title>Golden paths: fleet report</title>", "Content-Security-Policy", "4 of 6 repositories (67%) are on a golden path",
+		"svc v1.1.0: median 6d, p90 10d, 2 services", `<svg id="burndown-1-chart"`} {
+		if !strings.Contains(html, want) {
+			t.Errorf("the page lacks %q", want)
+		}
+	}
+
+	r = fleetRigRun(t, rig, append(args, "--output", "json")...)
+	var d struct {
+		Summary   json.RawMessage `json:"summary"`
+		Burndowns []struct {
+			Template, Release string
+			Points            []map[string]any
+		} `json:"burndowns"`
+	}
+	if err := json.Unmarshal([]byte(r.stdout), &d); err != nil || r.code != 0 {
+		t.Fatalf("%+v: %v", r, err)
+	}
+	if len(d.Burndowns) != 1 || d.Burndowns[0].Release != "v1.1.0" || len(d.Burndowns[0].Points) != 5 {
+		t.Errorf("burndowns: %+v", d.Burndowns)
+	}
+
+	r = fleetRigRun(t, rig, args...)
+	if r.code != 2 || !strings.HasPrefix(r.stderr, "idp: give --html FILE for the page, or --output json for its data\n") {
+		t.Errorf("%+v", r)
 	}
 }
