@@ -2,6 +2,7 @@ package cli
 
 import (
 	"fmt"
+	"io"
 	"strings"
 
 	"github.com/idp-cli/idp/internal/bot"
@@ -121,7 +122,15 @@ func printChanges(f *Factory, p *update.Planned, res *update.Result, verb, where
 		span = res.To + " (new answers)"
 	}
 	fmt.Fprintf(w, "%s %s from %s %s%s:\n", verb, display(p), p.Name, span, where)
-	for _, c := range res.Changes {
+	printChangeLines(w, res.Changes)
+	if kv := res.NewAnswerPairs(); len(kv) > 0 {
+		fmt.Fprintf(w, "New answers: %s\n", strings.Join(kv, ", "))
+	}
+}
+
+// printChangeLines prints one line per changed path: action, path and why.
+func printChangeLines(w io.Writer, changes []update.Change) {
+	for _, c := range changes {
 		line := c.Path
 		if c.From != "" {
 			line = c.From + " -> " + c.Path
@@ -131,11 +140,8 @@ func printChanges(f *Factory, p *update.Planned, res *update.Result, verb, where
 		}
 		fmt.Fprintf(w, "  %-9s %s\n", c.Action, line)
 	}
-	if len(res.Changes) == 0 {
+	if len(changes) == 0 {
 		fmt.Fprintf(w, "  no file changes\n")
-	}
-	if kv := res.NewAnswerPairs(); len(kv) > 0 {
-		fmt.Fprintf(w, "New answers: %s\n", strings.Join(kv, ", "))
 	}
 }
 

@@ -1,0 +1,193 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+
+	"github.com/spf13/cobra"
+
+	"github.com/idp-cli/idp/internal/layer"
+	"github.com/idp-cli/idp/internal/manifest"
+	"github.com/idp-cli/idp/internal/render"
+	"github.com/idp-cli/idp/internal/source"
+	"github.com/idp-cli/idp/internal/update"
+)
+
+type addOptions struct {
+	Dir        string
+	Template   string
+	Source     string
+	Version    string
+	Pre        bool
+	Offline    bool
+	Set        []string
+	ValuesFile string
+	DryRun     bool
+	Conflict   string
+	Trust      bool
+	Render     render.Options
+}
+
+func newAddCmd(f *Factory) *cobra.Command {
+	o := &addOptions{}
+	cmd := &cobra.Command{
+		Use:   "add <golden path>",
+		Short: "Apply an add-on golden path to a service, as a layer of its own",
+		Long: `Apply an add-on (a golden path of type addon, such as TechDocs or an Argo CD application) to
+the service: its files are rendered with its answers and added, its managed blocks are written
+into files of the layers below (between idp:begin and idp:end markers), and .idp.yaml records it
+under layers:, so that 'idp update' keeps it up to date on its own. The add-on comes from the
+service's own source unless --source (or the config's source) says otherwise.
+
+A parameter of the add-on named as one of the service's answers (name, say) takes that answer.
+An add-on may require golden paths under it, at versions; idp checks them first.
+
+A file the add-on renders that the service has already is never overwritten: the same content
+is nothing to do, other content is a conflict (exit status 3), marked in the file. Without
+conflicts the add-on is committed; with them, resolve them, then commit.`,
+		Example: `  # TechDocs for this service, from the service's own source
+  idp add techdocs
+
+  # An add-on from another source, at a version, with an answer
+  idp add argocd --source https://git.example.com/platform/golden-paths.git --version ^1 --set cluster=prod
+
+  # What it would write
+  idp add techdocs --dry-run`,
+		Args: usageArgs(func(cmd *cobra.Command, args []string) error {
+			if len(args) != 1 {
+				return fmt.Errorf("give the add-on to apply, as in idp add techdocs; 'idp templates list' shows them (type addon)")
+			}
+			return nil
+		}),
+		ValidArgsFunction: func(cmd *cobra.Command, args []string, _ string) ([]string, cobra.ShellCompDirective) {
+			if len(args) > 0 {
+				return nil, cobra.ShellCompDirectiveNoFileComp
+			}
+			loc := o.Source
+			if loc == "" {
+				if svc, err := update.Open(o.Dir); err == nil {
+					loc = svc.Record.Template.Source
+				}
+			}
+			cat, err := f.openCatalog(cmd.Context(), loc, true)
+			if err != nil {
+				return nil, cobra.ShellCompDirectiveError
+			}
+			return source.Names(source.ByType(cat.All, manifest.TypeAddon)), cobra.ShellCompDirectiveNoFileComp
+		},
+		RunE: func(cmd *cobra.Command, args []string) error {
+			o.Template = args[0]
+			if o.Conflict != "inline" && o.Conflict != "rej" {
+				return usageErrorf(cmd, fmt.Errorf("--conflict %q: use inline or rej", o.Conflict))
+			}
+			res, err := layer.Add(cmd.Context(), f.layerDeps(o.Offline), layer.AddOptions{
+				Dir: o.Dir, Template: o.Template, Source: o.Source, Version: o.Version, Pre: o.Pre,
+				Answers: layer.AnswerOptions{Set: o.Set, ValuesFile: o.ValuesFile, Verbose: f.Config.Verbose},
+				DryRun:  o.DryRun, Rej: o.Conflict == "rej", Trust: o.Trust, Render: o.Render,
+			})
+			if res == nil && err != nil {
+				return renderLimitHint(withCmd(cmd, err))
+			}
+			if perr := printLayerResult(f, res, "add", o.DryRun); perr != nil {
+				return perr
+			}
+			if err != nil {
+				return err
+			}
+			return layerExit(res, o.DryRun)
+		},
+	}
+	fl := cmd.Flags()
+	fl.StringVar(&o.Dir, "dir", ".", "the service's `directory` (where .idp.yaml is)")
+	fl.StringVarP(&o.Source, "source", "s", "", "golden paths: a git `URL` or a directory (default: config source, else the source of the service's base golden path)")
+	fl.StringVar(&o.Version, "version", "latest", "add-on version: latest, a tag, a constraint (^1.2), a branch or a commit")
+	fl.BoolVar(&o.Pre, "pre", false, "let latest and constraints pick pre-release versions")
+	fl.BoolVar(&o.Offline, "offline", false, "use the cached clone of a git source as it is")
+	fl.StringArrayVar(&o.Set, "set", nil, "an answer as `key=value`; repeatable")
+	fl.StringVar(&o.ValuesFile, "values", "", "answers from a YAML or JSON `file`")
+	fl.BoolVar(&o.DryRun, "dry-run", false, "print what would change; write nothing")
+	fl.StringVar(&o.Conflict, "conflict", "inline", "conflicts as {inline|rej}: markers in the file, or the add-on's hunks in FILE.rej")
+	fl.BoolVar(&o.Trust, "trust", false, "run the add-on's hooks (commands) even though its source is not in trusted-sources")
+	addRenderFlags(cmd, &o.Render)
+	cmd.RegisterFlagCompletionFunc("conflict", cobra.FixedCompletions([]string{"inline", "rej"}, cobra.ShellCompDirectiveNoFileComp))
+	return cmd
+}
+
+// layerDeps is what the layer engines get from this run.
+func (f *Factory) layerDeps(offline bool) layer.Deps {
+	d := layer.Deps{
+		OpenCatalog: func(ctx context.Context, loc string) (*source.Catalog, error) {
+			return f.openCatalog(ctx, loc, offline)
+		},
+		Trusted: f.Config.trusts, Log: f.IO.ErrOut, Author: f.Author(), Now: f.Now, Display: relDir,
+	}
+	if p := f.prompter(); p != nil {
+		d.Prompter = p
+	}
+	return d
+}
+
+// printLayerResult prints what idp add, remove or adopt did, or would do.
+func printLayerResult(f *Factory, res *layer.Result, verb string, dryRun bool) error {
+	rel := relDir(res.Service.Dir)
+	if rel == "." {
+		rel = filepath.Base(res.Service.Dir)
+	}
+	version := res.Version
+	if version == "" {
+		version = "(unversioned)"
+	}
+	if res.Unversioned && !dryRun {
+		fmt.Fprintf(f.IO.ErrOut, "idp: note: the source of %s has no versions (no vX.Y.Z tags), so idp update cannot update it later\n", res.Name)
+	}
+	if f.Config.Output == "json" {
+		changes := res.Changes
+		if changes == nil {
+			changes = []update.Change{}
+		}
+		out := map[string]any{"service": rel, "template": res.Name, "version": res.Version, "dryRun": dryRun,
+			"changes": changes, "conflicts": res.Conflicts}
+		if res.Commit != "" {
+			out["commit"] = res.Commit
+		}
+		return printJSON(f.IO.Out, out)
+	}
+	w := f.IO.Out
+	head := map[string][2]string{
+		"add":    {"Added %s %s to %s:\n", "Would add %s %s to %s:\n"},
+		"remove": {"Removed %s %s from %s:\n", "Would remove %s %s from %s:\n"},
+		"adopt":  {"Adopted %[3]s onto %[1]s %[2]s:\n", "Would adopt %[3]s onto %[1]s %[2]s:\n"},
+	}[verb]
+	form := head[0]
+	if dryRun {
+		form = head[1]
+	}
+	fmt.Fprintf(w, form, res.Name, version, rel)
+	printChangeLines(w, res.Changes)
+	if dryRun {
+		return nil
+	}
+	fmt.Fprintln(w)
+	switch {
+	case res.Conflicts > 0:
+		them := "them"
+		if res.Conflicts == 1 {
+			them = "it"
+		}
+		fmt.Fprintf(w, "%s left in conflict: resolve %s, then commit.\n", plural(res.Conflicts, "file"), them)
+	case res.Commit != "":
+		fmt.Fprintf(w, "Committed as %s.\n", res.Commit[:7])
+	default:
+		fmt.Fprintf(w, "Review with 'git diff', then commit.\n")
+	}
+	return nil
+}
+
+// layerExit is the exit status of idp add, remove or adopt: 3 with conflicts left.
+func layerExit(res *layer.Result, dryRun bool) error {
+	if res.Conflicts > 0 && !dryRun {
+		return &exitError{Code: ExitConflicts}
+	}
+	return nil
+}

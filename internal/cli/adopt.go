@@ -1,0 +1,91 @@
+package cli
+
+import (
+	"fmt"
+
+	"github.com/spf13/cobra"
+
+	"github.com/idp-cli/idp/internal/layer"
+	"github.com/idp-cli/idp/internal/render"
+)
+
+type adoptOptions struct {
+	Dir        string
+	Template   string
+	Source     string
+	Version    string
+	Pre        bool
+	Offline    bool
+	Set        []string
+	ValuesFile string
+	DryRun     bool
+	Conflict   string
+	Render     render.Options
+}
+
+func newAdoptCmd(f *Factory) *cobra.Command {
+	o := &adoptOptions{}
+	cmd := &cobra.Command{
+		Use:   "adopt --template <golden path> [--source <source>]",
+		Short: "Bring a repository that idp did not make onto a golden path",
+		Long: `Bring an existing repository onto a golden path, so that 'idp update' keeps it there from now
+on. The golden path is rendered with its answers and merged into the repository against an
+empty base: files only the golden path has are added, files both have with different content
+become conflicts (marked in the file; exit status 3), and files only the repository has are left
+as they are. .idp.yaml is written. Nothing is committed: review, resolve, then commit.
+
+The repository must be a git work tree without uncommitted changes, so that git can undo it.`,
+		Example: `  # Onto the built-in Go golden path
+  idp adopt --template go-service --set name=payments --set owner=team-payments
+
+  # Onto your platform's golden path, looking first
+  idp adopt -s https://git.example.com/platform/golden-paths.git -t go-service --dry-run`,
+		Args: usageArgs(cobra.NoArgs),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if o.Template == "" {
+				return usageErrorf(cmd, fmt.Errorf("--template is required: the golden path to adopt ('idp templates list' shows them)"))
+			}
+			if o.Conflict != "inline" && o.Conflict != "rej" {
+				return usageErrorf(cmd, fmt.Errorf("--conflict %q: use inline or rej", o.Conflict))
+			}
+			res, err := layer.Adopt(cmd.Context(), f.layerDeps(o.Offline), layer.AdoptOptions{
+				Dir: o.Dir, Source: o.Source, Template: o.Template, Version: o.Version, Pre: o.Pre,
+				Answers: layer.AnswerOptions{Set: o.Set, ValuesFile: o.ValuesFile, Verbose: f.Config.Verbose},
+				DryRun:  o.DryRun, Rej: o.Conflict == "rej", Render: o.Render,
+			})
+			if err != nil {
+				return renderLimitHint(withCmd(cmd, err))
+			}
+			if err := printLayerResult(f, res, "adopt", o.DryRun); err != nil {
+				return err
+			}
+			return layerExit(res, o.DryRun)
+		},
+	}
+	fl := cmd.Flags()
+	fl.StringVar(&o.Dir, "dir", ".", "the repository's `directory`")
+	fl.StringVarP(&o.Template, "template", "t", "", "the golden path `name` to adopt")
+	fl.StringVarP(&o.Source, "source", "s", "", "golden paths: a git `URL` or a directory (default: config source, else the ones built in)")
+	fl.StringVar(&o.Version, "version", "latest", "golden path version: latest, a tag, a constraint (^1.2), a branch or a commit")
+	fl.BoolVar(&o.Pre, "pre", false, "let latest and constraints pick pre-release versions")
+	fl.BoolVar(&o.Offline, "offline", false, "use the cached clone of a git source as it is")
+	fl.StringArrayVar(&o.Set, "set", nil, "an answer as `key=value`; repeatable")
+	fl.StringVar(&o.ValuesFile, "values", "", "answers from a YAML or JSON `file`")
+	fl.BoolVar(&o.DryRun, "dry-run", false, "print what would change; write nothing")
+	fl.StringVar(&o.Conflict, "conflict", "inline", "conflicts as {inline|rej}: markers in the file, or the golden path's hunks in FILE.rej")
+	addRenderFlags(cmd, &o.Render)
+	cmd.RegisterFlagCompletionFunc("template", func(cmd *cobra.Command, args []string, _ string) ([]string, cobra.ShellCompDirective) {
+		cat, err := f.openCatalog(cmd.Context(), o.Source, true)
+		if err != nil {
+			return nil, cobra.ShellCompDirectiveError
+		}
+		var names []string
+		for _, t := range cat.All {
+			if !t.Manifest.IsAddon() {
+				names = append(names, t.Manifest.Name)
+			}
+		}
+		return names, cobra.ShellCompDirectiveNoFileComp
+	})
+	return cmd
+}
