@@ -38,7 +38,10 @@ func decode(data []byte) []byte {
 // edits in local/ (and local-rm, local-mode, local-answers for .idp.yaml) committed, and
 // local-dirty files left uncommitted, then `idp update`; it asserts the exit
 // code, stdout and stderr when given, the exact set of files in want/ with their modes
-// (want-mode), and lines of .idp.yaml (want-idp).
+// (want-mode), and lines of .idp.yaml (want-idp). An add-on golden path named addon may come
+// in the same versions (a1/, a2/, a3/; a version without one keeps the one before); the
+// service gets it with the add section's command (idp add addon --no-input) before its local
+// edits. local-ignore lists globs for .idp.yaml's ignore; want-idp-not, lines it must not have.
 func TestUpdateCorpus(t *testing.T) {
 	files, _ := filepath.Glob(filepath.Join("..", "..", "testdata", "update", "*.txtar"))
 	if len(files) < 25 {
@@ -58,6 +61,7 @@ func TestUpdateCorpus(t *testing.T) {
 func runScenario(t *testing.T, ar *txtar.Archive) {
 	sections := map[string]string{}
 	versions := map[int]map[string][]byte{}
+	addon := map[int]map[string][]byte{}
 	local := map[string][]byte{}
 	want := map[string][]byte{}
 	for _, f := range ar.Files {
@@ -72,6 +76,12 @@ func runScenario(t *testing.T, ar *txtar.Archive) {
 				versions[n] = map[string][]byte{}
 			}
 			versions[n][f.Name[3:]] = decode(f.Data)
+		case len(f.Name) > 3 && f.Name[0] == 'a' && f.Name[2] == '/':
+			n := int(f.Name[1] - '0')
+			if addon[n] == nil {
+				addon[n] = map[string][]byte{}
+			}
+			addon[n][f.Name[3:]] = decode(f.Data)
 		default:
 			sections[f.Name] = strings.TrimSpace(string(f.Data))
 		}
@@ -81,7 +91,9 @@ func runScenario(t *testing.T, ar *txtar.Archive) {
 	os.MkdirAll(src, 0o755)
 	gitIn(t, src, "init", "-q", "-b", "main")
 	writeVersion := func(n int) {
-		os.RemoveAll(filepath.Join(src, "svc"))
+		if versions[n] != nil || n == 1 {
+			os.RemoveAll(filepath.Join(src, "svc"))
+		}
 		for p, data := range versions[n] {
 			full := filepath.Join(src, "svc", p)
 			os.MkdirAll(filepath.Dir(full), 0o755)
@@ -102,6 +114,14 @@ func runScenario(t *testing.T, ar *txtar.Archive) {
 			m, _ := strconv.ParseUint(f[1], 8, 32)
 			os.Chmod(filepath.Join(src, "svc", f[0]), fs.FileMode(m))
 		}
+		if addon[n] != nil {
+			os.RemoveAll(filepath.Join(src, "addon"))
+			for p, data := range addon[n] {
+				full := filepath.Join(src, "addon", p)
+				os.MkdirAll(filepath.Dir(full), 0o755)
+				os.WriteFile(full, data, 0o644)
+			}
+		}
 		gitIn(t, src, "add", "-A")
 		gitIn(t, src, "commit", "-q", "--allow-empty", "-m", fmt.Sprint("v", n))
 		gitIn(t, src, "tag", fmt.Sprintf("v1.%d.0", n-1))
@@ -117,6 +137,11 @@ func runScenario(t *testing.T, ar *txtar.Archive) {
 	r := run(t, env, nil, append(newArgs, "-s", "file://"+src, "--version", "v1.0.0", "-o", svc)...)
 	if r.code != 0 {
 		t.Fatalf("idp new: %+v", r)
+	}
+	if addon[1] != nil {
+		if r := run(t, env, nil, append(strings.Fields(cmp.Or(sections["add"], "add addon --no-input")), "--dir", svc)...); r.code != 0 {
+			t.Fatalf("idp add: %+v", r)
+		}
 	}
 	for p, data := range local {
 		full := filepath.Join(svc, p)
@@ -159,12 +184,20 @@ func runScenario(t *testing.T, ar *txtar.Archive) {
 		}
 		os.WriteFile(filepath.Join(svc, ".idp.yaml"), prov, 0o644)
 	}
+	if globs := lines(sections["local-ignore"]); len(globs) > 0 {
+		prov, _ := os.ReadFile(filepath.Join(svc, ".idp.yaml"))
+		prov = append(prov, "ignore:\n"...)
+		for _, g := range globs {
+			prov = append(prov, "  - '"+g+"'\n"...)
+		}
+		os.WriteFile(filepath.Join(svc, ".idp.yaml"), prov, 0o644)
+	}
 	gitIn(t, svc, "add", "-A")
 	gitIn(t, svc, "commit", "-q", "--allow-empty", "-m", "local edits")
 	for _, p := range strings.Fields(sections["local-dirty"]) {
 		os.WriteFile(filepath.Join(svc, p), []byte("uncommitted\n"), 0o644)
 	}
-	for n := 2; versions[n] != nil; n++ {
+	for n := 2; versions[n] != nil || addon[n] != nil; n++ {
 		writeVersion(n)
 	}
 
@@ -232,6 +265,11 @@ func runScenario(t *testing.T, ar *txtar.Archive) {
 	for _, line := range lines(sections["want-idp"]) {
 		if !strings.Contains(string(prov), line+"\n") {
 			t.Errorf(".idp.yaml lacks %q:\n%s", line, prov)
+		}
+	}
+	for _, line := range lines(sections["want-idp-not"]) {
+		if strings.Contains(string(prov), line+"\n") {
+			t.Errorf(".idp.yaml has %q:\n%s", line, prov)
 		}
 	}
 	if strings.Contains(sections["args"], "--dry-run") || wantExit == 2 {

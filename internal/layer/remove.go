@@ -3,6 +3,7 @@ package layer
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"github.com/idp-cli/idp/internal/answers"
 	"github.com/idp-cli/idp/internal/render"
@@ -73,8 +74,12 @@ func Remove(ctx context.Context, d Deps, o RemoveOptions) (*Result, error) {
 	}
 	for i := range res.Changes {
 		c := &res.Changes[i]
-		if c.Action == update.Conflict && tree.Lookup(c.Path) != nil && c.Before.Exists && !c.Before.Mode.IsDir() {
+		switch {
+		case c.Action != update.Conflict:
+		case tree.Lookup(c.Path) != nil && c.Before.Exists && !c.Before.Mode.IsDir():
 			c.Reason = "edited here since " + m.Name + " wrote it, so it is kept; delete it yourself if it is not needed"
+		case tree.LookupBlock(c.Path) != nil && strings.HasSuffix(c.Reason, "the golden path no longer has it; take it out yourself, markers and all, if it is not needed"):
+			c.Reason = "the block " + m.Name + " was edited here, so it stays; take it out yourself, markers and all, if it is not needed"
 		}
 	}
 	res.Conflicts = count(res.Changes)
