@@ -64,7 +64,7 @@ parameters:
 		"skeleton/a.txt": "{{ .name }}\n",
 	})
 	want := strings.Join([]string{
-		`template.yaml:4: error: unknown field "titel"; known fields: apiVersion, computed, description, files, hooks, kind, migrations, name, parameters, title, type`,
+		`template.yaml:4: error: unknown field "titel"; known fields: apiVersion, computed, description, files, hooks, kind, migrations, name, parameters, timeSaved, title, type`,
 		`template.yaml:7: error: unknown field "requird" in parameters; ` + known,
 		`template.yaml:10: error: parameter "port": default abc: "abc" is not a whole number`,
 		`template.yaml:11: error: parameter name "9bad" must be letters, digits and _ so templates can use it as .9bad`,

@@ -75,7 +75,7 @@ func TestAddonErrors(t *testing.T) {
 		{head + "type: addon\nfiles:\n  enforced: ['a/[']\n",
 			`template.yaml:6: files.enforced: bad glob "a/[": syntax error in pattern`},
 		{head + "type: addon\nrequire: []\n",
-			`template.yaml:5: unknown field "require"; known fields: apiVersion, computed, description, files, hooks, kind, migrations, name, parameters, requires, title, type`},
+			`template.yaml:5: unknown field "require"; known fields: apiVersion, computed, description, files, hooks, kind, migrations, name, parameters, requires, timeSaved, title, type`},
 	} {
 		_, err := Parse([]byte(tc.yaml), "template.yaml", "docs")
 		if err == nil || !strings.Contains(err.Error(), tc.want) {

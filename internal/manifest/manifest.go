@@ -59,6 +59,9 @@ type Manifest struct {
 	// Requires, for an add-on, are the golden paths the service must already have as layers
 	// (its base or earlier add-ons), each at a version within a constraint: idp add checks them.
 	Requires []Requirement `yaml:"requires"`
+	// TimeSaved is what using the golden path saves a team, as an ISO 8601 duration (PT2H),
+	// like Backstage's backstage.io/time-saved: idp's opt-in events carry it.
+	TimeSaved string `yaml:"timeSaved"`
 }
 
 // TypeAddon is the type of a golden path that is applied on top of a service's base golden
@@ -381,6 +384,7 @@ var (
 		"hooks":      {seq: true, fields: map[string]*schema{"run": nil, "when": nil}},
 		"migrations": {seq: true, fields: map[string]*schema{"version": nil, "when": nil, "run": nil}},
 		"requires":   {seq: true, fields: map[string]*schema{"name": nil, "version": nil}},
+		"timeSaved":  nil,
 	}}
 	// addonFields are the fields only an add-on has: the list of known fields names them only
 	// in an add-on's template.yaml.
@@ -565,6 +569,11 @@ var (
 )
 
 func (p *parser) validate(m *Manifest) {
+	if m.TimeSaved != "" {
+		if _, err := ParseISODuration(m.TimeSaved); err != nil {
+			p.addf(p.lines["timeSaved"], "timeSaved: %v", err)
+		}
+	}
 	if m.APIVersion != APIVersion {
 		p.addf(p.lines["apiVersion"], "apiVersion is %q; this idp reads %q", m.APIVersion, APIVersion)
 	}

@@ -86,7 +86,7 @@ func TestParseErrorsNameFileAndLine(t *testing.T) {
 		name, yaml, want string
 	}{
 		{"unknown top field", "apiVersion: idp/v1\nkind: Template\ntype: service\nparamters: []\n",
-			`template.yaml:4: unknown field "paramters"; known fields: apiVersion, computed, description, files, hooks, kind, migrations, name, parameters, title, type`},
+			`template.yaml:4: unknown field "paramters"; known fields: apiVersion, computed, description, files, hooks, kind, migrations, name, parameters, timeSaved, title, type`},
 		{"unknown parameter field", "apiVersion: idp/v1\nkind: Template\ntype: service\nparameters:\n  - name: a\n    requird: true\n",
 			`template.yaml:6: unknown field "requird" in parameters; known fields: default, help, max, min, name, options, pattern, pattern_help, required, secret, title, type, when`},
 		{"wrong type", "apiVersion: idp/v1\nkind: Template\ntype: service\nparameters:\n  - name: a\n    type: int\n    min: low\n",

@@ -79,7 +79,7 @@ func TestCatalogErrors(t *testing.T) {
 	dir = writeFiles(t, map[string]string{"a/template.yaml": manifestOf + "service\nbogus: 1\n"})
 	src, _ = Dir(dir)
 	_, err = src.Catalog()
-	if err == nil || err.Error() != filepath.Join(dir, "a", "template.yaml")+`:4: unknown field "bogus"; known fields: apiVersion, computed, description, files, hooks, kind, migrations, name, parameters, title, type` {
+	if err == nil || err.Error() != filepath.Join(dir, "a", "template.yaml")+`:4: unknown field "bogus"; known fields: apiVersion, computed, description, files, hooks, kind, migrations, name, parameters, timeSaved, title, type` {
 		t.Errorf("got %v", err)
 	}
 	if _, err := Dir(filepath.Join(dir, "a", "template.yaml")); err == nil || !strings.Contains(err.Error(), "is not a directory") {
