@@ -114,6 +114,7 @@ A case file holds the answers, as a values file does, and optionally a check com
     owner: team-payments
   check: go vet ./... && go test ./...
 
+Cases run side by side, as many at a time as there are CPUs; the results keep their order.
 The check runs with sh in a scratch copy of the render, with PATH, HOME, IDP_TEMPLATE,
 IDP_TEST_CASE and the go command's cache and settings variables (GOCACHE, GOMODCACHE, GOPATH,
 GOFLAGS, XDG_CACHE_HOME, ...) only, and only with --trust: it is a command from the golden path.

@@ -13,6 +13,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"slices"
 	"sort"
 	"strings"
@@ -220,12 +221,35 @@ func Run(ctx context.Context, dir string, o Options) ([]Result, error) {
 		}
 		cases = picked
 	}
-	results := make([]Result, 0, len(cases))
+	// Cases run side by side, as many as there are CPUs: each renders to memory and checks in a
+	// scratch copy of its own, and a check (a build, a test run with its waits) leaves the CPU
+	// idle often enough that one at a time takes most of the time.
+	results := make([]Result, len(cases))
+	done := make([]bool, len(cases))
+	sem := make(chan struct{}, max(1, runtime.GOMAXPROCS(0)))
+	var wg sync.WaitGroup
 	for i := range cases {
-		if err := ctx.Err(); err != nil {
-			return results, err
+		if ctx.Err() != nil {
+			break
 		}
-		results = append(results, runCase(ctx, dir, m, &cases[i], o))
+		sem <- struct{}{}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			defer func() { <-sem }()
+			if ctx.Err() == nil {
+				results[i], done[i] = runCase(ctx, dir, m, &cases[i], o), true
+			}
+		}()
+	}
+	wg.Wait()
+	if err := ctx.Err(); err != nil {
+		// What finished before the cancel, in order, up to the first case that did not.
+		n := slices.Index(done, false)
+		if n < 0 {
+			n = len(done)
+		}
+		return results[:n], err
 	}
 	return results, nil
 }

@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"runtime"
 	"strings"
 	"testing"
 )
@@ -285,5 +286,35 @@ func TestSymlinks(t *testing.T) {
 	}
 	if res := run(t, dir, Options{}); res[0].Outcome != Passed {
 		t.Errorf("after update: %+v", res[0])
+	}
+}
+
+// TestCasesRunSideBySide: with more than one CPU, the cases' checks run at the same time (each
+// waits here until the other has started), and the results keep the cases' order.
+func TestCasesRunSideBySide(t *testing.T) {
+	if runtime.GOMAXPROCS(0) < 2 {
+		t.Skip("one CPU: the cases run one at a time")
+	}
+	meet := t.TempDir()
+	t.Setenv("HOME", meet) // the checks' one shared directory
+	dir := goldenPath(t)
+	wait := func(me, other string) string {
+		return "check: touch \"$HOME/" + me + "\"; for i in $(seq 100); do test -e \"$HOME/" + other + "\" && exit 0; sleep 0.05; done; echo " + other + " never started; exit 1\n"
+	}
+	write(t, dir, map[string]string{
+		"tests/small.yaml":         "answers:\n  name: api\n  port: 9000\n" + wait("small", "big"),
+		"tests/big.yaml":           "answers:\n  name: api\n  port: 9000\n" + wait("big", "small"),
+		"tests/big/README.md":      "# api\n",
+		"tests/big/config/api.env": "PORT=9000\n",
+		"tests/big/run.sh@x":       "#!/bin/sh\nexec api\n",
+	})
+	res := run(t, dir, Options{Trust: true})
+	if len(res) != 2 || res[0].Case != "big" || res[1].Case != "small" {
+		t.Fatalf("results %+v, want big then small", res)
+	}
+	for _, r := range res {
+		if r.Outcome != Passed || r.Check == nil || r.Check.Outcome != CheckPassed {
+			t.Errorf("case %s: %s, check %+v", r.Case, r.Outcome, r.Check)
+		}
 	}
 }
