@@ -6,11 +6,13 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/idp-cli/idp/internal/render"
 	"github.com/idp-cli/idp/internal/update"
 )
 
 func newCheckCmd(f *Factory) *cobra.Command {
 	o := &updateOptions{}
+	var strict bool
 	cmd := &cobra.Command{
 		Use:   "check",
 		Short: "Exit 0 when the service is on its golden path's latest version, 4 when behind",
@@ -19,10 +21,15 @@ such as a pinned ^1), from the source's tags alone: nothing is rendered.
 
 Exit status: 0 up to date, 4 a newer version exists, 1 an error (no .idp.yaml, an unreachable
 source), 2 a usage error. So 'idp check || notify' is wrong: test for 4. With --output json,
-stdout always holds one object whose status is current, behind or error.`,
+stdout always holds one object whose status is current, behind or error.
+
+A service with add-ons (idp add) is checked layer by layer; --layer checks one. With --strict,
+the files a golden path enforces (files.enforced in its template.yaml) are compared with the
+recorded version's render too, and exit status 6 says one differs or is missing.`,
 		Example: `  idp check
   idp check --to '^1' --output json
-  idp check; [ $? -eq 4 ] && echo "a newer golden path is out"`,
+  idp check; [ $? -eq 4 ] && echo "a newer golden path is out"
+  idp check --strict   # exit 6 when a file the golden path enforces was changed`,
 		Args: usageArgs(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ps, layered, err := update.ResolveLayers(cmd.Context(), f.updateDeps(o.Offline, false), o.Dir, o.Layer, o.To, o.Pre)
@@ -42,9 +49,16 @@ stdout always holds one object whose status is current, behind or error.`,
 			if o.To != "" && o.To != "latest" {
 				newest = "the newest matching --to " + o.To
 			}
-			behind := false
+			behind, diverged := false, false
 			var layers []map[string]any
 			for _, p := range ps {
+				var divs []update.Divergence
+				if strict {
+					if divs, err = update.Enforced(cmd.Context(), p, render.Options{}); err != nil {
+						return err
+					}
+					diverged = diverged || len(divs) > 0
+				}
 				upToDate := p.UpToDate()
 				behind = behind || !upToDate
 				rel := display(p)
@@ -59,6 +73,9 @@ stdout always holds one object whose status is current, behind or error.`,
 				if !p.TargetDate.IsZero() {
 					out["latestDate"] = p.TargetDate.UTC().Format(time.RFC3339)
 				}
+				if strict {
+					out["enforced"] = append([]update.Divergence{}, divs...)
+				}
 				layers = append(layers, out)
 				switch {
 				case f.Config.Output == "json":
@@ -70,6 +87,11 @@ stdout always holds one object whose status is current, behind or error.`,
 						run += " --layer " + p.Name
 					}
 					fmt.Fprintf(f.IO.Out, "%s is on %s %s; %s is out (%s behind). Run '%s'.\n", rel, p.Name, p.Current, p.Wants, plural(p.Behind, "version"), run)
+				}
+				if f.Config.Output != "json" {
+					for _, d := range divs {
+						fmt.Fprintf(f.IO.Out, "  enforced  %s %s: %s enforces it (files.enforced); put back its version with git, or ask the platform team\n", d.Path, d.Status, p.Name)
+					}
 				}
 			}
 			if f.Config.Output == "json" {
@@ -88,12 +110,16 @@ stdout always holds one object whose status is current, behind or error.`,
 					return err
 				}
 			}
-			if behind {
+			switch {
+			case diverged:
+				return &exitError{Code: ExitEnforced}
+			case behind:
 				return &exitError{Code: ExitBehind}
 			}
 			return nil
 		},
 	}
 	addUpdateFlags(cmd, o)
+	cmd.Flags().BoolVar(&strict, "strict", false, "also compare the files the golden path enforces (files.enforced) with its render; exit 6 when one differs")
 	return cmd
 }

@@ -22,6 +22,9 @@ const (
 	// ExitNeedsInput: update without input could take no newer version, the next one needs
 	// answers only a person can give; the bot's workflow reads it as "needs a person".
 	ExitNeedsInput = 5
+	// ExitEnforced: idp check --strict found a file the golden path enforces (files.enforced)
+	// that differs from the recorded version's render.
+	ExitEnforced = 6
 )
 
 // UsageError is a mistake in how idp was called: a bad flag, argument or missing input.

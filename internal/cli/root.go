@@ -32,6 +32,7 @@ Exit codes:
   4  idp check: a newer version of the golden path exists
   5  update without input (the bot, fleet update): the newer version needs answers only a
      person can give; the message names it and its parameters
+  6  idp check --strict: a file the golden path enforces differs from its render
 
 Every flag can also be set as IDP_<FLAG> in the environment or as a key in
 $XDG_CONFIG_HOME/idp/config.yaml; see 'idp help environment'.`
@@ -58,7 +59,9 @@ func Run(ctx context.Context, f *Factory, args []string) int {
 	root.SetIn(f.IO.In)
 	root.SetOut(f.IO.Out)
 	root.SetErr(f.IO.ErrOut)
+	start := f.Now()
 	cmd, err := root.ExecuteContextC(ctx)
+	f.recordEvent(ctx, cmd, start, err)
 	if err == nil {
 		return ExitOK
 	}
