@@ -60,6 +60,7 @@ func TestBlockErrors(t *testing.T) {
 		{"    - file: '{{ .f }}'\n      content: x\n", `template.yaml:8: files.blocks 1: file "../x.yaml" is not a path inside the service`},
 		{"    - file: '{{ .j }}'\n      content: x\n", "template.yaml:8: files.blocks 1: package.json is JSON, which has no comments"},
 		{"    - file: a.yaml\n      content: '{{ .nope }}'\n", `template.yaml files.blocks 1 content:1:3: no parameter or computed value named "nope"`},
+		{"    - file: .idp.yaml\n      content: x\n", `template.yaml:8: files.blocks 1: .idp.yaml is idp's own record; a block cannot go in it`},
 	} {
 		m, fsys := addon(t, tc.blocks, nil)
 		_, err := Render(context.Background(), fsys, m, map[string]any{"name": "pay", "f": "../x.yaml", "j": "package.json"})

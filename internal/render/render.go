@@ -308,6 +308,9 @@ func (r *renderer) blocks() ([]Block, error) {
 		if !fs.ValidPath(name) || name == "." || strings.Contains(name, "\\") || servicedir.GitComponent(name) != "" {
 			return nil, &Error{File: manifest.FileName, Line: b.Line, Msg: fmt.Sprintf("files.blocks %d: file %q is not a path inside the service", i+1, name)}
 		}
+		if name == ".idp.yaml" {
+			return nil, &Error{File: manifest.FileName, Line: b.Line, Msg: fmt.Sprintf("files.blocks %d: .idp.yaml is idp's own record; a block cannot go in it", i+1)}
+		}
 		if _, err := block.SyntaxFor(name); err != nil {
 			return nil, &Error{File: manifest.FileName, Line: b.Line, Msg: fmt.Sprintf("files.blocks %d: %s", i+1, err)}
 		}
