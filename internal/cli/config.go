@@ -18,6 +18,7 @@ import (
 	"github.com/spf13/viper"
 	"go.yaml.in/yaml/v3"
 
+	"github.com/idp-cli/idp/internal/events"
 	"github.com/idp-cli/idp/internal/source"
 	"github.com/idp-cli/idp/internal/userfile"
 )
@@ -32,6 +33,7 @@ type Config struct {
 	File       string            // the config file read, if any
 	Sources    map[string]string // named sources from the config file: name -> URL or directory
 	Trusted    []string          // trusted-sources: URL prefixes whose hooks and migrations run
+	Events     *events.Config    // events: where the opt-in events go; nil: nowhere
 }
 
 // trusts reports whether src lies under one of the trusted-sources, compared as parsed,
@@ -101,7 +103,7 @@ func loadConfigFrom(cmd *cobra.Command, getenv func(string) string, readFile boo
 	if cfg.File != "" {
 		known := allFlagNames(cmd.Root())
 		for _, k := range v.AllKeys() {
-			if k == "sources" || strings.HasPrefix(k, "sources.") || k == "trusted-sources" {
+			if k == "sources" || strings.HasPrefix(k, "sources.") || k == "trusted-sources" || k == "events" || strings.HasPrefix(k, "events.") {
 				continue
 			}
 			if !slices.Contains(known, k) {
@@ -110,6 +112,9 @@ func loadConfigFrom(cmd *cobra.Command, getenv func(string) string, readFile boo
 		}
 		var err error
 		if cfg.Sources, err = namedSources(v, cfg.File); err != nil {
+			return nil, usageErrorf(cmd, err)
+		}
+		if cfg.Events, err = events.ParseConfig(v.Get("events"), cfg.File); err != nil {
 			return nil, usageErrorf(cmd, err)
 		}
 		if v.IsSet("trusted-sources") {

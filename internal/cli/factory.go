@@ -65,6 +65,8 @@ type Factory struct {
 	Prompter Prompter
 	// HTTPClient is for forge APIs; nil means a default client.
 	HTTPClient *http.Client
+	// event is what the command knows for its opt-in event (events.go).
+	event *eventNote
 }
 
 // CanPrompt reports whether idp may ask the user: stdin and stdout are terminals and input is

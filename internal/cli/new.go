@@ -165,6 +165,7 @@ func runNew(cmd *cobra.Command, f *Factory, o *newOptions) error {
 		OutputDir: o.OutputDir, DryRun: o.DryRun, Remote: o.Remote, InRepo: o.InRepo, Trust: o.Trust, Render: o.Render,
 		Review: func(m *manifest.Manifest) *answers.Review { return newReview(cmd, o, m) },
 	})
+	f.noteCreated(res)
 	var pe *scaffold.PushError
 	switch {
 	case errors.As(err, &pe):

@@ -185,6 +185,7 @@ func runUpdate(cmd *cobra.Command, f *Factory, o *updateOptions, diff bool) erro
 
 // printOutcome prints what the update did and picks the exit status.
 func printOutcome(f *Factory, out *update.Outcome, rep *bot.Report, mode update.Mode) error {
+	f.noteUpdate(out, mode)
 	p, res := out.Planned, out.Result
 	switch {
 	case out.Newer:
