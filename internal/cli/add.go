@@ -130,6 +130,7 @@ func (f *Factory) layerDeps(offline bool) layer.Deps {
 
 // printLayerResult prints what idp add, remove or adopt did, or would do.
 func printLayerResult(f *Factory, res *layer.Result, verb string, dryRun bool) error {
+	f.noteLayer(res, dryRun)
 	rel := relDir(res.Service.Dir)
 	if rel == "." {
 		rel = filepath.Base(res.Service.Dir)

@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/idp-cli/idp/internal/events"
+	"github.com/idp-cli/idp/internal/layer"
 	"github.com/idp-cli/idp/internal/prompt"
 	"github.com/idp-cli/idp/internal/scaffold"
 	"github.com/idp-cli/idp/internal/update"
@@ -57,6 +58,21 @@ func (f *Factory) noteUpdate(out *update.Outcome, mode update.Mode) {
 	case update.ModeBot:
 		n.mode = "bot"
 	case update.ModeDryRun, update.ModeDiff:
+		n.mode = "dry-run"
+	}
+	f.event = n
+}
+
+// noteLayer is idp add's and idp adopt's part of their events (remove records none).
+func (f *Factory) noteLayer(res *layer.Result, dryRun bool) {
+	if res == nil {
+		return
+	}
+	n := &eventNote{goldenPath: res.Name, to: res.Version}
+	if res.Service != nil {
+		n.service = filepath.Base(res.Service.Dir)
+	}
+	if dryRun {
 		n.mode = "dry-run"
 	}
 	f.event = n

@@ -39,13 +39,15 @@ func (s *otlpSink) got() []string {
 	return append([]string(nil), s.bodies...)
 }
 
-// TestEvents: idp new and idp update record nothing without events: in the config, nothing
+// TestEvents: idp new, update and add record nothing without events: in the config, nothing
 // under CI unless it says ci: true, and with it one event each, to the file and the endpoint,
 // holding the golden path, versions, outcome and timeSaved, never an answer.
 func TestEvents(t *testing.T) {
 	src := taggedSource(t)
-	writeFiles(t, src, map[string]string{"svc/template.yaml": "apiVersion: idp/v1\nkind: Template\ntype: service\ntimeSaved: PT4H\nparameters:\n  - name: name\n    required: true\n  - name: motto\n    default: none\n"})
-	gitIn(t, src, "commit", "-q", "-am", "time saved")
+	writeFiles(t, src, map[string]string{"svc/template.yaml": "apiVersion: idp/v1\nkind: Template\ntype: service\ntimeSaved: PT4H\nparameters:\n  - name: name\n    required: true\n  - name: motto\n    default: none\n",
+		"docs/template.yaml": "apiVersion: idp/v1\nkind: Template\ntype: addon\nparameters:\n  - name: site\n    default: docs\n", "docs/skeleton/docs/index.md": "# {{ .site }}\n"})
+	gitIn(t, src, "add", "-A")
+	gitIn(t, src, "commit", "-q", "-m", "time saved, docs")
 	gitIn(t, src, "tag", "v1.2.0")
 	sink := newOTLPSink(t)
 	home := t.TempDir()
@@ -81,12 +83,15 @@ func TestEvents(t *testing.T) {
 	if r := run(t, env, nil, "update", "--dir", filepath.Join(home, "payments"), "--no-input"); r.code != 0 {
 		t.Fatalf("%+v", r)
 	}
+	if r := run(t, env, nil, "add", "docs", "-s", "file://"+src, "--dir", filepath.Join(home, "payments"), "--no-input"); r.code != 0 {
+		t.Fatalf("%+v", r)
+	}
 	data, err := os.ReadFile(file)
 	if err != nil {
 		t.Fatal(err)
 	}
 	lines := strings.Split(strings.TrimSpace(string(data)), "\n")
-	if len(lines) != 2 {
+	if len(lines) != 3 {
 		t.Fatalf("events:\n%s", data)
 	}
 	var evs []map[string]any
@@ -104,6 +109,7 @@ func TestEvents(t *testing.T) {
 	want := []string{
 		`map[command:new goldenPath:svc idpVersion:v1.2.3 mode:no-input outcome:ok service:payments timeSavedSeconds:14400 versionTo:v1.2.0]`,
 		`map[command:update goldenPath:svc idpVersion:v1.2.3 mode:no-input outcome:ok service:payments timeSavedSeconds:14400 versionFrom:v1.2.0 versionTo:v1.2.0]`,
+		`map[command:add goldenPath:docs idpVersion:v1.2.3 mode:no-input outcome:ok service:payments versionTo:v1.2.0]`,
 	}
 	for i := range want {
 		if got := fmt.Sprint(evs[i]); got != want[i] {
@@ -111,7 +117,7 @@ func TestEvents(t *testing.T) {
 		}
 	}
 	sent := sink.got()
-	if len(sent) != 2 || !strings.HasPrefix(sent[0], "/v1/logs {") || !strings.Contains(sent[1], `"eventName":"idp.command"`) {
+	if len(sent) != 3 || !strings.HasPrefix(sent[0], "/v1/logs {") || !strings.Contains(sent[1], `"eventName":"idp.command"`) {
 		t.Errorf("sent: %v", sent)
 	}
 	for _, s := range append(sent, string(data)) {
