@@ -9,6 +9,8 @@ import (
 	"strings"
 	"time"
 
+	git "github.com/go-git/go-git/v5"
+
 	"github.com/idp-cli/idp/internal/gitauth"
 	"github.com/idp-cli/idp/internal/gitrepo"
 	"github.com/idp-cli/idp/internal/manifest"
@@ -92,28 +94,11 @@ func UpdateLayers(ctx context.Context, ud update.Deps, pd PushDeps, uo update.Do
 // to the bot's branch when it differs, and announces it by a pull request.
 func Push(ctx context.Context, d PushDeps, o PushOptions, p *update.Planned, res *update.Result, notRun []manifest.Migration) (*Report, error) {
 	repo, rel := p.Service.Repository()
-	if repo == nil {
-		return nil, fmt.Errorf("%s is not in a git repository; --push needs a clone of the service's repository", o.Display)
-	}
-	remote, err := repo.Remote(gitrepo.Remote)
+	t, err := d.target(repo, o)
 	if err != nil {
-		return nil, fmt.Errorf("%s has no remote named origin; --push pushes there", o.Display)
+		return nil, err
 	}
-	urls := remote.Config().URLs
-	if len(urls) == 0 {
-		return nil, fmt.Errorf("%s: the remote origin has no URL; set one with git remote set-url origin URL", o.Display)
-	}
-	url := urls[0]
-	cred := d.Credentials(url)
-	if cred.Err != nil {
-		return nil, fmt.Errorf("origin %s: %w", gitauth.Redact(url), cred.Err)
-	}
-	var pr *Forge
-	if o.PullRequest {
-		if pr, err = d.Forge(url); err != nil {
-			return nil, err
-		}
-	}
+	pr := t.forge
 	branch := o.Branch
 	if branch == "" {
 		branch = "idp/update-" + p.Name
@@ -138,19 +123,59 @@ func Push(ctx context.Context, d PushDeps, o PushOptions, p *update.Planned, res
 	}
 	return Run(ctx, Options{
 		Repo: repo,
-		Remote: gitrepo.PushOptions{URL: url, Auth: cred.Auth, Hint: gitauth.HintFor(url, cred.Tried), Progress: d.Progress,
-			Explain: func(err error) error {
-				if d.Explain == nil {
-					return err
-				}
-				return d.Explain(url, err)
-			}},
+		Remote: d.remote(t),
 		Branch: branch, Author: gitrepo.DefaultAuthor, Now: d.Now(),
 		Template: p.Name, From: res.From, To: res.To,
 		Unchanged: unchanged, Changes: changes, Conflicts: conflicts,
 		Title: Title(p.Name, res), Body: Body(p, res, rel, notRun),
 		Forge: pr,
 	})
+}
+
+// pushTarget is where the bot pushes: origin's URL, its credential and the forge for the pull
+// request (nil without one).
+type pushTarget struct {
+	url   string
+	cred  gitauth.Result
+	forge *Forge
+}
+
+// target finds origin of the service's repository, the credential for it and, with
+// PullRequest, its forge.
+func (d PushDeps) target(repo *git.Repository, o PushOptions) (*pushTarget, error) {
+	if repo == nil {
+		return nil, fmt.Errorf("%s is not in a git repository; --push needs a clone of the service's repository", o.Display)
+	}
+	remote, err := repo.Remote(gitrepo.Remote)
+	if err != nil {
+		return nil, fmt.Errorf("%s has no remote named origin; --push pushes there", o.Display)
+	}
+	urls := remote.Config().URLs
+	if len(urls) == 0 {
+		return nil, fmt.Errorf("%s: the remote origin has no URL; set one with git remote set-url origin URL", o.Display)
+	}
+	t := &pushTarget{url: urls[0]}
+	t.cred = d.Credentials(t.url)
+	if t.cred.Err != nil {
+		return nil, fmt.Errorf("origin %s: %w", gitauth.Redact(t.url), t.cred.Err)
+	}
+	if o.PullRequest {
+		if t.forge, err = d.Forge(t.url); err != nil {
+			return nil, err
+		}
+	}
+	return t, nil
+}
+
+// remote is how Run pushes to the target.
+func (d PushDeps) remote(t *pushTarget) gitrepo.PushOptions {
+	return gitrepo.PushOptions{URL: t.url, Auth: t.cred.Auth, Hint: gitauth.HintFor(t.url, t.cred.Tried), Progress: d.Progress,
+		Explain: func(err error) error {
+			if d.Explain == nil {
+				return err
+			}
+			return d.Explain(t.url, err)
+		}}
 }
 
 // Title is the commit's subject and the pull request's title.

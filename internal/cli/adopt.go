@@ -2,11 +2,14 @@ package cli
 
 import (
 	"fmt"
+	"path/filepath"
 
 	"github.com/spf13/cobra"
 
+	"github.com/idp-cli/idp/internal/bot"
 	"github.com/idp-cli/idp/internal/layer"
 	"github.com/idp-cli/idp/internal/render"
+	"github.com/idp-cli/idp/internal/update"
 )
 
 type adoptOptions struct {
@@ -21,6 +24,7 @@ type adoptOptions struct {
 	DryRun     bool
 	Conflict   string
 	Render     render.Options
+	Bot        botOptions
 }
 
 func newAdoptCmd(f *Factory) *cobra.Command {
@@ -34,12 +38,21 @@ empty base: files only the golden path has are added, files both have with diffe
 become conflicts (marked in the file; exit status 3), and files only the repository has are left
 as they are. .idp.yaml is written. Nothing is committed: review, resolve, then commit.
 
-The repository must be a git work tree without uncommitted changes, so that git can undo it.`,
+The repository must be a git work tree without uncommitted changes, so that git can undo it.
+
+With --push (or --pull-request) nothing is written to the files: the adoption is committed on top
+of origin's default branch and pushed to idp/adopt-<golden path>, with a pull request (a draft
+when there are conflicts, to resolve on the branch), as the update bot does; once the default
+branch has .idp.yaml, a run deletes the branch and closes its pull request. So a platform team
+can adopt many repositories by pull request.`,
 		Example: `  # Onto the built-in Go golden path
   idp adopt --template go-service --set name=payments --set owner=team-payments
 
   # Onto your platform's golden path, looking first
-  idp adopt -s https://git.example.com/platform/golden-paths.git -t go-service --dry-run`,
+  idp adopt -s https://git.example.com/platform/golden-paths.git -t go-service --dry-run
+
+  # As a pull request, in a fresh clone
+  idp adopt -t go-service --set name=payments --set owner=team-payments --no-input --pull-request`,
 		Args: usageArgs(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if o.Template == "" {
@@ -48,11 +61,26 @@ The repository must be a git work tree without uncommitted changes, so that git 
 			if o.Conflict != "inline" && o.Conflict != "rej" {
 				return usageErrorf(cmd, fmt.Errorf("--conflict %q: use inline or rej", o.Conflict))
 			}
-			res, err := layer.Adopt(cmd.Context(), f.layerDeps(o.Offline), layer.AdoptOptions{
+			if err := o.Bot.validate(cmd); err != nil {
+				return err
+			}
+			if o.Bot.Push && o.DryRun {
+				return usageErrorf(cmd, fmt.Errorf("--dry-run and --push do not go together; --dry-run alone shows what the pull request would hold"))
+			}
+			ao := layer.AdoptOptions{
 				Dir: o.Dir, Source: o.Source, Template: o.Template, Version: o.Version, Pre: o.Pre,
 				Answers: layer.AnswerOptions{Set: o.Set, ValuesFile: o.ValuesFile, Verbose: f.Config.Verbose},
 				DryRun:  o.DryRun, Rej: o.Conflict == "rej", Render: o.Render,
-			})
+			}
+			if o.Bot.Push {
+				res, rep, err := bot.Adopt(cmd.Context(), f.layerDeps(o.Offline), f.pushDeps(&o.Bot), ao,
+					bot.PushOptions{Branch: o.Bot.Branch, PullRequest: o.Bot.PullRequest, Display: o.Dir})
+				if err != nil {
+					return renderLimitHint(withCmd(cmd, err))
+				}
+				return printAdoptPush(f, res, rep)
+			}
+			res, err := layer.Adopt(cmd.Context(), f.layerDeps(o.Offline), ao)
 			if err != nil {
 				return renderLimitHint(withCmd(cmd, err))
 			}
@@ -74,6 +102,8 @@ The repository must be a git work tree without uncommitted changes, so that git 
 	fl.BoolVar(&o.DryRun, "dry-run", false, "print what would change; write nothing")
 	fl.StringVar(&o.Conflict, "conflict", "inline", "conflicts as {inline|rej}: markers in the file, or the golden path's hunks in FILE.rej")
 	addRenderFlags(cmd, &o.Render)
+	addBotFlags(cmd, &o.Bot, false)
+	cmd.Flags().Lookup("branch").Usage = "the bot's `branch` (default idp/adopt-<template>)"
 	cmd.RegisterFlagCompletionFunc("template", func(cmd *cobra.Command, args []string, _ string) ([]string, cobra.ShellCompDirective) {
 		cat, err := f.openCatalog(cmd.Context(), o.Source, true)
 		if err != nil {
@@ -88,4 +118,32 @@ The repository must be a git work tree without uncommitted changes, so that git 
 		return names, cobra.ShellCompDirectiveNoFileComp
 	})
 	return cmd
+}
+
+// printAdoptPush reports idp adopt --push: the adoption, then the branch and pull request.
+func printAdoptPush(f *Factory, res *layer.Result, rep *bot.Report) error {
+	rel := relDir(res.Service.Dir)
+	if rel == "." {
+		rel = filepath.Base(res.Service.Dir)
+	}
+	if f.Config.Output == "json" {
+		changes := res.Changes
+		if changes == nil {
+			changes = []update.Change{}
+		}
+		return printJSON(f.IO.Out, map[string]any{"service": rel, "template": res.Name, "version": res.Version,
+			"changes": changes, "conflicts": res.Conflicts, "push": rep})
+	}
+	w := f.IO.Out
+	if len(res.Changes) == 0 && res.Conflicts == 0 && res.Answers == nil {
+		fmt.Fprintf(w, "%s is on %s %s on %s; nothing to adopt.\n", rel, res.Name, res.Version, rep.Base)
+	} else {
+		fmt.Fprintf(w, "Committed the adoption of %s onto %s %s on %s:\n", rel, res.Name, res.Version, rep.Branch)
+		printChangeLines(w, res.Changes)
+	}
+	printReport(f, rep, res.Version)
+	if res.Conflicts > 0 && rep.Push != "kept" {
+		return &exitError{Code: ExitConflicts}
+	}
+	return nil
 }

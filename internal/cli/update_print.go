@@ -156,6 +156,14 @@ func printPush(f *Factory, p *update.Planned, res *update.Result, rep *bot.Repor
 	} else {
 		printChanges(f, p, res, "Committed the update of", " on "+rep.Branch)
 	}
+	printReport(f, rep, res.To)
+	return nil
+}
+
+// printReport says what the bot did with its branch and pull request; to is the version the
+// pull request proposes.
+func printReport(f *Factory, rep *bot.Report, to string) {
+	w := f.IO.Out
 	switch rep.Push {
 	case "created", "updated":
 		fmt.Fprintf(w, "Pushed %s (%s, on top of %s): %s.\n", rep.Branch, rep.Commit[:7], rep.Base, rep.Push)
@@ -179,8 +187,7 @@ func printPush(f *Factory, p *update.Planned, res *update.Result, rep *bot.Repor
 			}
 			fmt.Fprintf(w, "Pull request #%d %s%s: %s\n", pr.Number, pr.Action, draft, pr.URL)
 		case "declined":
-			fmt.Fprintf(w, "Pull request #%d for %s was closed unmerged; not opened again until a newer version: %s\n", pr.Number, res.To, pr.URL)
+			fmt.Fprintf(w, "Pull request #%d for %s was closed unmerged; not opened again until a newer version: %s\n", pr.Number, to, pr.URL)
 		}
 	}
-	return nil
 }
