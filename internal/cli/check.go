@@ -19,9 +19,10 @@ func newCheckCmd(f *Factory) *cobra.Command {
 		Long: `Compare the version in .idp.yaml with the golden path's latest (or the newest matching --to,
 such as a pinned ^1), from the source's tags alone: nothing is rendered.
 
-Exit status: 0 up to date, 4 a newer version exists, 1 an error (no .idp.yaml, an unreachable
-source), 2 a usage error. So 'idp check || notify' is wrong: test for 4. With --output json,
-stdout always holds one object whose status is current, behind or error.
+Exit status: 0 up to date, 4 a newer version exists, 3 files still hold an earlier update's
+conflicts (markers, FILE.rej, FILE.idp-new), 1 an error (no .idp.yaml, an unreachable source),
+2 a usage error. So 'idp check || notify' is wrong: test for 4. With --output json,
+stdout always holds one object whose status is current, behind, conflicts or error.
 
 A service with add-ons (idp add) is checked layer by layer; --layer checks one. With --strict,
 the files a golden path enforces (files.enforced in its template.yaml) are compared with the
@@ -43,6 +44,11 @@ recorded version's render too, and exit status 6 says one differs or is missing.
 						return jerr
 					}
 				}
+				return err
+			}
+			// An earlier update's conflicts left in the files are not edits like any other.
+			left, err := ps[0].Service.Leftovers(cmd.Context(), ps[0].Service.Record.Names()...)
+			if err != nil {
 				return err
 			}
 			newest := "the latest"
@@ -79,6 +85,8 @@ recorded version's render too, and exit status 6 says one differs or is missing.
 				layers = append(layers, out)
 				switch {
 				case f.Config.Output == "json":
+				case upToDate && len(left) > 0 && p == ps[0]:
+					fmt.Fprintf(f.IO.Out, "%s is on %s %s, %s, but has %s.\n", rel, p.Name, p.Current, newest, update.DescribeLeftovers(left))
 				case upToDate:
 					fmt.Fprintf(f.IO.Out, "%s is on %s %s, %s.\n", rel, p.Name, p.Current, newest)
 				default:
@@ -94,6 +102,9 @@ recorded version's render too, and exit status 6 says one differs or is missing.
 					}
 				}
 			}
+			if len(left) > 0 && f.Config.Output != "json" && !ps[0].UpToDate() {
+				fmt.Fprintf(f.IO.Out, "%s also has %s.\n", display(ps[0]), update.DescribeLeftovers(left))
+			}
 			if f.Config.Output == "json" {
 				doc := layers[0]
 				if layered {
@@ -106,6 +117,12 @@ recorded version's render too, and exit status 6 says one differs or is missing.
 					}
 					doc = map[string]any{"service": display(ps[0]), "status": status, "upToDate": !behind, "layers": layers}
 				}
+				if len(left) > 0 {
+					doc["conflicts"] = left
+					if doc["status"] == "current" {
+						doc["status"] = "conflicts"
+					}
+				}
 				if err := printJSON(f.IO.Out, doc); err != nil {
 					return err
 				}
@@ -113,6 +130,8 @@ recorded version's render too, and exit status 6 says one differs or is missing.
 			switch {
 			case diverged:
 				return &exitError{Code: ExitEnforced}
+			case len(left) > 0:
+				return &exitError{Code: ExitConflicts}
 			case behind:
 				return &exitError{Code: ExitBehind}
 			}

@@ -39,7 +39,7 @@ func (p *planner) freeExtras(changes []Change) error {
 		}
 		taken[name] = true
 		if name != c.Extra {
-			c.Reason = strings.Replace(c.Reason, c.Extra, name, 1)
+			c.Reason = strings.ReplaceAll(c.Reason, c.Extra, name)
 			c.Extra = name
 		}
 	}

@@ -26,7 +26,7 @@ func TestExtraNameNotTheGoldenPaths(t *testing.T) {
 		t.Fatal(err)
 	}
 	if len(changes) != 2 || changes[0].Path != "a.txt" || changes[0].Extra != "a.txt.rej.2" ||
-		changes[0].Reason != "1 conflicting change of the golden path in a.txt.rej.2" || changes[1].Path != "a.txt.rej" || changes[1].Action != Added {
+		changes[0].Reason != "1 conflicting change of the golden path in a.txt.rej.2; apply what you want of it, then delete a.txt.rej.2" || changes[1].Path != "a.txt.rej" || changes[1].Action != Added {
 		t.Fatalf("changes: %+v", changes)
 	}
 }

@@ -307,6 +307,12 @@ func Do(ctx context.Context, d Deps, o DoOptions) (*Outcome, error) {
 		if err := p.Service.CheckClean(ctx); err != nil {
 			return out, err
 		}
+		// Merging over an earlier update's conflict markers would bury them.
+		if ls, err := p.Service.Leftovers(ctx, p.Service.Record.Names()...); err != nil {
+			return out, err
+		} else if len(ls) > 0 {
+			return out, &LeftoverError{Leftovers: ls}
+		}
 	}
 	req := answers.Request{Set: o.Set, Verbose: o.Verbose}
 	preview := o.Mode == ModeDryRun || o.Mode == ModeDiff

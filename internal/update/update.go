@@ -474,7 +474,7 @@ func (p *planner) merge(ctx context.Context, path string, base, target, local Si
 			c.Reason = fmt.Sprintf("%d conflicting %s marked in the file", r.Conflicts, plural(r.Conflicts, "change"))
 			if r.Rej != nil {
 				c.Extra, c.ExtraData = path+".rej", r.Rej
-				c.Reason = fmt.Sprintf("%d conflicting %s of the golden path in %s", r.Conflicts, plural(r.Conflicts, "change"), c.Extra)
+				c.Reason = fmt.Sprintf("%d conflicting %s of the golden path in %s; apply what you want of it, then delete %s", r.Conflicts, plural(r.Conflicts, "change"), c.Extra, c.Extra)
 			}
 			return c, nil
 		}
