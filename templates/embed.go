@@ -14,7 +14,7 @@ import (
 
 // FS holds one directory per golden path, as in this tree.
 //
-//go:embed go-service/template.yaml all:go-service/skeleton
+//go:embed go-service/template.yaml all:go-service/skeleton techdocs/template.yaml all:techdocs/skeleton argocd/template.yaml all:argocd/skeleton
 var FS embed.FS
 
 //go:embed builtin.pack
