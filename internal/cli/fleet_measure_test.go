@@ -3,6 +3,7 @@ package cli
 import (
 	"encoding/json"
 	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -140,5 +141,47 @@ func TestFleetReport(t *testing.T) {
 	r = fleetRigRun(t, rig, args...)
 	if r.code != 2 || !strings.HasPrefix(r.stderr, "idp: give --html FILE for the page, or --output json for its data\n") {
 		t.Errorf("%+v", r)
+	}
+}
+
+// TestFleetStatusAddOns: a service with an add-on has it as a golden path of its own, in its
+// row's layers (valid against the schema) and in the summary; the table gives it a line.
+func TestFleetStatusAddOns(t *testing.T) {
+	src := taggedSource(t)
+	writeFiles(t, src, map[string]string{"docs/template.yaml": "apiVersion: idp/v1\nkind: Template\ntype: addon\nparameters:\n  - name: site\n    default: docs\n",
+		"docs/skeleton/docs/index.md": "# {{ .site }}\n"})
+	gitIn(t, src, "add", "-A")
+	gitIn(t, src, "commit", "-q", "-m", "docs")
+	gitIn(t, src, "tag", "v1.2.0")
+	home := t.TempDir()
+	env := map[string]string{"HOME": home, "XDG_CACHE_HOME": t.TempDir()}
+	shop := filepath.Join(home, "shop")
+	if r := run(t, env, nil, "new", "service", "shop", "-s", "file://"+src, "--version", "v1.1.0", "--no-input", "-o", shop); r.code != 0 {
+		t.Fatalf("%+v", r)
+	}
+	if r := run(t, env, nil, "add", "docs", "-s", "file://"+src, "--dir", shop, "--no-input"); r.code != 0 {
+		t.Fatalf("%+v", r)
+	}
+	writeFiles(t, home, map[string]string{"repos.txt": "shop\n"})
+	r := run(t, env, nil, "fleet", "status", "--repos", filepath.Join(home, "repos.txt"), "--divergence", "--output", "json")
+	if r.code != 0 {
+		t.Fatalf("%+v", r)
+	}
+	validateSchema(t, r.stdout)
+	var out fleetStatusJSON
+	if err := json.Unmarshal([]byte(r.stdout), &out); err != nil {
+		t.Fatal(err)
+	}
+	row := out.Services[0]
+	if row.Template != "svc" || row.Version != "v1.1.0" || len(row.Layers) != 1 || row.Layers[0].Template != "docs" || row.Layers[0].Version != "v1.2.0" ||
+		len(row.Layers[0].Moves) != 1 || row.Layers[0].Diverged == nil || len(row.Layers[0].Diverged) != 0 {
+		t.Errorf("row: %+v", row)
+	}
+	if len(out.Summary.Paths) != 2 || out.Summary.Services != 1 {
+		t.Errorf("summary: %+v", out.Summary)
+	}
+	r = run(t, env, nil, "fleet", "status", "--repos", filepath.Join(home, "repos.txt"))
+	if !regexp.MustCompile(`(?m)^shop +docs \(add-on\) +v1\.2\.0 +v1\.2\.0 +0 +0 +- +-$`).MatchString(r.stdout) {
+		t.Errorf("table:\n%s", r.stdout)
 	}
 }

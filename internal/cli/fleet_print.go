@@ -108,16 +108,26 @@ func printFleetTable(w io.Writer, res *fleet.StatusResult, o *fleetStatusOptions
 			fmt.Fprintf(tw, "%s\terror: %s\n", r.Repo, r.Error)
 			continue
 		}
-		line := fmt.Sprintf("%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s", r.Repo, r.Template, r.Version, r.Latest, intOrDash(r.Behind), intOrDash(r.DaysBehind),
-			durationOrDash(leadTime(r)), prCell(r))
-		if o.Divergence {
-			d := "-"
-			if r.Diverged != nil {
-				d = plural(len(r.Diverged), "file")
+		for i, l := range append([]fleet.Row{r}, r.Layers...) {
+			name := l.Template
+			if i > 0 {
+				name += " (add-on)"
 			}
-			line += "\t" + d
+			if l.Error != "" {
+				fmt.Fprintf(tw, "%s\t%s\terror: %s\n", l.Repo, name, l.Error)
+				continue
+			}
+			line := fmt.Sprintf("%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s", l.Repo, name, l.Version, l.Latest, intOrDash(l.Behind), intOrDash(l.DaysBehind),
+				durationOrDash(leadTime(l)), prCell(l))
+			if o.Divergence {
+				d := "-"
+				if l.Diverged != nil {
+					d = plural(len(l.Diverged), "file")
+				}
+				line += "\t" + d
+			}
+			fmt.Fprintln(tw, line)
 		}
-		fmt.Fprintln(tw, line)
 	}
 	if err := tw.Flush(); err != nil {
 		return err
@@ -237,14 +247,22 @@ func printFleetWarnings(w io.Writer, rows []fleet.Row) {
 func printFleetCSV(w io.Writer, res *fleet.StatusResult) error {
 	cw := csv.NewWriter(w)
 	cw.Write([]string{"repository", "template", "source", "version", "latest", "behind", "days_behind", "error",
-		"on_golden_path", "lead_time_seconds", "pull_request", "pull_request_state", "pull_request_age_seconds", "time_to_merge_seconds", "diverged_files"})
+		"on_golden_path", "lead_time_seconds", "pull_request", "pull_request_state", "pull_request_age_seconds", "time_to_merge_seconds", "diverged_files", "add_on"})
 	num := func(p *int64) string {
 		if p == nil {
 			return ""
 		}
 		return strconv.FormatInt(*p, 10)
 	}
+	var rows []fleet.Row
+	var addOn []bool
 	for _, r := range res.Rows {
+		rows, addOn = append(rows, r), append(addOn, false)
+		for _, l := range r.Layers {
+			rows, addOn = append(rows, l), append(addOn, true)
+		}
+	}
+	for i, r := range rows {
 		b, d := "", ""
 		if r.Behind != nil {
 			b = strconv.Itoa(*r.Behind)
@@ -265,10 +283,10 @@ func printFleetCSV(w io.Writer, res *fleet.StatusResult) error {
 			div = strings.Join(paths, ";")
 		}
 		cw.Write([]string{r.Repo, r.Template, gitauth.Redact(r.Source), r.Version, r.Latest, b, d, r.Error,
-			"true", num(leadTime(r)), pr, state, age, ttm, div})
+			"true", num(leadTime(r)), pr, state, age, ttm, div, strconv.FormatBool(addOn[i])})
 	}
 	for _, r := range res.NotOnGoldenPath {
-		cw.Write([]string{r.Repo, "", "", "", "", "", "", "", "false", "", "", "", "", "", ""})
+		cw.Write([]string{r.Repo, "", "", "", "", "", "", "", "false", "", "", "", "", "", "", "false"})
 	}
 	cw.Flush()
 	return cw.Error()

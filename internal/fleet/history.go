@@ -12,8 +12,9 @@ import (
 	"github.com/idp-cli/idp/internal/provenance"
 )
 
-// Move is a commit of the default branch that changed the golden path or version that
-// .idp.yaml records: the service was made or adopted (From empty), or moved to Version.
+// Move is a commit of the default branch that changed the version of one of the golden paths
+// .idp.yaml records (the base or an add-on): the service was made, adopted or given the add-on
+// (From empty), or moved to Version.
 type Move struct {
 	Template string    `json:"template"`
 	Version  string    `json:"version"`
@@ -62,7 +63,7 @@ func History(r *git.Repository, head plumbing.Hash, name string) ([]Move, error)
 		}
 	}
 	var moves []Move
-	var last provenance.Template
+	var last map[string]string // golden path -> version, base and add-ons
 	var lastBlob plumbing.Hash
 	for i := len(chain) - 1; i >= 0; i-- {
 		p := chain[i]
@@ -82,18 +83,31 @@ func History(r *git.Repository, head plumbing.Hash, name string) ([]Move, error)
 		if err != nil {
 			continue
 		}
-		t := rec.Template
-		if t.Name == last.Name && version(t) == version(last) {
-			continue
+		now := map[string]string{}
+		for l := 0; l <= len(rec.Layers); l++ {
+			t := rec.Layer(l).Template
+			now[t.Name] = version(t)
+			if was, had := last[t.Name]; had && was == version(t) {
+				continue
+			}
+			m := Move{Template: t.Name, Version: version(t), Commit: p.c.Hash.String(), At: p.c.Committer.When.UTC()}
+			m.From = last[t.Name]
+			moves = append(moves, m)
 		}
-		m := Move{Template: t.Name, Version: version(t), Commit: p.c.Hash.String(), At: p.c.Committer.When.UTC()}
-		if t.Name == last.Name {
-			m.From = version(last)
-		}
-		moves = append(moves, m)
-		last = t
+		last = now
 	}
 	return moves, nil
+}
+
+// movesOf are the moves of one golden path.
+func movesOf(moves []Move, template string) []Move {
+	out := []Move{}
+	for _, m := range moves {
+		if m.Template == template {
+			out = append(out, m)
+		}
+	}
+	return out
 }
 
 // version is what a record names: its version, or the first 12 digits of its commit.

@@ -34,6 +34,9 @@ type Row struct {
 	// render; null unless asked for (--divergence) and measured.
 	Diverged []DivergedFile `json:"diverged"`
 	Error    string         `json:"error,omitempty"`
+	// Layers are the service's add-ons (idp add), each a golden path of its own with the same
+	// columns as the service's base golden path; absent when it has none.
+	Layers []Row `json:"layers,omitempty"`
 	// Warnings say what could not be measured for a service that was read: its history, its
 	// pull requests, its divergence.
 	Warnings []string `json:"warnings,omitempty"`
@@ -158,12 +161,8 @@ func Summarize(rows []Row, releases map[PathKey][]versions.Version) Summary {
 	lead := map[PathKey]map[string][]int64{}
 	merge := map[PathKey][]int64{}
 	divergence := map[PathKey]map[string]*FileCount{}
-	for _, r := range rows {
-		if r.Error != "" {
-			s.Failed++
-			continue
-		}
-		s.Services++
+	var add func(r Row)
+	add = func(r Row) {
 		k := PathKey{r.Template, r.Source}
 		p := byPath[k]
 		if p == nil {
@@ -226,6 +225,20 @@ func Summarize(rows []Row, releases map[PathKey][]versions.Version) Summary {
 				}
 			}
 		}
+		// An add-on is a golden path of its own, counted with the services that have it.
+		for _, l := range r.Layers {
+			if l.Error == "" {
+				add(l)
+			}
+		}
+	}
+	for _, r := range rows {
+		if r.Error != "" {
+			s.Failed++
+			continue
+		}
+		s.Services++
+		add(r)
 	}
 	for k, p := range byPath {
 		p.ShareOnLatest = float64(p.OnLatest) / float64(p.Services)

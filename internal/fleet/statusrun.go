@@ -223,6 +223,9 @@ func forgeRecords(ctx context.Context, d StatusDeps, o StatusOptions) ([]Row, []
 
 func (r *Row) fill(rec *provenance.File) {
 	r.Template, r.Source, r.Version = rec.Template.Name, rec.Template.Source, version(rec.Template)
+	for _, l := range rec.Layers {
+		r.Layers = append(r.Layers, Row{Repo: r.Repo, Template: l.Template.Name, Source: l.Template.Source, Version: version(l.Template)})
+	}
 }
 
 // pathInfo is a golden path's source and versions, found once per run.
@@ -239,11 +242,7 @@ type pathInfo struct {
 func measure(ctx context.Context, d StatusDeps, o StatusOptions, rows []Row, entries []entry) map[PathKey][]versions.Version {
 	paths := map[PathKey]*pathInfo{}
 	tags := map[PathKey][]versions.Version{}
-	for i := range rows {
-		r := &rows[i]
-		if r.Error != "" {
-			continue
-		}
+	drift := func(r *Row) {
 		k := PathKey{r.Template, r.Source}
 		p := paths[k]
 		if p == nil {
@@ -255,9 +254,18 @@ func measure(ctx context.Context, d StatusDeps, o StatusOptions, rows []Row, ent
 		}
 		if p.err != "" {
 			r.Error = p.err
-			continue
+			return
 		}
 		r.SetDrift(Measure(r.Version, p.vs))
+	}
+	for i := range rows {
+		if rows[i].Error != "" {
+			continue
+		}
+		drift(&rows[i])
+		for j := range rows[i].Layers {
+			drift(&rows[i].Layers[j])
+		}
 	}
 	now := d.Now()
 	renders := &renderCache{m: map[string]*renderEntry{}}
@@ -267,7 +275,6 @@ func measure(ctx context.Context, d StatusDeps, o StatusOptions, rows []Row, ent
 		if r.Error != "" || e.svc == nil {
 			return
 		}
-		p := paths[PathKey{r.Template, r.Source}]
 		if e.svc.repo == nil && e.cloneURL != "" {
 			cred := d.Credentials(e.cloneURL)
 			if cred.Err != nil {
@@ -280,33 +287,47 @@ func measure(ctx context.Context, d StatusDeps, o StatusOptions, rows []Row, ent
 				e.svc.repo, e.svc.head, e.svc.files = svc.repo, svc.head, svc.files
 			}
 		}
+		var moves []Move
 		if e.svc.repo != nil {
-			moves, err := History(e.svc.repo, e.svc.head, provenance.FileName)
+			all, err := History(e.svc.repo, e.svc.head, provenance.FileName)
 			if err != nil {
 				r.Warnings = append(r.Warnings, "history: "+err.Error())
 			} else {
-				leadTimes(moves, p.vs)
-				r.Moves = moves
+				moves = all
 			}
 		}
-		if e.prs != nil {
-			prs, err := botPullRequests(ctx, e.prs, o.Branch, r.Template, now)
-			if err != nil {
-				r.Warnings = append(r.Warnings, "pull requests: "+err.Error())
-			} else {
-				r.PullRequests = prs
+		for l := 0; l <= len(r.Layers); l++ {
+			lr, branch := r, o.Branch
+			if l > 0 {
+				lr, branch = &r.Layers[l-1], ""
 			}
-		}
-		if o.Divergence {
-			if e.svc.files == nil {
-				r.Warnings = append(r.Warnings, "divergence: the service's files could not be read")
-				return
+			if lr.Error != "" {
+				continue
 			}
-			diverged, err := renders.diverged(ctx, p, e.svc, o.Render)
-			if err != nil {
-				r.Warnings = append(r.Warnings, "divergence: "+err.Error())
-			} else {
-				r.Diverged = diverged
+			lp := paths[PathKey{lr.Template, lr.Source}]
+			if moves != nil {
+				lr.Moves = movesOf(moves, lr.Template)
+				leadTimes(lr.Moves, lp.vs)
+			}
+			if e.prs != nil {
+				prs, err := botPullRequests(ctx, e.prs, branch, lr.Template, now)
+				if err != nil {
+					r.Warnings = append(r.Warnings, "pull requests of "+lr.Template+": "+err.Error())
+				} else {
+					lr.PullRequests = prs
+				}
+			}
+			if o.Divergence {
+				if e.svc.files == nil {
+					r.Warnings = append(r.Warnings, "divergence: the service's files could not be read")
+					continue
+				}
+				diverged, err := renders.diverged(ctx, lp, e.svc.rec.Layer(l), e.svc.files, o.Render)
+				if err != nil {
+					r.Warnings = append(r.Warnings, "divergence of "+lr.Template+": "+err.Error())
+				} else {
+					lr.Diverged = diverged
+				}
 			}
 		}
 	}, set)
@@ -378,14 +399,14 @@ func (rc *renderCache) at(p *pathInfo, rec *provenance.File) (*source.Template, 
 	return e.tmpl, e.err
 }
 
-func (rc *renderCache) diverged(ctx context.Context, p *pathInfo, svc *service, o render.Options) ([]DivergedFile, error) {
-	at, err := rc.at(p, svc.rec)
+func (rc *renderCache) diverged(ctx context.Context, p *pathInfo, rec *provenance.File, files serviceFiles, o render.Options) ([]DivergedFile, error) {
+	at, err := rc.at(p, rec)
 	if err != nil {
 		return nil, err
 	}
-	tree, err := renderRecorded(ctx, at, svc.rec, o)
+	tree, err := renderRecorded(ctx, at, rec, o)
 	if err != nil {
 		return nil, err
 	}
-	return divergence(tree, at.Manifest.Files.Owned, svc.files)
+	return divergence(tree, at.Manifest.Files.Owned, files)
 }

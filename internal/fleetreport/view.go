@@ -316,7 +316,15 @@ func (v *pageView) services() {
 		}
 		return cell{Text: strconv.Itoa(*p), Sort: strconv.Itoa(*p), Num: true}
 	}
+	var rows []fleet.Row
 	for _, r := range v.Services {
+		rows = append(rows, r)
+		for _, l := range r.Layers {
+			l.Template += " (add-on)"
+			rows = append(rows, l)
+		}
+	}
+	for _, r := range rows {
 		lead := cell{Text: "-", Sort: "-1", Num: true}
 		if m := r.LastMove(); m != nil && m.Version == r.Version && m.LeadTimeSeconds != nil {
 			lead = cell{Text: duration(*m.LeadTimeSeconds), Sort: strconv.FormatInt(*m.LeadTimeSeconds, 10), Num: true}
