@@ -18,10 +18,10 @@ const header = "# Written by idp. `idp update` reads it; edit answers here to ch
 
 // Template says where the service's golden path came from.
 type Template struct {
-	Source  string `yaml:"source"`
-	Name    string `yaml:"name"`
-	Version string `yaml:"version,omitempty"`
-	Commit  string `yaml:"commit,omitempty"`
+	Source  string `yaml:"source" json:"source"`
+	Name    string `yaml:"name" json:"name"`
+	Version string `yaml:"version,omitempty" json:"version,omitempty"`
+	Commit  string `yaml:"commit,omitempty" json:"commit,omitempty"`
 }
 
 // File is the content of .idp.yaml.
