@@ -18,6 +18,7 @@ import (
 	"github.com/idp-cli/idp/internal/gitcli"
 	"github.com/idp-cli/idp/internal/provenance"
 	"github.com/idp-cli/idp/internal/servicedir"
+	"github.com/idp-cli/idp/internal/source"
 )
 
 // Service is a service made by idp: its directory and its .idp.yaml, and the git repository
@@ -172,7 +173,8 @@ func OpenLayer(dir, name string) (*Service, error) {
 		return s, err
 	}
 	if s.Layer = s.Record.Find(name); s.Layer < 0 {
-		return nil, &LayerError{Layer: name, Layers: s.Record.Names()}
+		// The command line's mistake: a usage error.
+		return nil, &source.RequestError{Err: &LayerError{Layer: name, Layers: s.Record.Names()}}
 	}
 	return s, nil
 }
