@@ -48,8 +48,13 @@ FILE.idp-new. Files the golden path marks as owned are never touched. .idp.yaml 
 The service must have no uncommitted changes, so that git can undo the update. Exit status 3
 means conflicts are left to resolve.
 
+A service with add-ons (idp add) is updated layer by layer: its base golden path first, then each
+add-on in the order .idp.yaml lists them, each written before the next; --layer NAME updates one.
+Paths under ignore: in .idp.yaml are never touched. See docs/layers.md.
+
 With --push (the bot), nothing is written to your files: the update is committed on top of
-origin's default branch, which HEAD must be at, and pushed to the branch idp/update-<template>,
+origin's default branch, which HEAD must be at, and pushed to the branch idp/update-<template>
+(one per layer),
 replacing the bot's earlier commit there, and only when it differs. With --pull-request the
 branch gets a pull request (a draft when there are conflicts), opened once and updated after;
 it is closed when the default branch no longer needs it. A branch where someone else has
@@ -64,8 +69,11 @@ committed is left alone. See docs/bots.md.`,
   idp update --dry-run --to v1.4.0
   idp diff --to v1.4.0
 
-  # As a CI bot: one branch and one pull request per service, updated in place on re-runs
-  idp update --no-input --pull-request`,
+  # As a CI bot: one branch and one pull request per service (and per layer), updated in place
+  idp update --no-input --pull-request
+
+  # Only the techdocs add-on
+  idp update --layer techdocs`,
 		Args: usageArgs(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, args []string) error { return runUpdate(cmd, f, o, false) },
 	}
@@ -86,7 +94,7 @@ committed is left alone. See docs/bots.md.`,
 // addUpdateFlags are the flags update, diff and check share.
 func addUpdateFlags(cmd *cobra.Command, o *updateOptions) {
 	fl := cmd.Flags()
-	fl.StringVar(&o.Dir, "dir", ".", "the service's `directory` (where .idp.yaml is)")
+	fl.StringVar(&o.Dir, "dir", ".", "the service's `directory`: where .idp.yaml is, here or in a directory above")
 	fl.StringVar(&o.To, "to", "latest", "target `version`: latest, a tag, a constraint (^1.2), a branch or a commit")
 	fl.BoolVar(&o.Pre, "pre", false, "let latest and constraints pick pre-release versions")
 	fl.BoolVar(&o.Offline, "offline", false, "use the cached clone of the golden paths' source as it is")

@@ -240,10 +240,13 @@ func ByType(all []*Template, kind string) []*Template {
 	return out
 }
 
-// Types lists the distinct types in the catalog.
+// Types lists the distinct types in the catalog that idp new makes: add-ons are left out.
 func Types(all []*Template) []string {
 	var kinds []string
 	for _, t := range all {
+		if t.Manifest.IsAddon() {
+			continue // applied to a service with idp add, not made with idp new
+		}
 		if !slices.Contains(kinds, t.Manifest.Type) {
 			kinds = append(kinds, t.Manifest.Type)
 		}
