@@ -346,6 +346,9 @@ func findPath(ctx context.Context, d StatusDeps, name, loc string) *pathInfo {
 	}
 	t := source.Find(c.All, name)
 	if t == nil {
+		if err := c.BrokenErr(name); err != nil {
+			return &pathInfo{err: "golden path " + name + " cannot be read: " + err.Error()}
+		}
 		return &pathInfo{err: "golden path " + name + " is no longer in " + gitauth.Redact(loc)}
 	}
 	return &pathInfo{catalog: c, tmpl: t, vs: c.Git.Versions(t.Dir)}

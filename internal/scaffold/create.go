@@ -91,6 +91,16 @@ func Run(ctx context.Context, d CreateDeps, o CreateOptions) (*Created, error) {
 	if err != nil {
 		return nil, err
 	}
+	if o.Template != "" && source.Find(cat.All, o.Template) == nil {
+		if err := cat.BrokenErr(o.Template); err != nil {
+			return nil, err // asked for by name, and its template.yaml cannot be read
+		}
+	}
+	for _, b := range cat.Broken {
+		if o.Template == "" {
+			fmt.Fprintf(d.Log, "idp: golden path %s cannot be used: %v\n", b.Name, b.Err)
+		}
+	}
 	tmpl, err := pick(ctx, d.Choose, cat.All, o.Source, o.Kind, o.Template)
 	if err != nil {
 		return nil, err

@@ -14,6 +14,7 @@ import (
 
 	"github.com/idp-cli/idp/internal/answers"
 	"github.com/idp-cli/idp/internal/manifest"
+	"github.com/idp-cli/idp/internal/provenance"
 	"github.com/idp-cli/idp/internal/render"
 	"github.com/idp-cli/idp/internal/shell"
 	"github.com/idp-cli/idp/internal/source"
@@ -86,6 +87,9 @@ func ResolveLayer(ctx context.Context, d Deps, dir, layer, to string, pre bool) 
 	}
 	tmpl := source.Find(cat.All, rec.Name)
 	if tmpl == nil {
+		if err := cat.BrokenErr(rec.Name); err != nil {
+			return nil, err // there, but its template.yaml cannot be read
+		}
 		return nil, fmt.Errorf("golden path %s is no longer in %s; golden paths there: %s", rec.Name, rec.Source, strings.Join(source.Names(cat.All), ", "))
 	}
 	p := &Planned{Service: svc, Name: rec.Name, Current: rec.Version, Catalog: cat, Template: tmpl}
@@ -115,6 +119,10 @@ func ResolveLayer(ctx context.Context, d Deps, dir, layer, to string, pre bool) 
 	}
 	p.Target.Source, p.Target.Template, err = cat.At(tmpl, "--to", to, pre)
 	if err != nil {
+		return nil, err
+	}
+	// A typo under answers: (ownr:) is named, not taken for a missing answer later.
+	if err := answers.CheckRecorded(svc.Own().Recorded(), filepath.Join(name, provenance.FileName), p.Base.Template.Manifest, p.Target.Template.Manifest); err != nil {
 		return nil, err
 	}
 	p.Wants = p.Target.Source.Version
