@@ -122,7 +122,7 @@ func Push(ctx context.Context, d PushDeps, o PushOptions, p *update.Planned, res
 		}
 	}
 	return Run(ctx, Options{
-		Repo: repo,
+		Repo:   repo,
 		Remote: d.remote(t),
 		Branch: branch, Author: gitrepo.DefaultAuthor, Now: d.Now(),
 		Template: p.Name, From: res.From, To: res.To,
