@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path"
 	"path/filepath"
@@ -14,6 +15,7 @@ import (
 
 	"github.com/idp-cli/idp/internal/bot"
 	"github.com/idp-cli/idp/internal/gitauth"
+	"github.com/idp-cli/idp/internal/provenance"
 	"github.com/idp-cli/idp/internal/update"
 )
 
@@ -115,6 +117,11 @@ func updateOne(ctx context.Context, d UpdateDeps, o UpdateOptions, r Repo, rende
 			err = d.Explain(r.Location, err)
 		}
 		return fail(fmt.Errorf("clone: %w", err))
+	}
+	// update.Open would name the temporary clone and its --dir flag, neither of which the
+	// user has; what is true of the repository is that its default branch has no record.
+	if _, err := os.Lstat(filepath.Join(dir, provenance.FileName)); errors.Is(err, fs.ErrNotExist) {
+		return fail(fmt.Errorf("%w: not a service made by idp (idp adopt makes it one)", ErrNoRecord))
 	}
 	do := o.Do
 	do.Dir, do.Mode = dir, update.ModeBot
