@@ -111,6 +111,13 @@ conflicts the add-on is committed; with them, resolve them, then commit.`,
 	fl.BoolVar(&o.Trust, "trust", false, "run the add-on's hooks (commands) even though its source is not in trusted-sources")
 	addRenderFlags(cmd, &o.Render)
 	cmd.RegisterFlagCompletionFunc("conflict", cobra.FixedCompletions([]string{"inline", "rej"}, cobra.ShellCompDirectiveNoFileComp))
+	cmd.RegisterFlagCompletionFunc("set", func(cmd *cobra.Command, args []string, toComplete string) ([]string, cobra.ShellCompDirective) {
+		_, all := f.addOnGoldenPath(cmd.Context(), o.Source, o.Dir, firstArg(args))
+		return completeSet(toComplete, all)
+	})
+	cmd.RegisterFlagCompletionFunc("version", func(cmd *cobra.Command, args []string, _ string) ([]string, cobra.ShellCompDirective) {
+		return completeVersions(f.addOnGoldenPath(cmd.Context(), o.Source, o.Dir, firstArg(args)))
+	})
 	return cmd
 }
 

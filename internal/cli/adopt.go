@@ -117,6 +117,13 @@ can adopt many repositories by pull request.`,
 		}
 		return names, cobra.ShellCompDirectiveNoFileComp
 	})
+	cmd.RegisterFlagCompletionFunc("set", func(cmd *cobra.Command, _ []string, toComplete string) ([]string, cobra.ShellCompDirective) {
+		_, all := f.goldenPaths(cmd.Context(), o.Source, o.Template, "")
+		return completeSet(toComplete, all)
+	})
+	cmd.RegisterFlagCompletionFunc("version", func(cmd *cobra.Command, _ []string, _ string) ([]string, cobra.ShellCompDirective) {
+		return completeVersions(f.goldenPaths(cmd.Context(), o.Source, o.Template, ""))
+	})
 	return cmd
 }
 

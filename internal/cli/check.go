@@ -140,5 +140,6 @@ recorded version's render too, and exit status 6 says one differs or is missing.
 	}
 	addUpdateFlags(cmd, o)
 	cmd.Flags().BoolVar(&strict, "strict", false, "also compare the files the golden path enforces (files.enforced) with its render; exit 6 when one differs")
+	completeServiceFlags(cmd, f, o)
 	return cmd
 }

@@ -264,6 +264,9 @@ any needs a person to answer a newer version's parameters.`,
 	fl.StringArrayVar(&o.Set, "set", nil, "answer a parameter for every repository, as `KEY=VALUE`; repeatable")
 	fl.StringVar(&o.ValuesFile, "values", "", "answers for every repository from a YAML or JSON `file`")
 	fl.StringVar(&o.Conflict, "conflict", "inline", "how conflicts are left: {inline|rej}")
+	cmd.RegisterFlagCompletionFunc("to", func(cmd *cobra.Command, _ []string, _ string) ([]string, cobra.ShellCompDirective) {
+		return completeVersions(f.goldenPaths(cmd.Context(), "", "", "")) // the configured source's
+	})
 	return cmd
 }
 

@@ -127,6 +127,13 @@ error that lists every one missing.`,
 		}
 		return source.Names(all), cobra.ShellCompDirectiveNoFileComp
 	})
+	cmd.RegisterFlagCompletionFunc("set", func(cmd *cobra.Command, args []string, toComplete string) ([]string, cobra.ShellCompDirective) {
+		_, all := f.goldenPaths(cmd.Context(), o.Source, o.Template, firstArg(args))
+		return completeSet(toComplete, all)
+	})
+	cmd.RegisterFlagCompletionFunc("version", func(cmd *cobra.Command, args []string, _ string) ([]string, cobra.ShellCompDirective) {
+		return completeVersions(f.goldenPaths(cmd.Context(), o.Source, o.Template, firstArg(args)))
+	})
 	return cmd
 }
 

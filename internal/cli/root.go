@@ -55,6 +55,9 @@ func Main(build Build, args []string) int {
 // Run runs idp with the given factory and arguments and returns the exit code.
 func Run(ctx context.Context, f *Factory, args []string) int {
 	root := NewRootCmd(f)
+	if isCompletion(args) {
+		plainFlagUsages(root)
+	}
 	root.SetArgs(args)
 	root.SetIn(f.IO.In)
 	root.SetOut(f.IO.Out)
@@ -132,7 +135,7 @@ func NewRootCmd(f *Factory) *cobra.Command {
 	root.SetVersionTemplate(versionLine(f.Build) + "\n")
 	root.SetHelpCommand(newHelpCmd())
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error { return usageErrorf(c, flagParseError(c, err)) })
-	root.RegisterFlagCompletionFunc("output", cobra.FixedCompletions([]string{"text", "json", "csv"}, cobra.ShellCompDirectiveNoFileComp))
+	root.RegisterFlagCompletionFunc("output", completeOutput)
 
 	root.AddCommand(
 		newNewCmd(f),

@@ -47,7 +47,7 @@ func newTemplatesCmd(f *Factory) *cobra.Command {
 		},
 	}
 	list.Flags().StringVarP(&src, "source", "s", "", "golden paths: a git `URL` or a directory (default: config source, else the ones built in)")
-	list.Flags().BoolVar(&showAll, "versions", false, "list every version of each golden path")
+	list.Flags().BoolVar(&showAll, "versions", false, "show each golden path's newest versions and how many more (every one with --output json)")
 	list.Flags().BoolVar(&offline, "offline", false, "use the cached clone of a git source as it is")
 	cmd.AddCommand(list)
 	return cmd
@@ -94,7 +94,7 @@ func printTemplates(f *Factory, cat *source.Catalog, showAll bool) error {
 		}
 		line := fmt.Sprintf("%s\t%s\t%s\t%s", name, typ, v, title)
 		if showAll {
-			line += "\t" + strings.Join(vs, " ")
+			line += "\t" + versionsCell(vs)
 		}
 		fmt.Fprintln(tw, line)
 	}
@@ -113,4 +113,16 @@ func printTemplates(f *Factory, cat *source.Catalog, showAll bool) error {
 		fmt.Fprintf(f.IO.ErrOut, "idp: golden path %s cannot be used: %s\n", b.Name, b.Err)
 	}
 	return nil
+}
+
+// cellVersions is how many versions a row of templates list --versions shows: a golden path with
+// years of releases would otherwise fill the screen with one cell.
+const cellVersions = 3
+
+// versionsCell is the newest versions, newest first, and a count of the others.
+func versionsCell(vs []string) string {
+	if len(vs) <= cellVersions {
+		return strings.Join(vs, " ")
+	}
+	return fmt.Sprintf("%s (+%d)", strings.Join(vs[:cellVersions], " "), len(vs)-cellVersions)
 }

@@ -88,6 +88,7 @@ committed is left alone. See docs/bots.md.`,
 	addBotFlags(cmd, &o.Bot, false)
 	addRenderFlags(cmd, &o.Render)
 	cmd.RegisterFlagCompletionFunc("conflict", cobra.FixedCompletions([]string{"inline", "rej"}, cobra.ShellCompDirectiveNoFileComp))
+	completeServiceFlags(cmd, f, o)
 	return cmd
 }
 
