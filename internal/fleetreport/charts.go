@@ -117,17 +117,18 @@ func barChart(id, title, desc string, bars []bar, legend []legendItem, max float
 	return template.HTML(b.String())
 }
 
-// line is one series of a step chart.
-type line struct {
-	Label string
-	Dash  string // stroke-dasharray: the series without colour
-	Color string
-	Pts   []float64
+// layer is one series of a stacked step chart.
+type layer struct {
+	Label  string
+	Series int
+	Pts    []float64
 }
 
-// stepChart draws series that change at times ts, held until the next change and until end.
-func stepChart(id, title, desc string, ts []time.Time, end time.Time, lines []line) template.HTML {
-	const width, height, left, top, bottom, right = chartWidth, 230, 44, 34, 40, 150
+// stackedSteps draws series stacked on each other, each changing at times ts and held until
+// the next change and until end: the bottom one is what is still to do (a burndown), the
+// ones above it what was done.
+func stackedSteps(id, title, desc string, ts []time.Time, end time.Time, layers []layer) template.HTML {
+	const width, height, left, top, bottom, right = chartWidth, 240, 44, 16, 40, 200
 	var b strings.Builder
 	svgOpen(&b, id, width, height, title, desc)
 	if len(ts) == 0 {
@@ -142,16 +143,37 @@ func stepChart(id, title, desc string, ts []time.Time, end time.Time, lines []li
 	if span <= 0 {
 		span = 86400
 	}
-	max := 1.0
-	for _, l := range lines {
-		for _, v := range l.Pts {
-			max = math.Max(max, v)
+	total := make([]float64, len(ts))
+	for _, l := range layers {
+		for j, v := range l.Pts {
+			total[j] += v
 		}
+	}
+	max := 1.0
+	for _, v := range total {
+		max = math.Max(max, v)
 	}
 	plotW, plotH := float64(width-left-right), float64(height-top-bottom)
 	xOf := func(t time.Time) float64 { return left + t.Sub(start).Seconds()/span*plotW }
 	yOf := func(v float64) float64 { return top + plotH - v/max*plotH }
-	// Axes: counts on the left, dates below.
+	base := make([]float64, len(ts))
+	for i, l := range layers {
+		for j, v := range l.Pts {
+			x0, x1 := xOf(ts[j]), xOf(end)
+			if j+1 < len(ts) {
+				x1 = xOf(ts[j+1])
+			}
+			if v > 0 && x1 > x0 {
+				fmt.Fprintf(&b, `<rect x="%.1f" y="%.1f" width="%.1f" height="%.1f" fill="%s" stroke="#222" stroke-width="0.5"/>`,
+					x0, yOf(base[j]+v), x1-x0, yOf(base[j])-yOf(base[j]+v), fill(l.Series))
+			}
+			base[j] += v
+		}
+		last := l.Pts[len(l.Pts)-1]
+		ly := float64(top + 16 + i*24)
+		fmt.Fprintf(&b, `<rect x="%.1f" y="%.1f" width="18" height="18" fill="%s" stroke="#222"/><text x="%.1f" y="%.1f" class="legend">%s: %g now</text>`,
+			xOf(end)+14, ly-13, fill(l.Series), xOf(end)+38, ly, esc(l.Label), last)
+	}
 	fmt.Fprintf(&b, `<line x1="%d" y1="%.1f" x2="%.1f" y2="%.1f" stroke="#444"/>`, left, yOf(0), left+plotW, yOf(0))
 	fmt.Fprintf(&b, `<line x1="%d" y1="%d" x2="%d" y2="%.1f" stroke="#444"/>`, left, top, left, yOf(0))
 	for v := 0.0; v <= max; v += math.Max(1, math.Ceil(max/4)) {
@@ -159,25 +181,6 @@ func stepChart(id, title, desc string, ts []time.Time, end time.Time, lines []li
 	}
 	fmt.Fprintf(&b, `<text x="%d" y="%d" class="axis">%s</text>`, left, height-12, start.Format(time.DateOnly))
 	fmt.Fprintf(&b, `<text x="%.1f" y="%d" class="axis" text-anchor="end">%s</text>`, left+plotW, height-12, end.Format(time.DateOnly))
-	for i, l := range lines {
-		var d strings.Builder
-		for j, v := range l.Pts {
-			x, y := xOf(ts[j]), yOf(v)
-			if j == 0 {
-				fmt.Fprintf(&d, "M%.1f %.1f", x, y)
-			} else {
-				fmt.Fprintf(&d, "H%.1f V%.1f", x, y)
-			}
-		}
-		fmt.Fprintf(&d, "H%.1f", xOf(end))
-		fmt.Fprintf(&b, `<path d="%s" fill="none" stroke="%s" stroke-width="3" stroke-dasharray="%s"/>`, d.String(), l.Color, l.Dash)
-		last := l.Pts[len(l.Pts)-1]
-		// Labels at the right end, one line apart so that equal values do not overlap.
-		ly := yOf(last) + 4 + float64(i*14) - float64(len(lines)-1)*7
-		fmt.Fprintf(&b, `<line x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" stroke="%s" stroke-width="3" stroke-dasharray="%s"/>`,
-			xOf(end)+6, ly-4, xOf(end)+30, ly-4, l.Color, l.Dash)
-		fmt.Fprintf(&b, `<text x="%.1f" y="%.1f" class="legend">%s %g</text>`, xOf(end)+34, ly, esc(l.Label), last)
-	}
 	b.WriteString(`</svg>`)
 	return template.HTML(b.String())
 }

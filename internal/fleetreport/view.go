@@ -255,7 +255,7 @@ func (v *pageView) pullRequests() {
 func (v *pageView) burndowns() {
 	for i, bd := range v.Burndowns {
 		var ts []time.Time
-		open, merged, closed := line{Label: "open", Color: "#2b6cb0"}, line{Label: "merged", Color: "#00441b", Dash: "10 5"}, line{Label: "closed", Color: "#67000d", Dash: "2 4"}
+		open, merged, closed := layer{Label: "open", Series: 0}, layer{Label: "merged", Series: 4}, layer{Label: "closed unmerged", Series: 5}
 		t := table{Head: []string{"date", "open", "merged", "closed unmerged"}}
 		for _, p := range bd.Points {
 			ts = append(ts, p.At)
@@ -269,8 +269,9 @@ func (v *pageView) burndowns() {
 		desc := fmt.Sprintf("%s: from %s to %s, %d opened; now %d open, %d merged, %d closed unmerged.", title,
 			bd.Points[0].At.Format(time.DateOnly), v.Generated.Format(time.DateOnly), last.Open+last.Merged+last.Closed, last.Open, last.Merged, last.Closed)
 		id := fmt.Sprintf("burndown-%d", i+1)
-		v.Charts = append(v.Charts, chart{ID: id, Title: fmt.Sprintf("Pull requests for %s %s, over time", bd.Template, bd.Release), Caption: desc,
-			SVG: stepChart(id+"-chart", title, desc, ts, v.Generated, []line{open, merged, closed}), Table: t})
+		v.Charts = append(v.Charts, chart{ID: id, Title: fmt.Sprintf("Pull requests for %s %s, over time", bd.Template, bd.Release),
+			Caption: desc + " The bottom band is what is still open: it burns down as pull requests are merged or closed.",
+			SVG:     stackedSteps(id+"-chart", title, desc, ts, v.Generated, []layer{open, merged, closed}), Table: t})
 	}
 }
 
