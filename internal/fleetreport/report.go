@@ -71,7 +71,11 @@ type event struct {
 func burndowns(rows []fleet.Row) []Burndown {
 	type key struct{ template, release string }
 	events := map[key][]event{}
+	var all []fleet.Row
 	for _, r := range rows {
+		all = append(append(all, r), r.Layers...) // an add-on's pull requests are its own
+	}
+	for _, r := range all {
 		for _, pr := range r.PullRequests {
 			k := key{r.Template, pr.To}
 			events[k] = append(events[k], event{at: pr.CreatedAt, open: 1})
