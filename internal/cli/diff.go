@@ -33,7 +33,9 @@ parameters take --set or their defaults, and idp says on stderr which took a def
 func printDiff(f *Factory, p *update.Planned, res *update.Result) error {
 	d := diffText(res)
 	if f.Config.Output == "json" {
-		return printJSON(f.IO.Out, map[string]any{"service": relDir(p.Service.Dir), "template": p.Name, "from": res.From, "to": res.To, "diff": d})
+		doc := updateReport(p, res, true, nil)
+		doc.Diff = &d
+		return printJSON(f.IO.Out, doc)
 	}
 	_, err := fmt.Fprint(f.IO.Out, d)
 	return err

@@ -24,6 +24,7 @@ type layerStatus struct {
 // update's report or a layerStatus.
 type layeredJSON struct {
 	Service   string `json:"service"`
+	Dir       string `json:"dir"` // absolute
 	Layers    []any  `json:"layers"`
 	Conflicts int    `json:"conflicts"`
 }
@@ -47,7 +48,7 @@ func printLayered(f *Factory, cmd *cobra.Command, lo *update.Layered, mode updat
 	for _, out := range lo.Outcomes {
 		p := out.Planned
 		last = p
-		doc.Service = display(p)
+		doc.Service, doc.Dir = display(p), p.Service.Dir
 		switch {
 		case out.Newer:
 			doc.Layers = append(doc.Layers, layerStatus{Template: p.Name, From: p.Current, To: p.Current, Status: "newer"})
@@ -98,11 +99,10 @@ func printLayered(f *Factory, cmd *cobra.Command, lo *update.Layered, mode updat
 // the service's files as they are.
 func printLayeredDiff(f *Factory, cmd *cobra.Command, lo *update.Layered, err error) error {
 	var all strings.Builder
-	var layers []any
-	service := ""
+	doc := layeredJSON{Layers: []any{}}
 	for _, out := range lo.Outcomes {
 		p := out.Planned
-		service = relDir(p.Service.Dir)
+		doc.Service, doc.Dir = display(p), p.Service.Dir
 		if out.Result == nil {
 			if out.NeedsInput {
 				fmt.Fprintf(f.IO.ErrOut, "idp: %s\n", needsInputMsg(p))
@@ -111,13 +111,13 @@ func printLayeredDiff(f *Factory, cmd *cobra.Command, lo *update.Layered, err er
 		}
 		d := diffText(out.Result)
 		all.WriteString(d)
-		layers = append(layers, map[string]any{"template": p.Name, "from": out.Result.From, "to": out.Result.To, "diff": d})
+		l := updateReport(p, out.Result, true, nil)
+		l.Diff = &d
+		doc.Layers = append(doc.Layers, l)
+		doc.Conflicts += out.Result.Conflicts
 	}
 	if f.Config.Output == "json" {
-		if layers == nil {
-			layers = []any{}
-		}
-		if jerr := printJSON(f.IO.Out, map[string]any{"service": service, "layers": layers}); jerr != nil {
+		if jerr := printJSON(f.IO.Out, doc); jerr != nil {
 			return jerr
 		}
 	} else {
@@ -146,7 +146,7 @@ func printLayeredBot(f *Factory, runs []bot.LayerRun) error {
 		}
 		out := r.Outcome
 		p := out.Planned
-		doc.Service = display(p)
+		doc.Service, doc.Dir = display(p), p.Service.Dir
 		switch {
 		case out.Newer:
 			doc.Layers = append(doc.Layers, layerStatus{Template: p.Name, From: p.Current, To: p.Current, Status: "newer"})

@@ -20,13 +20,14 @@ func (f *Factory) say(format string, args ...any) error {
 
 type updateJSON struct {
 	Service    string          `json:"service"`
+	Dir        string          `json:"dir"` // absolute
 	Template   string          `json:"template"`
 	From       string          `json:"from"`
 	To         string          `json:"to"`
 	DryRun     bool            `json:"dryRun"`
 	Changes    []update.Change `json:"changes"`
 	Conflicts  int             `json:"conflicts"`
-	NewAnswers []string        `json:"newAnswers"`
+	NewAnswers []answerJSON    `json:"newAnswers"`
 	// PendingMigrations are the versions whose migrations were not run, recorded so in
 	// .idp.yaml for a later idp update --trust.
 	PendingMigrations []string `json:"pendingMigrations"`
@@ -34,6 +35,29 @@ type updateJSON struct {
 	Push *bot.Report `json:"push,omitempty"`
 	// Held is the newer version an update without input did not take, and what it needs.
 	Held *update.Held `json:"held,omitempty"`
+	// Diff is idp diff's unified diff of the same changes.
+	Diff *string `json:"diff,omitempty"`
+}
+
+// answerJSON is an answer, by its parameter's name: the same shape wherever JSON gives answers
+// with their values. A secret's value is never among them.
+type answerJSON struct {
+	Name  string `json:"name"`
+	Value any    `json:"value"`
+}
+
+// newAnswers are the parameters res answered for the first time, with their values as
+// .idp.yaml records them (secrets are neither new answers nor recorded).
+func newAnswers(res *update.Result) []answerJSON {
+	out := []answerJSON{}
+	for _, k := range res.NewAnswers {
+		for _, a := range res.Own().Answers {
+			if a.Key == k {
+				out = append(out, answerJSON{Name: k, Value: a.Value})
+			}
+		}
+	}
+	return out
 }
 
 func updateReport(p *update.Planned, res *update.Result, dryRun bool, rep *bot.Report) updateJSON {
@@ -42,8 +66,8 @@ func updateReport(p *update.Planned, res *update.Result, dryRun bool, rep *bot.R
 		changes = []update.Change{}
 	}
 	return updateJSON{
-		Service: display(p), Template: p.Name, From: res.From, To: res.To, DryRun: dryRun,
-		Changes: changes, Conflicts: res.Conflicts, NewAnswers: append([]string{}, res.NewAnswers...),
+		Service: display(p), Dir: p.Service.Dir, Template: p.Name, From: res.From, To: res.To, DryRun: dryRun,
+		Changes: changes, Conflicts: res.Conflicts, NewAnswers: newAnswers(res),
 		PendingMigrations: append([]string{}, res.Own().PendingMigrations...),
 		Push:              rep, Held: p.Held,
 	}
