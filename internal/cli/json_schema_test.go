@@ -100,3 +100,19 @@ func TestUpdateAndDiffJSON(t *testing.T) {
 		}
 	}
 }
+
+// TestNewDryRunJSONDirIsAbsolute: dir is absolute in every mode of idp new --output json, as it
+// is when the service is written.
+func TestNewDryRunJSONDirIsAbsolute(t *testing.T) {
+	r := run(t, nil, nil, "new", "service", "payments", "--set", "owner=t", "--dry-run", "-o", filepath.Join("not-written", "payments"), "--output", "json")
+	var got struct {
+		Dir string `json:"dir"`
+	}
+	if err := json.Unmarshal([]byte(r.stdout), &got); r.code != 0 || err != nil {
+		t.Fatalf("exit %d, %v\n%s", r.code, err, r.stderr)
+	}
+	want, _ := filepath.Abs(filepath.Join("not-written", "payments"))
+	if got.Dir != want {
+		t.Errorf("dir %q, want %q", got.Dir, want)
+	}
+}

@@ -207,7 +207,11 @@ func treeJSON(res *scaffold.NewResult) []fileJSON {
 
 func printDryRun(f *Factory, res *scaffold.NewResult) error {
 	if f.Config.Output == "json" {
-		return printJSON(f.IO.Out, map[string]any{"dir": res.Dir, "dryRun": true, "files": treeJSON(res), "template": res.Record.Template})
+		dir, err := filepath.Abs(res.Dir) // absolute, as when the service is written
+		if err != nil {
+			return err
+		}
+		return printJSON(f.IO.Out, map[string]any{"dir": dir, "dryRun": true, "files": treeJSON(res), "template": res.Record.Template})
 	}
 	w := f.IO.Out
 	fmt.Fprintf(w, "Would create %s with %s:\n", res.Dir, plural(len(res.Tree.Files)+1, "file"))
