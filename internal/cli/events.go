@@ -4,12 +4,15 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"path"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/idp-cli/idp/internal/events"
+	"github.com/idp-cli/idp/internal/fleet"
 	"github.com/idp-cli/idp/internal/layer"
 	"github.com/idp-cli/idp/internal/prompt"
 	"github.com/idp-cli/idp/internal/scaffold"
@@ -76,6 +79,28 @@ func (f *Factory) noteLayer(res *layer.Result, dryRun bool) {
 		n.mode = "dry-run"
 	}
 	f.event = n
+}
+
+// recordFleetEvents records idp fleet update's run as the bot's, one event per repository, as
+// each repository's own idp update --push would.
+func (f *Factory) recordFleetEvents(ctx context.Context, res *fleet.UpdateResult) {
+	if f.Config == nil || f.Config.Events == nil || res == nil {
+		return
+	}
+	rec := events.New(f.Config.Events, f.HTTPClient, f.Getenv)
+	if rec == nil {
+		return
+	}
+	outcomes := map[string]string{"updated": "ok", "unchanged": "ok", "conflicts": "conflicts", "needsInput": "needs-input", "failed": "error"}
+	for _, r := range res.Rows {
+		ev := events.Event{Time: f.Now().Add(-r.Took).UTC(), Command: "update", Mode: "bot", GoldenPath: r.Template, From: r.From, To: r.To,
+			Service: strings.TrimSuffix(path.Base(strings.TrimSuffix(r.Repo, "/")), ".git"), DurationMS: r.Took.Milliseconds(),
+			Outcome: outcomes[r.Result], IdpVersion: f.Build.Version}
+		if err := rec.Record(ctx, ev); err != nil {
+			fmt.Fprintf(f.IO.ErrOut, "idp: warning: %s\n", err)
+			return // one warning: the others would fail the same way
+		}
+	}
 }
 
 // recordEvent records the run of cmd, begun at start and ended with err, when the config asks

@@ -308,6 +308,7 @@ func runFleetUpdate(cmd *cobra.Command, f *Factory, o *fleetUpdateOptions) error
 	if res == nil {
 		return err
 	}
+	f.recordFleetEvents(cmd.Context(), res)
 	if f.Config.Output == "json" {
 		if err := printJSON(f.IO.Out, res); err != nil {
 			return err

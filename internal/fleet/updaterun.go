@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"time"
 
 	git "github.com/go-git/go-git/v5"
 
@@ -53,6 +54,8 @@ type UpdateRow struct {
 	// Held is a newer version not taken because it needs answers only a person can give.
 	Held  *update.Held `json:"held,omitempty"`
 	Error string       `json:"error,omitempty"`
+	// Took is how long this repository's update took, for its opt-in event.
+	Took time.Duration `json:"-"`
 }
 
 // UpdateResult is every repository's row and the counts of each result.
@@ -76,7 +79,9 @@ func Update(ctx context.Context, d UpdateDeps, o UpdateOptions) (*UpdateResult, 
 	set, finish := d.Progress.Start("updating", len(repos))
 	var renderMu sync.Mutex // the golden paths' sources are shared; renders take turns
 	Each(ctx, len(repos), o.Jobs, func(ctx context.Context, i int) {
+		start := time.Now()
 		rows[i] = updateOne(ctx, d, o, repos[i], &renderMu)
+		rows[i].Took = time.Since(start)
 	}, set)
 	finish()
 	sum := map[string]int{"updated": 0, "unchanged": 0, "conflicts": 0, "needsInput": 0, "failed": 0}
