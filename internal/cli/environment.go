@@ -49,13 +49,14 @@ user.name and user.email from git config, else "idp <idp@localhost>".
 CI: when set, idp never prompts, and sends no events unless the config's events: says ci: true.
 
 Events are off unless the config file has an events: key (set by your platform team): then
-idp new, add, adopt and update each record one event, to a JSON-lines file (events.file)
-and/or an OpenTelemetry collector over OTLP/HTTP (events.otlp.endpoint), holding exactly: the
-command, the mode (interactive, no-input, bot, dry-run), the golden path, the versions from
-and to, the service's name, the duration, the outcome (ok, conflicts, needs-input, cancelled,
-usage-error, error), the golden path's timeSaved and idp's version. Never an answer, a secret,
-a path or a URL. An endpoint that does not answer within events.otlp.timeout (2s) costs the
-command that long and a warning, nothing more. docs/metrics.md has the details.
+idp new, add, adopt and update each record one event (fleet update one per repository), to a
+JSON-lines file (events.file) and/or an OpenTelemetry collector over OTLP/HTTP
+(events.otlp.endpoint), holding exactly: the command, the mode (interactive, no-input, bot,
+dry-run), the golden path, the versions from and to, the service's name, the duration, the
+outcome (ok, conflicts, needs-input, cancelled, usage-error, error), the golden path's
+timeSaved and idp's version. Never an answer, a secret, a path or a URL. An endpoint that does
+not answer within events.otlp.timeout (2s) costs the command that long and a warning, nothing
+more. docs/metrics.md has the details.
 
 TERM: when "dumb", prompts use accessible mode.
 
