@@ -184,6 +184,9 @@ func Run(ctx context.Context, d CreateDeps, o CreateOptions) (*Created, error) {
 
 // pick chooses the golden path: the one named, the only one of the kind, or by asking.
 func pick(ctx context.Context, choose Chooser, all []*source.Template, loc, kind, name string) (*source.Template, error) {
+	if kind == "addon" {
+		return nil, &source.RequestError{Err: fmt.Errorf("an add-on is not made on its own: apply it to a service with idp add <name> in the service's directory; types on offer: %s", strings.Join(source.Types(all), ", "))}
+	}
 	matching := source.ByType(all, kind)
 	if len(matching) == 0 {
 		kinds := source.Types(all)
