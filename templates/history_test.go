@@ -2,6 +2,7 @@ package templates_test
 
 import (
 	"bytes"
+	"errors"
 	"os"
 	"testing"
 
@@ -25,6 +26,9 @@ func TestHistoryMatchesReleases(t *testing.T) {
 		t.Fatal(err)
 	}
 	repo, err := git.PlainOpenWithOptions(".", &git.PlainOpenOptions{DetectDotGit: true})
+	if errors.Is(err, git.ErrRepositoryNotExists) {
+		t.Skip("not in a clone of idp's repository (a source archive): the releases are cut from its history, so there is nothing to check them against")
+	}
 	if err != nil {
 		t.Fatalf("this test reads idp's own git history: %v", err)
 	}
