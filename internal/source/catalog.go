@@ -1,6 +1,7 @@
 package source
 
 import (
+	"log/slog"
 	"context"
 	"errors"
 	"fmt"
@@ -25,6 +26,8 @@ type Catalog struct {
 	// Local is set for a local directory that is a git repository: the files as they are on
 	// disk (for --version work-tree) and the work tree's uncommitted changes.
 	Local *Local
+
+	log *slog.Logger
 }
 
 // OpenOptions is how to reach a source: where git sources are cached, the credentials for a
@@ -42,6 +45,8 @@ type OpenOptions struct {
 	// location is none of them.
 	Named      []string
 	ConfigFile string
+	// Log gets what idp does with sources at debug level (--verbose); nil logs nothing.
+	Log *slog.Logger
 }
 
 // RequestError is a mistake in what was asked for (a directory that is not there, a version
@@ -54,7 +59,10 @@ func (e *RequestError) Unwrap() error { return e.Err }
 // OpenCatalog opens the source at loc: "" or builtin for the golden paths built into idp, a
 // git URL, or a local directory.
 func OpenCatalog(ctx context.Context, loc string, o OpenOptions) (*Catalog, error) {
-	c := &Catalog{}
+	if o.Log == nil {
+		o.Log = slog.New(slog.DiscardHandler)
+	}
+	c := &Catalog{log: o.Log}
 	var err error
 	switch {
 	case loc == "" || loc == Builtin:
@@ -73,7 +81,7 @@ func OpenCatalog(ctx context.Context, loc string, o OpenOptions) (*Catalog, erro
 		}
 		var auth transport.AuthMethod = cred.Auth
 		c.Git, err = OpenGit(ctx, loc, GitOptions{
-			CacheDir: o.CacheDir, Offline: o.Offline, Auth: auth, Tried: cred.Tried, Progress: o.Progress,
+			CacheDir: o.CacheDir, Offline: o.Offline, Auth: auth, Tried: cred.Tried, Progress: o.Progress, Log: o.Log,
 			Explain: func(err error) error {
 				if o.Explain == nil {
 					return err
@@ -153,6 +161,13 @@ func (c *Catalog) At(t *Template, flag, version string, pre bool) (*Source, *Tem
 	src, err := c.Git.At(t.Dir, version, pre)
 	if err != nil {
 		return nil, nil, &RequestError{Err: fmt.Errorf("%s %s: %w", flag, version, err)}
+	}
+	if c.log != nil {
+		asked := version
+		if asked == "" {
+			asked = "latest"
+		}
+		c.log.Debug("version picked", "golden path", t.Manifest.Name, "asked", flag+" "+asked, "picked", src.Version, "commit", src.Commit, "pre-releases", pre)
 	}
 	return find(src, t, src.Location+" at "+src.Version)
 }

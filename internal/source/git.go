@@ -1,6 +1,7 @@
 package source
 
 import (
+	"log/slog"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -49,6 +50,15 @@ type GitOptions struct {
 	Progress io.Writer
 	// Explain, when set, rewords a transport error (gitauth.ExplainSSH) before it is reported.
 	Explain func(error) error
+	// Log gets what idp does with the source at debug level (--verbose); nil logs nothing.
+	Log *slog.Logger
+}
+
+func (o GitOptions) log() *slog.Logger {
+	if o.Log == nil {
+		return slog.New(slog.DiscardHandler)
+	}
+	return o.Log
 }
 
 func (o GitOptions) explain(err error) error {
@@ -92,9 +102,12 @@ func OpenGit(ctx context.Context, rawURL string, o GitOptions) (*GitSource, erro
 	defer unlock()
 
 	g := &GitSource{URL: clean}
+	log := o.log()
+	log.Debug("git source", "url", clean, "cache", dir, "offline", o.Offline)
 	repo, err := git.PlainOpen(dir)
 	switch {
 	case err == nil && o.Offline:
+		log.Debug("using the cached clone as it is (--offline)")
 	case err == nil:
 		if err := refresh(ctx, repo, clean, o); err != nil {
 			return nil, err
@@ -116,6 +129,7 @@ func OpenGit(ctx context.Context, rawURL string, o GitOptions) (*GitSource, erro
 		if o.Progress != nil {
 			fmt.Fprintf(o.Progress, "Cloning %s\n", clean)
 		}
+		log.Debug("not in the cache: cloning", "url", clean)
 		repo, err = git.PlainCloneContext(ctx, tmp, true, &git.CloneOptions{
 			URL: clean, Auth: auth, Mirror: true, Tags: git.AllTags, Progress: o.Progress,
 		})
@@ -142,6 +156,7 @@ func OpenGit(ctx context.Context, rawURL string, o GitOptions) (*GitSource, erro
 		g.Cloned = true
 	}
 	g.repo = repo
+	defer func() { log.Debug("read the tags", "url", clean, "tags", len(g.tags)) }()
 	if g.tags, err = readTags(repo); err != nil {
 		return nil, err
 	}
@@ -227,8 +242,10 @@ func refresh(ctx context.Context, repo *git.Repository, clean string, o GitOptio
 	})
 	setHead(repo, listed)
 	if maps.Equal(want, have) {
+		o.log().Debug("the cache is up to date with the remote's refs", "url", clean, "refs", len(want))
 		return nil
 	}
+	o.log().Debug("fetching: the remote's refs differ from the cache's", "url", clean, "remote refs", len(want), "cached refs", len(have))
 	if o.Progress != nil {
 		fmt.Fprintf(o.Progress, "Fetching %s\n", clean)
 	}
