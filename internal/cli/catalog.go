@@ -34,7 +34,7 @@ func (f *Factory) sourceOptions(offline bool) source.OpenOptions {
 		Explain:     func(url string, err error) error { return gitauth.ExplainSSH(err, url, f.Getenv) },
 		Progress:    f.progress(),
 		Named:       slices.Sorted(maps.Keys(f.Config.Sources)), ConfigFile: f.Config.File,
-		Log:         f.Logger,
+		Log: f.Logger,
 	}
 }
 

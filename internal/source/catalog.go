@@ -1,11 +1,11 @@
 package source
 
 import (
-	"log/slog"
 	"context"
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"strings"
 
 	"github.com/go-git/go-git/v5/plumbing/transport"
