@@ -5,8 +5,14 @@
 # kept between runs by the CI's cache. A cached copy is checked again and used without the network.
 # It prints the directory that holds the idp binary, and adds it to $GITHUB_PATH when set.
 #
+#   scripts/action-install.sh                    # install; prints the binary's directory
+#   scripts/action-install.sh --print-version    # only print the version it would install
+#
 # Environment:
-#   IDP_VERSION       the release's tag, e.g. v1.4.0 (required)
+#   IDP_VERSION       the release's tag, e.g. v1.4.0; when empty, IDP_ACTION_REF's
+#   IDP_ACTION_REF    the ref the action is pinned to (github.action_ref): a tag, or a commit
+#                     (Renovate's and Dependabot's digest pins), which is looked up among the
+#                     tags of IDP_REPOSITORY_URL (default https://github.com/idp-cli/idp)
 #   IDP_RELEASES_URL  where releases are, in GitHub's layout <url>/<tag>/<asset>
 #                     (default https://github.com/idp-cli/idp/releases/download)
 #   IDP_INSTALL_DIR   where to unpack (default $RUNNER_TOOL_CACHE/idp, else ~/.cache/idp);
@@ -19,8 +25,17 @@ set -euo pipefail
 
 die() { echo "idp install: $2" >&2; exit "$1"; }
 
-version=${IDP_VERSION:-}
-[ -n "$version" ] || die 2 "IDP_VERSION is empty; give the action's version input (a release tag such as v1.4.0)"
+version=${IDP_VERSION:-${IDP_ACTION_REF:-}}
+[ -n "$version" ] || die 2 "no version: give the action's version input (a release tag such as v1.4.0)"
+if [[ $version =~ ^[0-9a-f]{40}$ ]]; then
+	# A commit: the release tag that points at it (annotated tags through their peeled line).
+	repo=${IDP_REPOSITORY_URL:-https://github.com/idp-cli/idp}
+	tags=$(git ls-remote --tags "$repo" 'v*') || die 1 "cannot list the tags of $repo to find the release of commit $version; give the action's version input"
+	found=$(echo "$tags" | awk -v c="$version" '$1 == c { t = $2; sub(/^refs\/tags\//, "", t); sub(/\^\{\}$/, "", t); print t }' |
+		grep -E '^v[0-9]+\.[0-9]+\.[0-9]+$' | sort -V | tail -n 1 || true)
+	[ -n "$found" ] || die 2 "commit $version is not a release tag of $repo; pin the action to a release (uses: idp-cli/idp@vX.Y.Z, or its commit), or give its version input"
+	version=$found
+fi
 case "$version" in
 v[0-9]*.[0-9]*.[0-9]*) ;;
 *) die 2 "version $version is not a release tag such as v1.4.0; pin the action to a release tag, or give its version input" ;;
@@ -42,6 +57,11 @@ X64 | x86_64 | amd64) arch=amd64 ;;
 ARM64 | aarch64 | arm64) arch=arm64 ;;
 *) die 1 "no idp release for the architecture $arch" ;;
 esac
+
+if [ "${1:-}" = --print-version ]; then
+	echo "$version"
+	exit 0
+fi
 
 ext=tar.gz
 exe=idp

@@ -150,12 +150,18 @@ type result struct {
 // script runs scripts/<name> with env on top of a minimal environment, in dir.
 func script(t *testing.T, name, dir string, env ...string) result {
 	t.Helper()
+	return scriptArgs(t, name, dir, nil, env...)
+}
+
+// scriptArgs is script with arguments.
+func scriptArgs(t *testing.T, name, dir string, args []string, env ...string) result {
+	t.Helper()
 	path := filepath.Join(repoRoot(t), "scripts", name)
 	// Read here so that go test's cache knows the result depends on the script.
 	if _, err := os.ReadFile(path); err != nil {
 		t.Fatal(err)
 	}
-	cmd := exec.Command("bash", path)
+	cmd := exec.Command("bash", append([]string{path}, args...)...)
 	cmd.Dir = dir
 	cmd.Env = append([]string{"PATH=" + os.Getenv("PATH"), "HOME=" + t.TempDir()}, env...)
 	var out, errb bytes.Buffer
@@ -270,7 +276,7 @@ func TestInstallUsesItsCacheAndChecksItAgain(t *testing.T) {
 
 func TestInstallWantsAReleaseTag(t *testing.T) {
 	needTools(t)
-	for _, v := range []string{"", "main", "11bd71901bbe5b1630ceea73d27597364c9af683", "v1.4.0/../../x"} {
+	for _, v := range []string{"", "main", "v1.4.0/../../x"} {
 		res := script(t, "action-install.sh", t.TempDir(), "IDP_VERSION="+v, "IDP_INSTALL_DIR="+t.TempDir(), "IDP_RELEASES_URL=http://127.0.0.1:1")
 		if res.code != 2 || !strings.Contains(res.stderr, "release tag") {
 			t.Errorf("IDP_VERSION=%q: exit %d, stderr %q; want 2 and a word on release tags", v, res.code, res.stderr)
@@ -397,7 +403,7 @@ func TestActionYAML(t *testing.T) {
 	refFromAction := false
 	for _, s := range a.Runs.Steps {
 		runs += s.Run
-		if s.Env["ACTION_REF"] == "${{ github.action_ref }}" {
+		if s.Env["IDP_ACTION_REF"] == "${{ github.action_ref }}" {
 			refFromAction = true
 		}
 		if s.Uses != "" && !strings.HasPrefix(s.Uses, "actions/cache@") {
@@ -441,5 +447,56 @@ func TestInstallFromSnapshot(t *testing.T) {
 	}
 	if !strings.HasPrefix(string(out), "idp "+version) {
 		t.Errorf("idp version printed %q, want idp %s", out, version)
+	}
+}
+
+// TestVersionFromTheActionsRef: with no version input, the action's own ref says which release
+// to install, a tag as it is and a commit (Renovate's digest pin) through the tag on it.
+func TestVersionFromTheActionsRef(t *testing.T) {
+	needTools(t)
+	if _, err := exec.LookPath("git"); err != nil {
+		t.Skip("git is not installed")
+	}
+	repo := t.TempDir()
+	git := func(args ...string) string {
+		t.Helper()
+		cmd := exec.Command("git", args...)
+		cmd.Dir = repo
+		cmd.Env = append(os.Environ(), "GIT_AUTHOR_NAME=t", "GIT_AUTHOR_EMAIL=t@t", "GIT_COMMITTER_NAME=t", "GIT_COMMITTER_EMAIL=t@t")
+		out, err := cmd.CombinedOutput()
+		if err != nil {
+			t.Fatalf("git %v: %v: %s", args, err, out)
+		}
+		return strings.TrimSpace(string(out))
+	}
+	git("init", "-q")
+	git("commit", "-q", "--allow-empty", "-m", "one")
+	git("tag", "-a", "-m", "v1.3.0", "v1.3.0")
+	one := git("rev-parse", "HEAD")
+	git("commit", "-q", "--allow-empty", "-m", "two")
+	git("tag", "v1.4.0")
+	git("tag", "nightly")
+	two := git("rev-parse", "HEAD")
+	git("commit", "-q", "--allow-empty", "-m", "three")
+	three := git("rev-parse", "HEAD")
+
+	for _, tc := range []struct {
+		input, ref, want string
+		code             int
+	}{
+		{input: "v1.2.0", ref: "v1.4.0", want: "v1.2.0"},
+		{ref: "v1.4.0", want: "v1.4.0"},
+		{ref: one, want: "v1.3.0"}, // an annotated tag, through its peeled line
+		{ref: two, want: "v1.4.0"},
+		{ref: three, code: 2},
+		{ref: "main", code: 2},
+		{code: 2},
+	} {
+		res := scriptArgs(t, "action-install.sh", t.TempDir(), []string{"--print-version"}, "IDP_VERSION="+tc.input,
+			"IDP_ACTION_REF="+tc.ref, "IDP_REPOSITORY_URL="+repo)
+		if res.code != tc.code || strings.TrimSpace(res.stdout) != tc.want {
+			t.Errorf("version %q, ref %q: exit %d, printed %q (stderr %q); want exit %d and %q",
+				tc.input, tc.ref, res.code, res.stdout, res.stderr, tc.code, tc.want)
+		}
 	}
 }
