@@ -109,7 +109,7 @@ conflicts the add-on is committed; with them, resolve them, then commit.`,
 	fl.BoolVar(&o.DryRun, "dry-run", false, "print what would change; write nothing")
 	fl.StringVar(&o.Conflict, "conflict", "inline", "conflicts as {inline|rej}: markers in the file, or the add-on's hunks in FILE.rej")
 	fl.BoolVar(&o.Trust, "trust", false, "run the add-on's hooks (commands) even though its source is not in trusted-sources")
-	addRenderFlags(cmd, &o.Render)
+	addRenderFlags(cmd, &o.Render, f.Build.Version)
 	cmd.RegisterFlagCompletionFunc("conflict", cobra.FixedCompletions([]string{"inline", "rej"}, cobra.ShellCompDirectiveNoFileComp))
 	cmd.RegisterFlagCompletionFunc("set", func(cmd *cobra.Command, args []string, toComplete string) ([]string, cobra.ShellCompDirective) {
 		_, all := f.addOnGoldenPath(cmd.Context(), o.Source, o.Dir, firstArg(args))

@@ -101,7 +101,7 @@ can adopt many repositories by pull request.`,
 	fl.StringVar(&o.ValuesFile, "values", "", "answers from a YAML or JSON `file`")
 	fl.BoolVar(&o.DryRun, "dry-run", false, "print what would change; write nothing")
 	fl.StringVar(&o.Conflict, "conflict", "inline", "conflicts as {inline|rej}: markers in the file, or the golden path's hunks in FILE.rej")
-	addRenderFlags(cmd, &o.Render)
+	addRenderFlags(cmd, &o.Render, f.Build.Version)
 	addBotFlags(cmd, &o.Bot, false)
 	cmd.Flags().Lookup("branch").Usage = "the bot's `branch` (default idp/adopt-<template>)"
 	cmd.RegisterFlagCompletionFunc("template", func(cmd *cobra.Command, args []string, _ string) ([]string, cobra.ShellCompDirective) {

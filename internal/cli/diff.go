@@ -25,7 +25,7 @@ parameters take --set or their defaults, and idp says on stderr which took a def
 	}
 	addUpdateFlags(cmd, o)
 	cmd.Flags().StringArrayVar(&o.Set, "set", nil, "an answer as `key=value`; repeatable")
-	addRenderFlags(cmd, &o.Render)
+	addRenderFlags(cmd, &o.Render, f.Build.Version)
 	completeServiceFlags(cmd, f, o)
 	return cmd
 }

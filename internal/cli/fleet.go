@@ -257,7 +257,7 @@ any needs a person to answer a newer version's parameters.`,
 	}
 	addFleetFlags(cmd, &o.fleetOptions)
 	addBotFlags(cmd, &o.Bot, true)
-	addRenderFlags(cmd, &o.Render)
+	addRenderFlags(cmd, &o.Render, f.Build.Version)
 	fl := cmd.Flags()
 	fl.StringVar(&o.To, "to", "latest", "the `version` to move every service to: latest, a tag, or a constraint such as ^1")
 	fl.BoolVar(&o.Pre, "pre", false, "let latest and constraints pick pre-release versions")

@@ -114,7 +114,7 @@ error that lists every one missing.`,
 	fl.StringVar(&o.Host, "host", "", "with --provider: the forge's `URL` when self-hosted (default github.com, gitlab.com, gitea.com)")
 	fl.BoolVar(&o.Private, "private", true, "with --provider: make the repository private; --private=false makes it public")
 	fl.BoolVar(&o.UseExisting, "use-existing", false, "with --provider: push into the repository if it exists and is empty")
-	addRenderFlags(cmd, &o.Render)
+	addRenderFlags(cmd, &o.Render, f.Build.Version)
 	cmd.RegisterFlagCompletionFunc("provider", cobra.FixedCompletions(forge.Names(), cobra.ShellCompDirectiveNoFileComp))
 	cmd.RegisterFlagCompletionFunc("template", func(cmd *cobra.Command, args []string, _ string) ([]string, cobra.ShellCompDirective) {
 		cat, err := f.openCatalog(cmd.Context(), o.Source, true)

@@ -61,6 +61,6 @@ that one is removed.`,
 	fl.StringVar(&o.Dir, "dir", ".", "the service's `directory` (where .idp.yaml is)")
 	fl.BoolVar(&o.Offline, "offline", false, "use the cached clone of the add-on's source as it is")
 	fl.BoolVar(&o.DryRun, "dry-run", false, "print what would change; write nothing")
-	addRenderFlags(cmd, &o.Render)
+	addRenderFlags(cmd, &o.Render, f.Build.Version)
 	return cmd
 }

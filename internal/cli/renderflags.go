@@ -15,10 +15,12 @@ import (
 
 // addRenderFlags adds the flags that bound a render, for commands that render a golden path. The
 // defaults keep a hostile or broken golden path from filling memory or running for ever; the
-// flags are for one that is meant to be large or slow. 0 lifts a bound.
-func addRenderFlags(cmd *cobra.Command, o *render.Options) {
+// flags are for one that is meant to be large or slow. 0 lifts a bound. idpVersion is this
+// idp's version, .idp.version in the skeleton.
+func addRenderFlags(cmd *cobra.Command, o *render.Options, idpVersion string) {
 	// Set explicitly rather than left at render's zero-means-default, so that help shows them.
 	o.MaxFileSize, o.MaxTotalSize, o.Timeout = render.DefaultMaxFileSize, render.DefaultMaxTotalSize, render.DefaultTimeout
+	o.IdpVersion = idpVersion
 	fl := cmd.Flags()
 	fl.Var((*sizeValue)(&o.MaxFileSize), "max-file-size", "the most one rendered file may hold; a golden path rendering more is refused (0: no limit)")
 	fl.Var((*sizeValue)(&o.MaxTotalSize), "max-render-size", "the most the whole rendered service may hold, and apart from it the values its expressions build; a golden path rendering or building more is refused (0: no limit)")

@@ -58,11 +58,11 @@ func TestRenderFlags(t *testing.T) {
 		want render.Options
 		err  string
 	}{
-		{args: nil, want: render.Options{MaxFileSize: 64 << 20, MaxTotalSize: 256 << 20, Timeout: 30 * time.Second}},
+		{args: nil, want: render.Options{MaxFileSize: 64 << 20, MaxTotalSize: 256 << 20, Timeout: 30 * time.Second, IdpVersion: "v1.0.0"}},
 		{args: []string{"--max-file-size", "1MiB", "--max-render-size=2GB", "--render-timeout", "2m"},
-			want: render.Options{MaxFileSize: 1 << 20, MaxTotalSize: 2_000_000_000, Timeout: 2 * time.Minute}},
+			want: render.Options{MaxFileSize: 1 << 20, MaxTotalSize: 2_000_000_000, Timeout: 2 * time.Minute, IdpVersion: "v1.0.0"}},
 		{args: []string{"--max-file-size", "0", "--max-render-size", "0KiB", "--render-timeout", "0"},
-			want: render.Options{MaxFileSize: -1, MaxTotalSize: -1, Timeout: -1}},
+			want: render.Options{MaxFileSize: -1, MaxTotalSize: -1, Timeout: -1, IdpVersion: "v1.0.0"}},
 		{args: []string{"--max-render-size", "12XB"},
 			err: `invalid argument "12XB" for "--max-render-size" flag: want a size such as 512MiB, 2GB or 1048576 (0: no limit)`},
 		{args: []string{"--render-timeout", "10"},
@@ -72,7 +72,7 @@ func TestRenderFlags(t *testing.T) {
 	} {
 		var o render.Options
 		cmd := &cobra.Command{}
-		addRenderFlags(cmd, &o)
+		addRenderFlags(cmd, &o, "v1.0.0")
 		err := cmd.ParseFlags(tc.args)
 		switch {
 		case tc.err != "" && (err == nil || err.Error() != tc.err):
@@ -88,7 +88,7 @@ func TestRenderFlags(t *testing.T) {
 func TestRenderFlagsHelp(t *testing.T) {
 	var o render.Options
 	cmd := &cobra.Command{}
-	addRenderFlags(cmd, &o)
+	addRenderFlags(cmd, &o, "v1.0.0")
 	// Column widths depend on the other flags of a command: compare with spaces collapsed.
 	got := strings.Join(strings.Fields(cmd.Flags().FlagUsages()), " ")
 	for _, want := range []string{

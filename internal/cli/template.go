@@ -186,7 +186,7 @@ git diff before committing. Exit status 1 when a case fails.`,
 	fl := cmd.Flags()
 	fl.BoolVar(&o.Update, "update", false, "write the render into the golden trees that differ from it")
 	fl.BoolVar(&o.Trust, "trust", false, "run the cases' check commands")
-	addRenderFlags(cmd, &o.Render)
+	addRenderFlags(cmd, &o.Render, f.Build.Version)
 	return cmd
 }
 

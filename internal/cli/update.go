@@ -86,7 +86,7 @@ committed is left alone. See docs/bots.md.`,
 	fl.StringVar(&o.ValuesFile, "values", "", "answers from a YAML or JSON `file`")
 	fl.BoolVar(&o.Trust, "trust", false, "run the golden path's migrations and hooks (commands) even though its source is not in trusted-sources")
 	addBotFlags(cmd, &o.Bot, false)
-	addRenderFlags(cmd, &o.Render)
+	addRenderFlags(cmd, &o.Render, f.Build.Version)
 	cmd.RegisterFlagCompletionFunc("conflict", cobra.FixedCompletions([]string{"inline", "rej"}, cobra.ShellCompDirectiveNoFileComp))
 	completeServiceFlags(cmd, f, o)
 	return cmd

@@ -94,6 +94,8 @@ func Lint(ctx context.Context, dir string) ([]Finding, error) {
 		l.names[c.Name] = true
 	}
 	l.manifestExprs()
+	// The skeleton has .idp (.idp.version) too, unless a parameter hides it; template.yaml does not.
+	l.names[render.IdpKey] = true
 	skeleton := filepath.Join(dir, "skeleton")
 	if info, err := os.Stat(skeleton); err != nil || !info.IsDir() {
 		l.add("skeleton", 0, "error", "missing: the golden path's files go in skeleton/")
@@ -234,6 +236,10 @@ func (l *linter) files(skeleton fs.FS) {
 	})
 }
 
+// quotedAction is an action that is only a string literal, {{ "${{ secrets.TOKEN }}" }}: the way
+// to write another tool's ${{ }} in a rendered file.
+var quotedAction = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`\{\{-?\s*"(?:[^"\\]|\\.)*"\s*-?\}\}`) })
+
 var helmish = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`\{\{-?\s*(\.Values|\.Release|\.Chart|include\s+")`) })
 
 // lookalikes warns about files that hold another tool's template syntax with idp's delimiters.
@@ -243,7 +249,7 @@ func (l *linter) lookalikes(file, text string) {
 	}
 	for i, line := range strings.Split(text, "\n") {
 		switch {
-		case strings.Contains(line, "${{"):
+		case strings.Contains(quotedAction().ReplaceAllString(line, ""), "${{"):
 			l.add(file, i+1, "warning", "looks like GitHub Actions syntax (${{ }}), which idp would render: add the file to files.verbatim, or set files.delimiters")
 			return
 		case helmish().MatchString(line):

@@ -120,3 +120,18 @@ func TestUnclosedBlockLine(t *testing.T) {
 		})
 	}
 }
+
+// TestIdpDataAndQuotedActions: the skeleton may use .idp.version (template.yaml may not), and a
+// GitHub Actions expression written as an idp string, {{ "${{ x }}" }}, is not taken for one that
+// idp would render.
+func TestIdpDataAndQuotedActions(t *testing.T) {
+	dir := golden(t, map[string]string{
+		"template.yaml": "apiVersion: idp/v1\nkind: Template\ntype: service\nparameters:\n  - name: name\n    default: '{{ .idp }}'\n",
+		"skeleton/.github/workflows/w.yaml": "uses: idp-cli/idp@{{ .idp.version }}\ntoken: {{ \"${{ secrets.TOKEN }}\" }}\n" +
+			"name: {{ .name }}\n",
+	})
+	want := "template.yaml:5: error: .idp is not a parameter or computed value of this golden path"
+	if got := lines(t, dir); got != want {
+		t.Errorf("got\n%s\nwant\n%s", got, want)
+	}
+}

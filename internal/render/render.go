@@ -110,7 +110,20 @@ type Options struct {
 	MaxTotalSize int64
 	// Timeout is the longest a render may take.
 	Timeout time.Duration
+	// IdpVersion is the version of the idp that renders, .idp.version in the skeleton (so that
+	// a file can pin idp, as go-service's update workflow pins idp's GitHub Action). Empty
+	// renders DevVersion. idp template test sets a fixed one, so that golden trees do not
+	// change with every idp release.
+	IdpVersion string
 }
+
+// DevVersion is .idp.version when Options.IdpVersion is empty: what a development build of idp
+// calls itself.
+const DevVersion = "dev"
+
+// IdpKey is the name of the data that idp adds to the answers for the skeleton: .idp.version.
+// A parameter or computed value of that name hides it.
+const IdpKey = "idp"
 
 // Defaults for Options.
 const (
@@ -165,7 +178,7 @@ func RenderWith(ctx context.Context, tmpl fs.FS, m *manifest.Manifest, data map[
 		rctx, cancel = context.WithCancel(ctx)
 	}
 	defer cancel()
-	r := &renderer{m: m, data: copyData(data), left: "{{", right: "}}", seen: map[string]string{}, ctx: rctx, opts: o}
+	r := &renderer{m: m, data: withIdp(copyData(data), o.IdpVersion), left: "{{", right: "}}", seen: map[string]string{}, ctx: rctx, opts: o}
 	r.current.Store(new(string))
 	type result struct {
 		tree *Tree
@@ -618,6 +631,22 @@ func templateError(name string, err error) *Error {
 		return e
 	}
 	return &Error{File: name, Msg: msg}
+}
+
+// withIdp adds what idp says of itself to the skeleton's data, under IdpKey, unless the golden
+// path has a parameter or computed value of that name.
+func withIdp(data map[string]any, version string) map[string]any {
+	if _, ok := data[IdpKey]; ok {
+		return data
+	}
+	if data == nil {
+		data = map[string]any{}
+	}
+	if version == "" {
+		version = DevVersion
+	}
+	data[IdpKey] = map[string]any{"version": version}
+	return data
 }
 
 // copyData copies the answers' dicts and lists, which expressions may change with set, unset

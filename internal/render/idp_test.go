@@ -1,0 +1,50 @@
+package render_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/idp-cli/idp/internal/answers"
+	"github.com/idp-cli/idp/internal/render"
+)
+
+// TestIdpVersion: .idp.version is the rendering idp's version, in contents and names, "dev"
+// when none is given; a parameter named idp hides it.
+func TestIdpVersion(t *testing.T) {
+	dir := writeTemplate(t, "", map[string]string{
+		"pin.yaml":               "uses: idp-cli/idp@{{ .idp.version }}\n",
+		"{{ .idp.version }}.txt": "x",
+		"data/{{ .name }}.yaml":  "{{ .name }}",
+		"copied/plain.txt":       "no delimiters",
+	})
+	for _, tc := range []struct{ version, want string }{{"v1.4.0", "v1.4.0"}, {"", "dev"}} {
+		tree, err := renderOpts(t, dir, render.Options{IdpVersion: tc.version})
+		if err != nil {
+			t.Fatal(err)
+		}
+		f := tree.Lookup("pin.yaml")
+		if f == nil || string(f.Data) != "uses: idp-cli/idp@"+tc.want+"\n" {
+			t.Errorf("IdpVersion %q: pin.yaml = %v", tc.version, f)
+		}
+		if tree.Lookup(tc.want+".txt") == nil {
+			t.Errorf("IdpVersion %q: no %s.txt in %v", tc.version, tc.want, paths(tree))
+		}
+	}
+
+	shadow := writeTemplate(t, "  - name: idp\n", map[string]string{"a.txt": "{{ .idp }}"})
+	fsys, m := load(t, shadow)
+	data, err := answers.Data(m, map[string]any{"name": "x", "idp": "mine"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tree, err := render.RenderWith(context.Background(), fsys, m, data, render.Options{IdpVersion: "v1.4.0"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f := tree.Lookup("a.txt"); f == nil || string(f.Data) != "mine" {
+		t.Errorf("a parameter named idp: a.txt = %v, want mine", f)
+	}
+	if _, ok := data["idp"].(map[string]any); ok {
+		t.Error("the render changed the caller's data")
+	}
+}
