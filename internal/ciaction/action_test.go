@@ -500,3 +500,54 @@ func TestVersionFromTheActionsRef(t *testing.T) {
 		}
 	}
 }
+
+// TestGitLabComponent: the component declares the inputs docs/bots.md lists, and its job runs the
+// two scripts the tests above run, with the version it is given.
+func TestGitLabComponent(t *testing.T) {
+	body, err := os.ReadFile(filepath.Join(repoRoot(t), "gitlab", "templates", "idp-update.yml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	dec := yaml.NewDecoder(bytes.NewReader(body))
+	var header struct {
+		Spec struct {
+			Inputs map[string]struct {
+				Default *string `yaml:"default"`
+			} `yaml:"inputs"`
+		} `yaml:"spec"`
+	}
+	var jobs map[string]struct {
+		Variables map[string]string `yaml:"variables"`
+		Script    []string          `yaml:"script"`
+	}
+	if err := dec.Decode(&header); err != nil {
+		t.Fatal(err)
+	}
+	if err := dec.Decode(&jobs); err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"version", "command", "to", "working-directory", "stage", "image", "releases-url", "scripts-url"} {
+		if _, ok := header.Spec.Inputs[name]; !ok {
+			t.Errorf("no input %s", name)
+		}
+	}
+	if in := header.Spec.Inputs["version"]; in.Default != nil {
+		t.Errorf("version has a default %q; a component cannot know its own ref, so it is required", *in.Default)
+	}
+	if d := header.Spec.Inputs["command"].Default; d == nil || *d != "update --pull-request" {
+		t.Errorf("command's default %v, want update --pull-request", d)
+	}
+	job, ok := jobs["idp-update"]
+	if !ok {
+		t.Fatalf("no idp-update job in %v", jobs)
+	}
+	if job.Variables["IDP_VERSION"] != "$[[ inputs.version ]]" || job.Variables["IDP_COMMAND"] != "$[[ inputs.command ]]" {
+		t.Errorf("variables %v", job.Variables)
+	}
+	script := strings.Join(job.Script, "\n")
+	for _, s := range []string{"action-install.sh", "action-run.sh"} {
+		if !strings.Contains(script, s) {
+			t.Errorf("the job does not run %s", s)
+		}
+	}
+}
