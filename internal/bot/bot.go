@@ -77,6 +77,13 @@ type Options struct {
 	Title string // the commit's subject and the pull request's title
 	Body  string // the commit's body and the pull request's description, in Markdown
 	Forge *Forge // nil: branch only, no pull request
+
+	// Labels, People and AutoMerge are set on the pull request when it is opened or updated
+	// (see manage): not on every run, so that a label someone removed stays removed until
+	// the bot has something new.
+	Labels    []string
+	People    forge.People
+	AutoMerge bool
 }
 
 // Report is what the run did, for the summary and for --output json.
@@ -100,6 +107,12 @@ type PRReport struct {
 	Number int    `json:"number,omitempty"`
 	URL    string `json:"url,omitempty"`
 	Draft  bool   `json:"draft"`
+	// What this run set on it: labels, reviewers (users and teams), assignees, auto-merge.
+	Labels        []string `json:"labels,omitempty"`
+	Reviewers     []string `json:"reviewers,omitempty"`
+	TeamReviewers []string `json:"teamReviewers,omitempty"`
+	Assignees     []string `json:"assignees,omitempty"`
+	AutoMerge     bool     `json:"autoMerge,omitempty"`
 }
 
 // ForeignError is a bot branch with a commit idp cannot prove it made: the bot leaves it alone.
@@ -362,7 +375,8 @@ func pullRequest(ctx context.Context, o Options, base string) (*PRReport, error)
 		if err != nil {
 			return nil, err
 		}
-		return &PRReport{Action: "updated", Number: up.Number, URL: up.URL, Draft: up.Draft}, nil
+		rep := &PRReport{Action: "updated", Number: up.Number, URL: up.URL, Draft: up.Draft}
+		return rep, manage(ctx, o, rep)
 	}
 	// The newest pull request for this branch, closed unmerged for this very version: someone
 	// declined it, and the bot does not open it again every night. A newer version will.
@@ -375,7 +389,8 @@ func pullRequest(ctx context.Context, o Options, base string) (*PRReport, error)
 	if err != nil {
 		return nil, err
 	}
-	return &PRReport{Action: "created", Number: pr.Number, URL: pr.URL, Draft: pr.Draft}, nil
+	rep := &PRReport{Action: "created", Number: pr.Number, URL: pr.URL, Draft: pr.Draft}
+	return rep, manage(ctx, o, rep)
 }
 
 // closeObsolete closes the bot's open pull requests when the default branch has the update.

@@ -6,11 +6,13 @@ import (
 	"fmt"
 	"io"
 	"path"
+	"slices"
 	"strings"
 	"time"
 
 	git "github.com/go-git/go-git/v5"
 
+	"github.com/idp-cli/idp/internal/forge"
 	"github.com/idp-cli/idp/internal/gitauth"
 	"github.com/idp-cli/idp/internal/gitrepo"
 	"github.com/idp-cli/idp/internal/manifest"
@@ -38,6 +40,14 @@ type PushOptions struct {
 	PullRequest bool
 	// Display names the service in messages.
 	Display string
+
+	// Labels, Reviewers, Assignees and AutoMerge are set on the pull request when it is
+	// opened or updated. A reviewer is a user, or a team as org/team; either may start with @.
+	Labels, Reviewers, Assignees []string
+	// ReviewersFromCodeowners also asks for a review the owners, in CODEOWNERS, of the files
+	// the update changes; without a CODEOWNERS file, the service's owner answer.
+	ReviewersFromCodeowners bool
+	AutoMerge               bool
 }
 
 // Update is `idp update --push`: the update worked out without touching the service's files,
@@ -128,8 +138,33 @@ func Push(ctx context.Context, d PushDeps, o PushOptions, p *update.Planned, res
 		Template: p.Name, From: res.From, To: res.To,
 		Unchanged: unchanged, Changes: changes, Conflicts: conflicts,
 		Title: Title(p.Name, res), Body: Body(p, res, rel, notRun),
-		Forge: pr,
+		Forge:  pr,
+		Labels: o.Labels, People: people(o.Reviewers, o.Assignees), AutoMerge: o.AutoMerge,
 	})
+}
+
+// people sorts reviewers into users and teams (org/team), without a leading @.
+func people(reviewers, assignees []string) forge.People {
+	var p forge.People
+	for _, r := range reviewers {
+		r = strings.TrimPrefix(r, "@")
+		if strings.Contains(r, "/") {
+			p.Teams = appendOnce(p.Teams, r)
+		} else {
+			p.Reviewers = appendOnce(p.Reviewers, r)
+		}
+	}
+	for _, a := range assignees {
+		p.Assignees = appendOnce(p.Assignees, strings.TrimPrefix(a, "@"))
+	}
+	return p
+}
+
+func appendOnce(list []string, s string) []string {
+	if s == "" || slices.Contains(list, s) {
+		return list
+	}
+	return append(list, s)
 }
 
 // pushTarget is where the bot pushes: origin's URL, its credential and the forge for the pull
@@ -224,6 +259,9 @@ func Body(p *update.Planned, res *update.Result, rel string, notRun []manifest.M
 	if h := p.Held; h != nil {
 		fmt.Fprintf(&b, "**%s %s is out but not in this pull request**: it needs %s, which only a person can answer. Add them under `answers:` in `%s` (or run `idp update` in a terminal); the next run then takes it.\n\n",
 			p.Name, h.Version, h.Describe(), path.Join(rel, provenance.FileName))
+	}
+	for _, v := range p.Passed {
+		fmt.Fprintf(&b, "**Not proposed**: %s %s.\n\n", p.Name, v.Describe())
 	}
 	if len(notRun) > 0 {
 		fmt.Fprintf(&b, "**Migrations not run** by the bot; `%s` records them under `pending-migrations`. After merging, read them, then run `idp update --trust` (or run them yourself):\n\n", path.Join(rel, provenance.FileName))

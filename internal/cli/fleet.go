@@ -12,7 +12,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/idp-cli/idp/internal/answers"
-	"github.com/idp-cli/idp/internal/bot"
 	"github.com/idp-cli/idp/internal/fleet"
 	"github.com/idp-cli/idp/internal/forge"
 	"github.com/idp-cli/idp/internal/gitauth"
@@ -299,8 +298,8 @@ func runFleetUpdate(cmd *cobra.Command, f *Factory, o *fleetUpdateOptions) error
 	}, fleet.UpdateOptions{
 		Repos: o.Repos, Jobs: o.Jobs,
 		Do: update.DoOptions{To: o.To, ToGiven: cmd.Flags().Changed("to"), Pre: o.Pre, Set: o.Set, ValuesFile: o.ValuesFile, Values: values,
-			Verbose: f.Config.Verbose, Rej: o.Conflict == "rej", Render: o.Render},
-		Push: bot.PushOptions{Branch: o.Bot.Branch, PullRequest: o.Bot.PullRequest},
+			Verbose: f.Config.Verbose, Rej: o.Conflict == "rej", Render: o.Render, MinAge: o.Bot.MinAge},
+		Push: o.Bot.pushOptions(""),
 	})
 	if fleet.IsListError(err) {
 		return &UsageError{Err: err}

@@ -116,7 +116,7 @@ func (f *Factory) updateDeps(offline, ask bool) update.Deps {
 		OpenCatalog: func(ctx context.Context, loc string) (*source.Catalog, error) {
 			return f.openCatalog(ctx, loc, offline)
 		},
-		Trusted: f.Config.trusts, Log: f.IO.ErrOut, Display: relDir,
+		Trusted: f.Config.trusts, Log: f.IO.ErrOut, Display: relDir, Now: f.Now,
 	}
 	if ask {
 		if p := f.prompter(); p != nil {
@@ -140,7 +140,7 @@ func (o *updateOptions) doOptions(cmd *cobra.Command, verbose bool, mode update.
 	return update.DoOptions{
 		Dir: o.Dir, Layer: o.Layer, To: o.To, ToGiven: cmd.Flags().Changed("to"), Pre: o.Pre, AllowDowngrade: o.AllowDowngrade,
 		Set: o.Set, ValuesFile: o.ValuesFile, Verbose: verbose, Rej: o.Conflict == "rej", Mode: mode,
-		Trust: o.Trust, Render: o.Render,
+		Trust: o.Trust, Render: o.Render, MinAge: o.Bot.MinAge,
 	}
 }
 
@@ -170,7 +170,7 @@ func runUpdate(cmd *cobra.Command, f *Factory, o *updateOptions, diff bool) erro
 	f.shareCatalogs() // layers from one source open it once
 	if mode == update.ModeBot {
 		runs, layered, err := bot.UpdateLayers(cmd.Context(), d, f.pushDeps(&o.Bot), o.doOptions(cmd, f.Config.Verbose, mode),
-			bot.PushOptions{Branch: o.Bot.Branch, PullRequest: o.Bot.PullRequest, Display: o.Dir})
+			o.Bot.pushOptions(o.Dir))
 		if err != nil {
 			return renderLimitHint(withCmd(cmd, err))
 		}

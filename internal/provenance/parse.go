@@ -40,8 +40,8 @@ var (
 const MaxSize = 1 << 20
 
 // Parse reads .idp.yaml strictly: only template (source, name, version, commit), answers
-// (names to scalars or lists of scalars), rendered-with (the same) and pending-migrations (a
-// list of versions); and, from format 2 on, format, layers (add-ons, each with the same four
+// (names to scalars or lists of scalars), rendered-with (the same), pending-migrations and
+// skip (lists of versions); and, from format 2 on, format, layers (add-ons, each with the same four
 // keys) and ignore (globs). A format newer than Format is refused in words. file names it in
 // errors.
 func Parse(data []byte, file string) (*File, error) {
@@ -85,9 +85,9 @@ func Parse(data []byte, file string) (*File, error) {
 		}
 		seen[k.Value] = true
 		switch k.Value {
-		case "template", "answers", "rendered-with", "pending-migrations":
+		case "template", "answers", "rendered-with", "pending-migrations", "skip":
 			sawTemplate = sawTemplate || k.Value == "template"
-			if err := parseLayerKey(k.Value, v, file, "", &f.Template, &f.Answers, &f.RenderedWith, &f.PendingMigrations); err != nil {
+			if err := parseLayerKey(k.Value, v, file, "", &f.Template, &f.Answers, &f.RenderedWith, &f.PendingMigrations, &f.Skip); err != nil {
 				return nil, err
 			}
 		case "format":
@@ -107,9 +107,9 @@ func Parse(data []byte, file string) (*File, error) {
 			}
 			f.Ignore = globs
 		default:
-			keys := "template, answers, rendered-with and pending-migrations"
+			keys := "template, answers, rendered-with, pending-migrations and skip"
 			if hasKey(root, "format", "layers", "ignore") {
-				keys = "format, template, answers, rendered-with, pending-migrations, layers and ignore"
+				keys = "format, template, answers, rendered-with, pending-migrations, skip, layers and ignore"
 			}
 			return nil, &Error{File: file, Line: k.Line, Msg: fmt.Sprintf("unknown key %q; the keys are %s", k.Value, keys)}
 		}
@@ -131,7 +131,7 @@ func Parse(data []byte, file string) (*File, error) {
 
 // parseLayerKey reads one of a layer's keys (at prefix: "" for the base, "layers[N]." for an
 // add-on) into its field.
-func parseLayerKey(key string, v *yaml.Node, file, prefix string, t *Template, ans, rendered *[]answers.KV, pending *[]string) error {
+func parseLayerKey(key string, v *yaml.Node, file, prefix string, t *Template, ans, rendered *[]answers.KV, pending, skip *[]string) error {
 	switch key {
 	case "template":
 		return parseTemplateAt(v, file, prefix+"template", t)
@@ -153,6 +153,12 @@ func parseLayerKey(key string, v *yaml.Node, file, prefix string, t *Template, a
 			return err
 		}
 		*pending = vs
+	case "skip":
+		vs, err := parseVersions(v, file, prefix+"skip")
+		if err != nil {
+			return err
+		}
+		*skip = vs
 	}
 	return nil
 }
@@ -194,13 +200,13 @@ func parseLayers(n *yaml.Node, file string) ([]Layer, error) {
 			}
 			seen[k.Value] = true
 			switch k.Value {
-			case "template", "answers", "rendered-with", "pending-migrations":
+			case "template", "answers", "rendered-with", "pending-migrations", "skip":
 				sawTemplate = sawTemplate || k.Value == "template"
-				if err := parseLayerKey(k.Value, v, file, at+".", &l.Template, &l.Answers, &l.RenderedWith, &l.PendingMigrations); err != nil {
+				if err := parseLayerKey(k.Value, v, file, at+".", &l.Template, &l.Answers, &l.RenderedWith, &l.PendingMigrations, &l.Skip); err != nil {
 					return nil, err
 				}
 			default:
-				return nil, &Error{File: file, Line: k.Line, Msg: fmt.Sprintf("unknown key %s.%s; the keys of a layer are template, answers, rendered-with and pending-migrations", at, k.Value)}
+				return nil, &Error{File: file, Line: k.Line, Msg: fmt.Sprintf("unknown key %s.%s; the keys of a layer are template, answers, rendered-with, pending-migrations and skip", at, k.Value)}
 			}
 		}
 		if !sawTemplate {
@@ -348,7 +354,7 @@ func parseAnswers(n *yaml.Node, file, key string) ([]answers.KV, error) {
 	return kvs, nil
 }
 
-// parseVersions reads pending-migrations: a list of versions, each once.
+// parseVersions reads pending-migrations or skip: a list of versions, each once.
 func parseVersions(n *yaml.Node, file, key string) ([]string, error) {
 	if n.Kind == yaml.ScalarNode && n.Tag == "!!null" {
 		return nil, nil

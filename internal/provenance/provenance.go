@@ -37,6 +37,9 @@ type File struct {
 	// PendingMigrations are the versions whose migrations an update crossed without running
 	// them (untrusted, or the bot): a later idp update --trust runs them. Empty: none.
 	PendingMigrations []string
+	// Skip are versions of the golden path the service's owner does not want: updates without
+	// an exact --to, and so the bot, pass over them. The owner's, in the file; empty: none.
+	Skip []string
 	// Layers are the add-ons applied on top of the base golden path (the fields above), in the
 	// order they were applied (idp add). Each is updated on its own.
 	Layers []Layer
@@ -51,6 +54,7 @@ type Layer struct {
 	Answers           []answers.KV
 	RenderedWith      []answers.KV
 	PendingMigrations []string
+	Skip              []string
 }
 
 // Format is the version of .idp.yaml this idp writes when a file has layers or ignore; a file
@@ -61,14 +65,15 @@ const Format = 2
 // 1.. the add-ons in order: what updating one layer reads. It has no layers and no ignore.
 func (f *File) Layer(i int) *File {
 	if i == 0 {
-		return &File{Template: f.Template, Answers: f.Answers, RenderedWith: f.RenderedWith, PendingMigrations: f.PendingMigrations}
+		return &File{Template: f.Template, Answers: f.Answers, RenderedWith: f.RenderedWith, PendingMigrations: f.PendingMigrations, Skip: f.Skip}
 	}
 	l := f.Layers[i-1]
-	return &File{Template: l.Template, Answers: l.Answers, RenderedWith: l.RenderedWith, PendingMigrations: l.PendingMigrations}
+	return &File{Template: l.Template, Answers: l.Answers, RenderedWith: l.RenderedWith, PendingMigrations: l.PendingMigrations, Skip: l.Skip}
 }
 
 // WithLayer returns a copy of the file whose layer i (as Layer numbers them) holds l's
-// template, answers, rendered-with and pending migrations; the other layers and ignore stay.
+// template, answers, rendered-with and pending migrations; the other layers, ignore and the
+// layer's skip (the owner's, which an update does not write) stay.
 func (f *File) WithLayer(i int, l *File) *File {
 	out := *f
 	out.Layers = append([]Layer(nil), f.Layers...)
@@ -76,7 +81,7 @@ func (f *File) WithLayer(i int, l *File) *File {
 		out.Template, out.Answers, out.RenderedWith, out.PendingMigrations = l.Template, l.Answers, l.RenderedWith, l.PendingMigrations
 		return &out
 	}
-	out.Layers[i-1] = Layer{Template: l.Template, Answers: l.Answers, RenderedWith: l.RenderedWith, PendingMigrations: l.PendingMigrations}
+	out.Layers[i-1] = Layer{Template: l.Template, Answers: l.Answers, RenderedWith: l.RenderedWith, PendingMigrations: l.PendingMigrations, Skip: f.Layers[i-1].Skip}
 	return &out
 }
 
@@ -119,6 +124,9 @@ func (f *File) Find(name string) int {
 // pendingComment heads pending-migrations in the file.
 const pendingComment = "Migrations of these versions were not run: idp update --trust runs them."
 
+// skipComment heads skip in the file.
+const skipComment = "Versions updates pass over (the owner's)."
+
 // renderedComment heads rendered-with in the file, for the owner who edits answers.
 const renderedComment = "idp's own: the answers the files were last rendered with. Edit answers above, not this."
 
@@ -134,7 +142,7 @@ func Marshal(f *File) ([]byte, error) {
 	if layered {
 		doc.Content = append(doc.Content, &yaml.Node{Kind: yaml.ScalarNode, Value: "format"}, &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!int", Value: fmt.Sprint(Format)})
 	}
-	base, err := layerNodes(f.Template, f.Answers, f.RenderedWith, f.PendingMigrations)
+	base, err := layerNodes(f.Template, f.Answers, f.RenderedWith, f.PendingMigrations, f.Skip)
 	if err != nil {
 		return nil, err
 	}
@@ -142,7 +150,7 @@ func Marshal(f *File) ([]byte, error) {
 	if len(f.Layers) > 0 {
 		list := &yaml.Node{Kind: yaml.SequenceNode}
 		for _, l := range f.Layers {
-			nodes, err := layerNodes(l.Template, l.Answers, l.RenderedWith, l.PendingMigrations)
+			nodes, err := layerNodes(l.Template, l.Answers, l.RenderedWith, l.PendingMigrations, l.Skip)
 			if err != nil {
 				return nil, fmt.Errorf("layer %s: %w", l.Template.Name, err)
 			}
@@ -180,9 +188,10 @@ const layersComment = "Add-ons (idp add), in the order applied; each is updated 
 // ignoreComment heads ignore in the file.
 const ignoreComment = "Paths idp update never touches."
 
-// layerNodes are the keys and values of one layer: template, answers, rendered-with and
-// pending-migrations.
-func layerNodes(t Template, answers, renderedWith []answers.KV, pending []string) ([]*yaml.Node, error) {
+// layerNodes are the keys and values of one layer: template, answers, rendered-with,
+// pending-migrations and skip (the last two only when there are any, so that a file without
+// them is written as before they existed).
+func layerNodes(t Template, answers, renderedWith []answers.KV, pending, skip []string) ([]*yaml.Node, error) {
 	ans, err := answersNode(answers)
 	if err != nil {
 		return nil, err
@@ -214,6 +223,14 @@ func layerNodes(t Template, answers, renderedWith []answers.KV, pending []string
 		}
 		list.Style = yaml.FlowStyle
 		nodes = append(nodes, &yaml.Node{Kind: yaml.ScalarNode, Value: "pending-migrations", HeadComment: pendingComment}, &list)
+	}
+	if len(skip) > 0 {
+		var list yaml.Node
+		if err := list.Encode(skip); err != nil {
+			return nil, err
+		}
+		list.Style = yaml.FlowStyle
+		nodes = append(nodes, &yaml.Node{Kind: yaml.ScalarNode, Value: "skip", HeadComment: skipComment}, &list)
 	}
 	return nodes, nil
 }

@@ -3,6 +3,7 @@ package provenance
 import (
 	"fmt"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -134,7 +135,7 @@ func TestParseErrors(t *testing.T) {
 		{"- a\n", ".idp.yaml:1: must be a mapping with template and answers"},
 		{"template: [\n", ".idp.yaml:1: not valid YAML: did not find expected node content"},
 		{"answers: {}\n", ".idp.yaml:1: template is missing (source, name, version, commit)"},
-		{tmpl + "extra: 1\n", `.idp.yaml:4: unknown key "extra"; the keys are template, answers, rendered-with and pending-migrations`},
+		{tmpl + "extra: 1\n", `.idp.yaml:4: unknown key "extra"; the keys are template, answers, rendered-with, pending-migrations and skip`},
 		{"template:\n  source: s\n  nmae: n\n", ".idp.yaml:3: unknown key template.nmae; the keys are source, name, version and commit"},
 		{"template:\n  name: n\n", ".idp.yaml:2: template.source is missing: the golden paths' git URL or directory"},
 		{"template: x\n", ".idp.yaml:1: template must be a mapping of source, name, version and commit"},
@@ -173,5 +174,48 @@ func TestParseErrors(t *testing.T) {
 	}
 	if f, err := Parse([]byte(tmpl+"answers:\n"), ".idp.yaml"); err != nil || f.Answers != nil {
 		t.Errorf("empty answers: %v %v", f, err)
+	}
+}
+
+// TestSkip: skip: is read and written for the base and for a layer, is kept by an update of the
+// layer (WithLayer), and a file without it is written exactly as before.
+func TestSkip(t *testing.T) {
+	in := "# Written by idp. `idp update` reads it; edit answers here to change them on the next update.\n" +
+		"template:\n  source: s\n  name: base\n  version: v1.0.0\nanswers:\n  name: shop\n# idp's own: the answers the files were last rendered with. Edit answers above, not this.\nrendered-with: {name: shop}\n"
+	f, err := Parse([]byte(in), FileName)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out, err := Marshal(f); err != nil || string(out) != in {
+		t.Fatalf("without skip: %v\n%s", err, out)
+	}
+
+	with := in + "# Versions updates pass over (the owner's).\nskip: [v1.1.0, v1.2.0]\n"
+	f, err = Parse([]byte(with), FileName)
+	if err != nil || !slices.Equal(f.Skip, []string{"v1.1.0", "v1.2.0"}) {
+		t.Fatalf("Parse: %v, skip %v", err, f.Skip)
+	}
+	if out, err := Marshal(f); err != nil || string(out) != with {
+		t.Fatalf("with skip: %v\n%s", err, out)
+	}
+	// An update writes the layer anew; the owner's skip stays.
+	up := f.WithLayer(0, &File{Template: Template{Source: "s", Name: "base", Version: "v1.3.0"}})
+	if !slices.Equal(up.Skip, f.Skip) || !slices.Equal(up.Layer(0).Skip, f.Skip) {
+		t.Errorf("after an update: %v", up.Skip)
+	}
+
+	layered := "template: {source: s, name: base}\nlayers:\n  - template: {source: s, name: docs}\n    skip: [v2.0.0]\n"
+	f, err = Parse([]byte(layered), FileName)
+	if err != nil || !slices.Equal(f.Layers[0].Skip, []string{"v2.0.0"}) || !slices.Equal(f.Layer(1).Skip, []string{"v2.0.0"}) || f.Skip != nil {
+		t.Fatalf("layer: %v %+v", err, f)
+	}
+	out, err := Marshal(f.WithLayer(1, &File{Template: Template{Source: "s", Name: "docs", Version: "v1.1.0"}}))
+	if err != nil || !strings.Contains(string(out), "    skip: [v2.0.0]\n") {
+		t.Errorf("layer written: %v\n%s", err, out)
+	}
+	for _, bad := range []string{"template: {source: s, name: n}\nskip: v1.0.0\n", "template: {source: s, name: n}\nskip: [{a: 1}]\n"} {
+		if _, err := Parse([]byte(bad), FileName); err == nil || !strings.Contains(err.Error(), "skip") {
+			t.Errorf("Parse(%q) = %v", bad, err)
+		}
 	}
 }

@@ -33,6 +33,8 @@ type Deps struct {
 	Log io.Writer
 	// Display names the service's directory in messages (relative to where idp runs).
 	Display func(dir string) string
+	// Now is the clock --min-age counts from; nil is time.Now.
+	Now func() time.Time
 }
 
 func (d Deps) display(dir string) string {
@@ -53,7 +55,11 @@ type Planned struct {
 	TargetDate     time.Time // when the target was tagged, if it is a tag
 	// Held is the newest version within --to that the update could not take without input (it
 	// needs answers only a person can give); the target is then the newest one it can take.
-	Held     *Held
+	Held *Held
+	// Passed are the newer versions within --to the update passed over: too young for
+	// --min-age, or skipped by .idp.yaml (Settle).
+	Passed   []Passed
+	passes   func(versions.Version) (Passed, bool)
 	Catalog  *source.Catalog
 	Template *source.Template
 }
@@ -154,6 +160,11 @@ func (p *Planned) HoldBack(ctx context.Context, req answers.Request, pre bool) e
 	if cur, err := semver.NewVersion(p.Current); err == nil {
 		tgt, _ := semver.NewVersion(p.Wants)
 		for _, v := range p.Catalog.Git.Versions(p.Template.Dir) {
+			if p.passes != nil {
+				if _, passed := p.passes(v); passed {
+					continue // too young, or skipped: not a version to fall back on
+				}
+			}
 			if v.Short() != p.Wants && v.Semver.GreaterThan(cur) && (tgt == nil || v.Semver.LessThan(tgt)) && (v.Semver.Prerelease() == "" || pre) {
 				candidates = append(candidates, v.Short()) // newest first
 			}
@@ -255,14 +266,16 @@ type DoOptions struct {
 	Pre     bool
 	// AllowDowngrade lets --to name an older version.
 	AllowDowngrade bool
-	Set            []string
-	ValuesFile     string
-	Values         map[string]any // answers already read from ValuesFile (fleet update reads it once)
-	Verbose        bool           // refused answers show their patterns
-	Rej            bool
-	Mode           Mode
-	Trust          bool // run migrations and hooks though the source is not trusted
-	Render         render.Options
+	// MinAge is the soak time: a version tagged less long ago is not taken (Settle).
+	MinAge     time.Duration
+	Set        []string
+	ValuesFile string
+	Values     map[string]any // answers already read from ValuesFile (fleet update reads it once)
+	Verbose    bool           // refused answers show their patterns
+	Rej        bool
+	Mode       Mode
+	Trust      bool // run migrations and hooks though the source is not trusted
+	Render     render.Options
 
 	// cleanChecked: DoLayers checked the service before its first layer, whose update makes it
 	// dirty for the next.
@@ -308,6 +321,18 @@ func Do(ctx context.Context, d Deps, o DoOptions) (*Outcome, error) {
 		}
 		if !o.AllowDowngrade {
 			return out, &source.RequestError{Err: &DowngradeError{To: o.To, Current: p.Current}}
+		}
+	}
+	if !p.Downgrade {
+		now := time.Now
+		if d.Now != nil {
+			now = d.Now
+		}
+		if err := p.Settle(o.To, o.MinAge, now(), o.Pre); err != nil {
+			return out, err
+		}
+		for _, v := range p.Passed {
+			fmt.Fprintf(d.Log, "idp: %s %s\n", p.Name, v.Describe())
 		}
 	}
 	writes := o.Mode == ModeWrite

@@ -102,6 +102,7 @@ type Fake struct {
 	files    map[string]map[string]map[string][]byte // repository key, branch, path
 	pulls    map[string][]*pull                      // repository key, in the order opened
 	cloneURL func(owner, name string) string
+	manage   manageState
 	reqs     []Request
 	nextID   int64
 }
@@ -612,6 +613,9 @@ func (f *Fake) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.reqs = append(f.reqs, req)
+	if f.serveManage(w, r, req, data, bodyErr) {
+		return
+	}
 	if bodyErr != "" {
 		writeJSON(w, http.StatusBadRequest, map[string]any{"message": "Problems parsing JSON: " + bodyErr})
 		return
