@@ -56,6 +56,7 @@ type fleetStatusOptions struct {
 	All        bool
 	Branch     string
 	Divergence bool
+	Scale      fleetScaleOptions
 }
 
 func addFleetStatusFlags(cmd *cobra.Command, o *fleetStatusOptions) {
@@ -67,6 +68,7 @@ func addFleetStatusFlags(cmd *cobra.Command, o *fleetStatusOptions) {
 	fl.BoolVar(&o.All, "all", false, "also list the owner's repositories that are on no golden path")
 	fl.StringVar(&o.Branch, "branch", "", "the bot's `branch` (default idp/update-<golden path>)")
 	fl.BoolVar(&o.Divergence, "divergence", false, "render each service's recorded version and list the files that differ from it")
+	addFleetScaleFlags(cmd, &o.Scale)
 	cmd.RegisterFlagCompletionFunc("provider", cobra.FixedCompletions(forge.Names(), cobra.ShellCompDirectiveNoFileComp))
 }
 
@@ -109,6 +111,7 @@ Exit status 1 when any repository failed.`,
 		},
 	}
 	addFleetStatusFlags(cmd, o)
+	cmd.Flags().StringArrayVar(&o.Scale.From, "from", nil, "merge these fleet update --results `files` (a campaign's shards) into one summary; repeatable")
 	return cmd
 }
 
@@ -144,6 +147,9 @@ func (o *fleetStatusOptions) validate(cmd *cobra.Command) error {
 
 // readFleetStatus runs the fleet status engine with the factory's services.
 func readFleetStatus(cmd *cobra.Command, f *Factory, o *fleetStatusOptions) (*fleet.StatusResult, error) {
+	if err := o.Scale.validate(cmd, f, o.Owner); err != nil {
+		return nil, err
+	}
 	ctx := cmd.Context()
 	f.quietGit = true
 	f.shareCatalogs()
@@ -162,7 +168,7 @@ func readFleetStatus(cmd *cobra.Command, f *Factory, o *fleetStatusOptions) (*fl
 		d.Forge = api
 	}
 	res, err := fleet.ReadStatus(ctx, d, fleet.StatusOptions{Repos: o.Repos, Owner: o.Owner, Jobs: o.Jobs,
-		All: o.All, Branch: o.Branch, Divergence: o.Divergence})
+		All: o.All, Branch: o.Branch, Divergence: o.Divergence, Filter: o.Scale.filter(), Shard: o.Scale.Shard})
 	var le *fleet.ListError
 	if errors.As(err, &le) {
 		return nil, &UsageError{Err: err}
@@ -190,6 +196,9 @@ func (f *Factory) pullRequestsAt(url string, o *fleetStatusOptions) *fleet.PullR
 }
 
 func runFleetStatus(cmd *cobra.Command, f *Factory, o *fleetStatusOptions) error {
+	if len(o.Scale.From) > 0 {
+		return runFleetStatusFrom(cmd, f, o)
+	}
 	if err := o.validate(cmd); err != nil {
 		return err
 	}
@@ -226,12 +235,13 @@ type fleetUpdateOptions struct {
 	Set        []string
 	ValuesFile string
 	Conflict   string
+	Scale      fleetScaleOptions
 }
 
 func newFleetUpdateCmd(f *Factory) *cobra.Command {
 	o := &fleetUpdateOptions{}
 	cmd := &cobra.Command{
-		Use:   "update --repos <file> [--pull-request]",
+		Use:   "update {--repos <file> | --provider <name> --owner <org>} [--shard I/N] [--pull-request]",
 		Short: "Run the update bot on every service of a fleet",
 		Long: `For each repository in --repos: clone it, work out the update to the latest version of its
 golden path, and push it to the bot's branch as 'idp update --push' does (with --pull-request,
@@ -243,6 +253,12 @@ hand); --set and --values answer what a newer version asks, for every repository
 rej puts the golden path's hunks beside the files. Without them, a service whose newer version
 needs an answer only a person can give takes the newest version that needs none, and the table
 says which version is held and what it needs ("needs input" when none can be taken).
+
+--provider and --owner update an owner's repositories on a forge instead of a list
+(--topic, --include, --exclude, --archived, --forks pick which); --shard I/N takes one share of
+them, so that N jobs of a CI matrix or a Kubernetes Indexed Job cover the fleet once;
+--results records each repository's outcome as a JSON line as it finishes, and --resume skips
+those a cut-short run finished (docs/scale.md).
 
 Exit status 1 when any repository failed, else 3 when any was left with conflicts, else 5 when
 any needs a person to answer a newer version's parameters.`,
@@ -256,6 +272,7 @@ any needs a person to answer a newer version's parameters.`,
 	}
 	addFleetFlags(cmd, &o.fleetOptions)
 	addBotFlags(cmd, &o.Bot, true)
+	addFleetUpdateScaleFlags(cmd, o)
 	addRenderFlags(cmd, &o.Render, f.Build.Version)
 	fl := cmd.Flags()
 	fl.StringVar(&o.To, "to", "latest", "the `version` to move every service to: latest, a tag, or a constraint such as ^1")
@@ -270,7 +287,11 @@ any needs a person to answer a newer version's parameters.`,
 }
 
 func runFleetUpdate(cmd *cobra.Command, f *Factory, o *fleetUpdateOptions) error {
-	if err := o.validate(cmd, false); err != nil {
+	o.Provider, o.Host = o.Bot.Provider, o.Bot.Host // --provider and --host also say where --owner is
+	if err := o.validate(cmd, true); err != nil {
+		return err
+	}
+	if err := o.Scale.validate(cmd, f, o.Owner); err != nil {
 		return err
 	}
 	o.Bot.Push = true
@@ -291,12 +312,19 @@ func runFleetUpdate(cmd *cobra.Command, f *Factory, o *fleetUpdateOptions) error
 	f.quietGit = true
 	ud := f.updateDeps(o.Offline, false)
 	ud.Log = io.Discard // each repository's story is its row
-	res, err := fleet.Update(cmd.Context(), fleet.UpdateDeps{
+	deps := fleet.UpdateDeps{
 		Update: ud, Push: f.pushDeps(&o.Bot), Credentials: f.gitAuth, Progress: f,
 		Explain: func(url string, err error) error { return gitauth.ExplainSSH(err, url, f.Getenv) },
 		Hint:    renderLimitHint,
-	}, fleet.UpdateOptions{
-		Repos: o.Repos, Jobs: o.Jobs,
+	}
+	if err := f.fleetUpdateScaleDeps(&deps, o); err != nil {
+		return err
+	}
+	if c, ok := deps.Results.(io.Closer); ok {
+		defer c.Close()
+	}
+	res, err := fleet.Update(cmd.Context(), deps, fleet.UpdateOptions{
+		Repos: o.Repos, Owner: o.Owner, Filter: o.Scale.filter(), Shard: o.Scale.Shard, Resume: o.Scale.Resume, Jobs: o.Jobs,
 		Do: update.DoOptions{To: o.To, ToGiven: cmd.Flags().Changed("to"), Pre: o.Pre, Set: o.Set, ValuesFile: o.ValuesFile, Values: values,
 			Verbose: f.Config.Verbose, Rej: o.Conflict == "rej", Render: o.Render, MinAge: o.Bot.MinAge},
 		Push: o.Bot.pushOptions(""),
@@ -314,6 +342,9 @@ func runFleetUpdate(cmd *cobra.Command, f *Factory, o *fleetUpdateOptions) error
 		}
 	} else {
 		printFleetUpdate(f.IO.Out, res.Rows, res.Summary)
+		if res.Resumed > 0 {
+			fmt.Fprintf(f.IO.Out, "%d already done (--resume).\n", res.Resumed)
+		}
 	}
 	switch sum := res.Summary; {
 	case sum["failed"] > 0:

@@ -3,6 +3,7 @@ package fleet
 import (
 	"context"
 	"errors"
+	"slices"
 	"sync"
 	"time"
 
@@ -55,6 +56,10 @@ type StatusOptions struct {
 	// Divergence renders each service's recorded version and compares its files.
 	Divergence bool
 	Render     render.Options
+	// Filter picks which of Owner's repositories to read; Shard is this run's share of them
+	// (or of the Repos list).
+	Filter Filter
+	Shard  Shard
 }
 
 // Repository is one of an owner's repositories that is not on a golden path.
@@ -124,6 +129,7 @@ func repoRecords(ctx context.Context, d StatusDeps, o StatusOptions) ([]Row, []e
 	if err != nil {
 		return nil, nil, &ListError{Err: err}
 	}
+	repos = slices.DeleteFunc(repos, func(r Repo) bool { return !o.Shard.Has(r.FullName()) })
 	rows := make([]Row, len(repos))
 	entries := make([]entry, len(repos))
 	set, finish := d.Progress.Start("reading", len(repos))
@@ -161,9 +167,11 @@ func forgeRecords(ctx context.Context, d StatusDeps, o StatusOptions) ([]Row, []
 	ad := &Adoption{}
 	var repos []*forge.Listed
 	for _, r := range listed {
-		if r.Archived {
+		switch why := o.Filter.Why(r); {
+		case why == "archived":
 			ad.Archived++
-		} else {
+		case why != "" || !o.Shard.Has(r.Owner+"/"+r.Name): // not this run's
+		default:
 			repos = append(repos, r)
 		}
 	}

@@ -4,10 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -15,6 +17,7 @@ import (
 	git "github.com/go-git/go-git/v5"
 
 	"github.com/idp-cli/idp/internal/bot"
+	"github.com/idp-cli/idp/internal/forge"
 	"github.com/idp-cli/idp/internal/gitauth"
 	"github.com/idp-cli/idp/internal/provenance"
 	"github.com/idp-cli/idp/internal/update"
@@ -31,12 +34,25 @@ type UpdateDeps struct {
 	Progress Progress
 	// Hint rewords an update's error for the row (the render limit flags, say).
 	Hint func(error) error
+	// Forge lists UpdateOptions.Owner's repositories; nil with --repos.
+	Forge forge.Provider
+	// Results gets each repository's row as a JSON line as soon as it is done (--results).
+	Results io.Writer
+	// Now stamps the results' lines; nil means time.Now.
+	Now func() time.Time
 }
 
 // UpdateOptions is one fleet update: the repositories, and the update and push of each.
 type UpdateOptions struct {
 	Repos string
-	Jobs  int
+	// Owner's repositories on Forge that Filter keeps, instead of a Repos list.
+	Owner  string
+	Filter Filter
+	// Shard is this run's share of the repositories; Resume a --results file whose finished
+	// repositories (any result but failed) are skipped.
+	Shard  Shard
+	Resume string
+	Jobs   int
 	Do    update.DoOptions // To, Pre, Set, Values, Rej, Render; Dir is each clone's
 	Push  bot.PushOptions
 }
@@ -62,16 +78,22 @@ type UpdateRow struct {
 type UpdateResult struct {
 	Rows    []UpdateRow    `json:"repositories"`
 	Summary map[string]int `json:"summary"`
+	// Resumed counts the repositories skipped as done by an earlier run (--resume).
+	Resumed int `json:"resumed,omitempty"`
 }
 
 // Update runs the bot on every repository of the list, o.Jobs at a time: a clone into a
 // temporary directory, the update worked out as `idp update --push` does, and its push. A
 // failure on one is its row's error; the others go on.
 func Update(ctx context.Context, d UpdateDeps, o UpdateOptions) (*UpdateResult, error) {
-	repos, err := ReadRepos(ctx, o.Repos)
+	repos, resumed, err := updateRepos(ctx, d, o)
 	if err != nil {
-		return nil, &ListError{Err: err}
+		return nil, err
 	}
+	if d.Now == nil {
+		d.Now = time.Now
+	}
+	results := &resultsWriter{w: d.Results, shard: o.Shard.String(), now: d.Now}
 	if d.Progress == nil {
 		d.Progress = NoProgress{}
 	}
@@ -82,13 +104,16 @@ func Update(ctx context.Context, d UpdateDeps, o UpdateOptions) (*UpdateResult, 
 		start := time.Now()
 		rows[i] = updateOne(ctx, d, o, repos[i], &renderMu)
 		rows[i].Took = time.Since(start)
+		results.write(rows[i])
 	}, set)
 	finish()
-	sum := map[string]int{"updated": 0, "unchanged": 0, "conflicts": 0, "needsInput": 0, "failed": 0}
-	for _, r := range rows {
-		sum[r.Result]++
+	if ctx.Err() != nil { // rows never started are not failures of their repositories
+		rows = slices.DeleteFunc(rows, func(r UpdateRow) bool { return r.Repo == "" })
 	}
-	return &UpdateResult{Rows: rows, Summary: sum}, ctx.Err()
+	if results.err != nil {
+		return nil, fmt.Errorf("--results: %w", results.err)
+	}
+	return &UpdateResult{Rows: rows, Summary: SummarizeUpdate(rows), Resumed: resumed}, ctx.Err()
 }
 
 func updateOne(ctx context.Context, d UpdateDeps, o UpdateOptions, r Repo, renderMu *sync.Mutex) UpdateRow {

@@ -84,8 +84,11 @@ type Options struct {
 	// Token authenticates API calls; see TokenVar for where it usually comes from. It never
 	// appears in errors.
 	Token string
-	// HTTPClient makes the requests; nil means a client with a one minute timeout.
+	// HTTPClient makes the requests; nil means a client with a one minute timeout. New wraps
+	// its transport in a pacer (pace.go): writes paced, rate limits waited out.
 	HTTPClient *http.Client
+	// Pacing keeps the client under the forge's rate limits; the zero value is the default.
+	Pacing Pacing
 }
 
 var (
@@ -170,6 +173,7 @@ func New(name string, o Options) (Provider, error) {
 			if o.HTTPClient == nil {
 				o.HTTPClient = &http.Client{Timeout: time.Minute}
 			}
+			o.HTTPClient = pace(name, o.Host, o.Token, o.HTTPClient, o.Pacing)
 			return p.new(o)
 		}
 	}

@@ -317,6 +317,8 @@ func (g *giteaForge) ListRepos(ctx context.Context, owner string) ([]*Listed, er
 			WebURL:        r.HTMLURL,
 			DefaultBranch: r.DefaultBranch,
 			Archived:      r.Archived,
+			Fork:          r.Fork,
+			Topics:        topicsOf(r.Topics),
 		}
 		if r.Owner != nil {
 			l.Owner = r.Owner.UserName

@@ -308,6 +308,8 @@ func (g *gitHub) ListRepos(ctx context.Context, owner string) ([]*Listed, error)
 			WebURL:        r.GetHTMLURL(),
 			DefaultBranch: r.GetDefaultBranch(),
 			Archived:      r.GetArchived(),
+			Fork:          r.GetFork(),
+			Topics:        topicsOf(r.Topics),
 		}
 	}
 	return listed, nil

@@ -361,6 +361,8 @@ func (g *gitLab) ListRepos(ctx context.Context, owner string) ([]*Listed, error)
 			WebURL:        p.WebURL,
 			DefaultBranch: p.DefaultBranch,
 			Archived:      p.Archived,
+			Fork:          p.ForkedFromProject != nil,
+			Topics:        topicsOf(p.Topics),
 		}
 	}
 	return listed, nil

@@ -14,6 +14,10 @@ type Listed struct {
 	WebURL        string
 	DefaultBranch string
 	Archived      bool
+	// Fork is a fork of another repository; Topics are its topics (GitLab: topics, formerly
+	// tags), for a fleet's filters.
+	Fork   bool
+	Topics []string
 }
 
 // noOwner is the error when an owner is neither an organization (group) nor a user.
@@ -41,4 +45,12 @@ func fileNotFound(provider, owner, name, path, ref string) error {
 		on = ref
 	}
 	return &missing{fmt.Sprintf("%s: %s/%s: no file %s on %s", provider, owner, name, path, on)}
+}
+
+// topicsOf is a repository's topics, nil when it has none (the forges answer []).
+func topicsOf(t []string) []string {
+	if len(t) == 0 {
+		return nil
+	}
+	return t
 }

@@ -37,6 +37,9 @@ type Repo struct {
 	DefaultBranch string
 	Private       bool
 	Archived      bool
+	// Fork makes it a fork (GitLab: forked_from_project is set); Topics are its topics.
+	Fork   bool
+	Topics []string
 	// CloneURL is what the fake reports as clone_url / http_url_to_repo. When empty, it is
 	// set from the hook given to SetCloneURL, or to URL/owner/name.git.
 	CloneURL string
@@ -708,4 +711,9 @@ func number(body map[string]any, k string) (int64, bool, bool) {
 	}
 	n, ok := v.(float64)
 	return int64(n), true, ok && n == float64(int64(n))
+}
+
+// topics is a repository's topics as the forges answer them: a list, never null.
+func topics(r *Repo) []string {
+	return append([]string{}, r.Topics...)
 }

@@ -478,7 +478,13 @@ func (f *Fake) gitlabProjectJSON(r *http.Request, p *Repo) map[string]any {
 		ns = &org{name: p.Owner}
 	}
 	host := strings.TrimPrefix(strings.TrimPrefix(web, "https://"), "http://")
+	var parent any
+	if p.Fork { // GitLab names the project it was forked from; what it is does not matter here
+		parent = map[string]any{"id": 1, "path_with_namespace": "upstream/" + p.Name}
+	}
 	return map[string]any{
+		"forked_from_project": parent,
+		"topics":              topics(p),
 		"id":                  p.id,
 		"name":                p.Name,
 		"path":                p.Name,
