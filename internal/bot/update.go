@@ -131,6 +131,25 @@ func Push(ctx context.Context, d PushDeps, o PushOptions, p *update.Planned, res
 			}
 		}
 	}
+	ppl := people(o.Reviewers, o.Assignees)
+	if o.ReviewersFromCodeowners && o.PullRequest && !unchanged {
+		var paths []string
+		for _, c := range changes {
+			paths = append(paths, c.Path)
+		}
+		owner, _ := res.Own().Recorded()["owner"].(string)
+		owners, err := owners(repo, owner, paths)
+		if err != nil {
+			return nil, err
+		}
+		more := people(owners, nil)
+		for _, r := range more.Reviewers {
+			ppl.Reviewers = appendOnce(ppl.Reviewers, r)
+		}
+		for _, t := range more.Teams {
+			ppl.Teams = appendOnce(ppl.Teams, t)
+		}
+	}
 	return Run(ctx, Options{
 		Repo:   repo,
 		Remote: d.remote(t),
@@ -139,8 +158,25 @@ func Push(ctx context.Context, d PushDeps, o PushOptions, p *update.Planned, res
 		Unchanged: unchanged, Changes: changes, Conflicts: conflicts,
 		Title: Title(p.Name, res), Body: Body(p, res, rel, notRun),
 		Forge:  pr,
-		Labels: o.Labels, People: people(o.Reviewers, o.Assignees), AutoMerge: o.AutoMerge,
+		Labels: o.Labels, People: ppl, AutoMerge: o.AutoMerge,
 	})
+}
+
+// owners are who owns the files the update changes (paths, from the repository's root), in
+// the default branch's CODEOWNERS; without a CODEOWNERS file, the owner answer the update
+// records (a user, or a team as org/team).
+func owners(repo *git.Repository, owner string, paths []string) ([]string, error) {
+	rules, file, found, err := codeowners(repo)
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", file, err)
+	}
+	if found {
+		return ownersOf(rules, paths), nil
+	}
+	if owner = strings.TrimSpace(owner); owner != "" {
+		return []string{owner}, nil
+	}
+	return nil, nil
 }
 
 // people sorts reviewers into users and teams (org/team), without a leading @.

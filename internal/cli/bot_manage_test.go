@@ -147,3 +147,31 @@ func TestBotPullRequestFlagsNeedPullRequest(t *testing.T) {
 		}
 	}
 }
+
+// TestBotReviewersFromCodeowners: --reviewers-from-codeowners asks the owners, in the default
+// branch's CODEOWNERS, of the files the update changes (app.yaml's, and the catch-all's for
+// .idp.yaml), besides --reviewer; without CODEOWNERS, the owner answer.
+func TestBotReviewersFromCodeowners(t *testing.T) {
+	r := newBotRig(t, "github")
+	writeFiles(t, r.work, map[string]string{".github/CODEOWNERS": "* @acme/platform\napp.yaml @bob\nREADME.md @writer\n"})
+	gitIn(t, r.work, "add", ".github/CODEOWNERS")
+	r.commitMain(nil, "code owners")
+	r.release("v1.1.0", "name: {{ .name }}\nprobe: /\nport: 9090\n")
+	out := r.bot(0, "--reviewers-from-codeowners", "--reviewer", "carol")
+	pr := out.Push.PullRequest
+	m := r.fake.Managed("acme", "shop", pr.Number)
+	if !slices.Equal(m.Reviewers, []string{"carol", "bob"}) || !slices.Equal(m.TeamReviewers, []string{"platform"}) {
+		t.Errorf("forge holds %+v; report %+v", m, pr)
+	}
+
+	// No CODEOWNERS: the owner answer, here a new parameter's default.
+	g := newBotRig(t, "gitea")
+	writeFiles(t, g.src, map[string]string{
+		"svc/template.yaml": "apiVersion: idp/v1\nkind: Template\ntype: service\nparameters:\n  - name: name\n    required: true\n  - name: owner\n    default: dora\n",
+	})
+	g.release("v1.1.0", "name: {{ .name }}\nprobe: /\nport: 9090\n")
+	out = g.bot(0, "--reviewers-from-codeowners")
+	if m := g.fake.Managed("acme", "shop", out.Push.PullRequest.Number); !slices.Equal(m.Reviewers, []string{"dora"}) || len(m.TeamReviewers) > 0 {
+		t.Errorf("owner answer: forge holds %+v", m)
+	}
+}
