@@ -23,6 +23,13 @@ IDP_GIT_TOKEN) is also the API token: 'idp new --provider' creates the repositor
 'idp update --pull-request' opens the pull request, 'idp fleet status --provider' lists and reads
 repositories.
 
+IDP_FORGE_WRITES_PER_HOUR: the pace of a fleet run's content-creating forge requests (pull
+requests opened or edited); default 450, under GitHub's 500 an hour; -1 turns pacing off.
+Rate-limit refusals (Retry-After, X-RateLimit-Reset) are waited out in any case. docs/scale.md.
+
+JOB_COMPLETION_INDEX, IDP_SHARDS: in a Kubernetes Indexed Job, without --shard, idp fleet works
+on shard JOB_COMPLETION_INDEX of IDP_SHARDS.
+
 IDP_SSH_KEY, IDP_SSH_KEY_PASSPHRASE: the private key file for ssh:// and git@host:path URLs;
 without it, the agent at SSH_AUTH_SOCK, then ~/.ssh/id_ed25519, id_ecdsa, id_rsa.
 
