@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"sync"
@@ -134,6 +135,9 @@ func (pc *pacer) RoundTrip(req *http.Request) (*http.Response, error) {
 	var waited time.Duration
 	for attempt := 0; ; attempt++ {
 		resp, err := pc.c.Do(req)
+		if ue, ok := err.(*url.Error); ok {
+			err = ue.Err // the caller's client wraps it again, with the same method and URL
+		}
 		if err != nil {
 			return nil, err
 		}
