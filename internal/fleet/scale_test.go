@@ -94,7 +94,7 @@ func TestShardOfIsStable(t *testing.T) {
 func TestParseShard(t *testing.T) {
 	for in, want := range map[string]string{
 		"0/4": "", "3/4": "", "0/1": "",
-		"4/4": `--shard "4/4": I counts from 0 and must be below N (0/4 to 3/4)`,
+		"4/4":  `--shard "4/4": I counts from 0 and must be below N (0/4 to 3/4)`,
 		"-1/4": `--shard "-1/4": I counts from 0 and must be below N (0/4 to 3/4)`,
 		"1/0":  `--shard "1/0": N must be from 1 to 10000`,
 		"1":    `--shard "1": give I/N, shard I (from 0) of N, such as 0/4`,

@@ -53,8 +53,8 @@ type UpdateOptions struct {
 	Shard  Shard
 	Resume string
 	Jobs   int
-	Do    update.DoOptions // To, Pre, Set, Values, Rej, Render; Dir is each clone's
-	Push  bot.PushOptions
+	Do     update.DoOptions // To, Pre, Set, Values, Rej, Render; Dir is each clone's
+	Push   bot.PushOptions
 }
 
 // UpdateRow is one repository's bot run.
