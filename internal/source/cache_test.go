@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"sort"
 	"testing"
 	"time"
 )
@@ -174,6 +175,7 @@ func TestOpenGitSweepsLeftovers(t *testing.T) {
 	entries, _ := os.ReadDir(cache)
 	want := []string{filepath.Base(entry), filepath.Base(entry) + ".lock",
 		"dddddddddddddddddddddddd.lock", "dddddddddddddddddddddddd.tmp", "notes.txt"}
+	sort.Strings(want) // the entry's name is a hash of the URL, which holds the temp dir's path
 	if got := names(entries); !reflect.DeepEqual(got, want) {
 		t.Errorf("cache after OpenGit:\n got %q\nwant %q", got, want)
 	}
