@@ -42,30 +42,11 @@ func intOrDash(p *int) string {
 	return strconv.Itoa(*p)
 }
 
-// duration is seconds for people: 3d 4h, 5h 20m, 12m, under a minute.
-func duration(secs int64) string {
-	d := time.Duration(secs) * time.Second
-	days, hours, mins := int64(d/(24*time.Hour)), int64(d%(24*time.Hour)/time.Hour), int64(d%time.Hour/time.Minute)
-	switch {
-	case days > 0 && hours > 0:
-		return fmt.Sprintf("%dd %dh", days, hours)
-	case days > 0:
-		return fmt.Sprintf("%dd", days)
-	case hours > 0 && mins > 0:
-		return fmt.Sprintf("%dh %dm", hours, mins)
-	case hours > 0:
-		return fmt.Sprintf("%dh", hours)
-	case mins > 0:
-		return fmt.Sprintf("%dm", mins)
-	}
-	return "<1m"
-}
-
 func durationOrDash(p *int64) string {
 	if p == nil {
 		return "-"
 	}
-	return duration(*p)
+	return fleet.Duration(*p)
 }
 
 // leadTime is the lead time of the update that brought the service onto its version.
@@ -88,9 +69,9 @@ func prCell(r fleet.Row) string {
 	s := fmt.Sprintf("#%d %s", pr.Number, pr.State)
 	switch {
 	case pr.TimeToMergeSeconds != nil:
-		s += " in " + duration(*pr.TimeToMergeSeconds)
+		s += " in " + fleet.Duration(*pr.TimeToMergeSeconds)
 	case pr.AgeSeconds != nil:
-		s += ", " + duration(*pr.AgeSeconds) + " old"
+		s += ", " + fleet.Duration(*pr.AgeSeconds) + " old"
 	}
 	return s
 }
@@ -178,7 +159,7 @@ func printFleetTable(w io.Writer, res *fleet.StatusResult, o *fleetStatusOptions
 					tagged = r.Tagged.Format(time.DateOnly)
 				}
 				if r.LeadTime != nil {
-					med, p90 = duration(r.LeadTime.MedianSeconds), duration(r.LeadTime.P90Seconds)
+					med, p90 = fleet.Duration(r.LeadTime.MedianSeconds), fleet.Duration(r.LeadTime.P90Seconds)
 				}
 				fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%d\t%s\t%s\n", p.Template, r.Version, tagged, r.Services, r.Updated, med, p90)
 			}
@@ -230,7 +211,7 @@ func prSummary(ps *fleet.PullSummary) string {
 	}
 	s := strings.Join(parts, ", ")
 	if ps.MedianTimeToMergeSeconds != nil {
-		s += " (median time to merge " + duration(*ps.MedianTimeToMergeSeconds) + ")"
+		s += " (median time to merge " + fleet.Duration(*ps.MedianTimeToMergeSeconds) + ")"
 	}
 	return s
 }

@@ -66,7 +66,7 @@ func view(d *Data) *pageView {
 		}
 		for _, r := range p.Releases {
 			if r.LeadTime != nil {
-				v.Key = append(v.Key, keyNumber{duration(r.LeadTime.MedianSeconds), fmt.Sprintf("median lead time to %s %s (%d services)", p.Template, r.Version, r.Updated)})
+				v.Key = append(v.Key, keyNumber{fleet.Duration(r.LeadTime.MedianSeconds), fmt.Sprintf("median lead time to %s %s (%d services)", p.Template, r.Version, r.Updated)})
 				break
 			}
 		}
@@ -195,10 +195,10 @@ func (v *pageView) leadTimes() {
 				continue
 			}
 			med, p90 := float64(r.LeadTime.MedianSeconds), float64(r.LeadTime.P90Seconds)
-			note := fmt.Sprintf("median %s, p90 %s, %d services", duration(r.LeadTime.MedianSeconds), duration(r.LeadTime.P90Seconds), r.Updated)
+			note := fmt.Sprintf("median %s, p90 %s, %d services", fleet.Duration(r.LeadTime.MedianSeconds), fleet.Duration(r.LeadTime.P90Seconds), r.Updated)
 			bars = append(bars, bar{Label: label, Segments: []segment{{Label: "median", Value: med, Series: 1}}, Mark: p90, Note: note})
 			descs = append(descs, label+": "+note)
-			t.Rows = append(t.Rows, []string{p.Template, r.Version, tagged, strconv.Itoa(r.Updated), duration(r.LeadTime.MedianSeconds), duration(r.LeadTime.P90Seconds)})
+			t.Rows = append(t.Rows, []string{p.Template, r.Version, tagged, strconv.Itoa(r.Updated), fleet.Duration(r.LeadTime.MedianSeconds), fleet.Duration(r.LeadTime.P90Seconds)})
 			if p90 > max {
 				max = p90
 			}
@@ -232,7 +232,7 @@ func (v *pageView) pullRequests() {
 		}
 		ttm := "-"
 		if ps.MedianTimeToMergeSeconds != nil {
-			ttm = duration(*ps.MedianTimeToMergeSeconds)
+			ttm = fleet.Duration(*ps.MedianTimeToMergeSeconds)
 		}
 		total := float64(ps.Open + ps.Draft + ps.Merged + ps.Closed + ps.None)
 		if total > max {
@@ -328,7 +328,7 @@ func (v *pageView) services() {
 	for _, r := range rows {
 		lead := cell{Text: "-", Sort: "-1", Num: true}
 		if m := r.LastMove(); m != nil && m.Version == r.Version && m.LeadTimeSeconds != nil {
-			lead = cell{Text: duration(*m.LeadTimeSeconds), Sort: strconv.FormatInt(*m.LeadTimeSeconds, 10), Num: true}
+			lead = cell{Text: fleet.Duration(*m.LeadTimeSeconds), Sort: strconv.FormatInt(*m.LeadTimeSeconds, 10), Num: true}
 		}
 		pr := cell{Text: "-", Sort: ""}
 		if len(r.PullRequests) > 0 {
@@ -354,25 +354,6 @@ func (v *pageView) services() {
 		v.Rows = append(v.Rows, []cell{{Text: r.Repo, Sort: r.Repo}, {Text: r.Template, Sort: r.Template}, {Text: r.Version, Sort: r.Version},
 			{Text: r.Latest, Sort: r.Latest}, num(r.Behind), num(r.DaysBehind), lead, pr, div, {Text: errText, Sort: errText}})
 	}
-}
-
-// duration is seconds for people: 3d 4h, 5h 20m, 12m, under a minute.
-func duration(secs int64) string {
-	d := time.Duration(secs) * time.Second
-	days, hours, mins := int64(d/(24*time.Hour)), int64(d%(24*time.Hour)/time.Hour), int64(d%time.Hour/time.Minute)
-	switch {
-	case days > 0 && hours > 0:
-		return fmt.Sprintf("%dd %dh", days, hours)
-	case days > 0:
-		return fmt.Sprintf("%dd", days)
-	case hours > 0 && mins > 0:
-		return fmt.Sprintf("%dh %dm", hours, mins)
-	case hours > 0:
-		return fmt.Sprintf("%dh", hours)
-	case mins > 0:
-		return fmt.Sprintf("%dm", mins)
-	}
-	return "<1m"
 }
 
 func compareVersions(a, b string) int {
