@@ -180,10 +180,26 @@ func forgeRecords(ctx context.Context, d StatusDeps, o StatusOptions) ([]Row, []
 	has := make([]bool, len(repos))    // a .idp.yaml, or an error reading it
 	unread := make([]bool, len(repos)) // an error reading it
 	set, finish := d.Progress.Start("reading", len(repos))
+	read := func(ctx context.Context, r *forge.Listed) ([]byte, error) {
+		return d.Forge.ReadFile(ctx, r.Owner, r.Name, provenance.FileName, "")
+	}
+	if b, ok := d.Forge.(forge.BatchReader); ok {
+		// One query reads forge.BatchSize repositories' files (GitHub's GraphQL).
+		got, err := readBatched(ctx, b, repos, set)
+		if err != nil {
+			finish()
+			return nil, nil, nil, nil, err
+		}
+		read = func(_ context.Context, r *forge.Listed) ([]byte, error) {
+			f := got[forge.RepoRef{Owner: r.Owner, Name: r.Name}]
+			return f.Data, f.Err
+		}
+		set = func(int) {} // the queries moved it
+	}
 	Each(ctx, len(repos), o.Jobs, func(ctx context.Context, i int) {
 		r := repos[i]
 		rows[i].Repo = r.Owner + "/" + r.Name
-		data, err := d.Forge.ReadFile(ctx, r.Owner, r.Name, provenance.FileName, "")
+		data, err := read(ctx, r)
 		switch {
 		case errors.Is(err, forge.ErrNotFound):
 			return
@@ -227,6 +243,27 @@ func forgeRecords(ctx context.Context, d StatusDeps, o StatusOptions) ([]Row, []
 		ad.Share = float64(ad.OnGoldenPath) / float64(ad.Repositories)
 	}
 	return out, keep, ad, not, ctx.Err()
+}
+
+// readBatched reads the .idp.yaml of repos through b, forge.BatchSize at a time, so that the
+// progress moves with each query.
+func readBatched(ctx context.Context, b forge.BatchReader, repos []*forge.Listed, set func(int)) (map[forge.RepoRef]forge.FileRead, error) {
+	got := make(map[forge.RepoRef]forge.FileRead, len(repos))
+	for lo := 0; lo < len(repos); lo += forge.BatchSize {
+		refs := make([]forge.RepoRef, 0, forge.BatchSize)
+		for _, r := range repos[lo:min(lo+forge.BatchSize, len(repos))] {
+			refs = append(refs, forge.RepoRef{Owner: r.Owner, Name: r.Name})
+		}
+		part, err := b.ReadFiles(ctx, refs, provenance.FileName)
+		if err != nil {
+			return nil, err
+		}
+		for k, v := range part {
+			got[k] = v
+		}
+		set(lo + len(refs))
+	}
+	return got, nil
 }
 
 func (r *Row) fill(rec *provenance.File) {

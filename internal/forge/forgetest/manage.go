@@ -417,6 +417,10 @@ func (f *Fake) githubPullFull(r *http.Request, repo *Repo, p *pull) map[string]a
 // request named by the variable id. GraphQL reports failures as errors[] with status 200.
 func (f *Fake) githubGraphQL(w http.ResponseWriter, req Request) {
 	query, _ := str(req.Body, "query")
+	if isGitHubBatchRead(query) { // batched reads: batch.go
+		f.githubBatchRead(w, req)
+		return
+	}
 	vars, _ := req.Body["variables"].(map[string]any)
 	id, _ := vars["id"].(string)
 	fail := func(typ, msg string) {
