@@ -5,6 +5,7 @@ import (
 	"cmp"
 	"context"
 	"crypto/sha256"
+	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
@@ -122,7 +123,7 @@ func (pc *pacer) RoundTrip(req *http.Request) (*http.Response, error) {
 		}
 		return pc.p.Sleep(ctx, d)
 	}
-	if pc.writes != nil && req.Method != http.MethodGet && req.Method != http.MethodHead {
+	if pc.writes != nil && isWrite(req) {
 		now := pc.p.Now()
 		r := pc.writes.ReserveN(now, 1)
 		if d := r.DelayFrom(now); d > 0 {
@@ -210,4 +211,32 @@ func sleep(ctx context.Context, d time.Duration) error {
 	case <-ctx.Done():
 		return ctx.Err()
 	}
+}
+
+// isWrite reports a request that creates or changes content, which forges limit separately: any
+// method but GET and HEAD, except a GraphQL query (a POST that reads, such as the batched reads
+// of .idp.yaml); a GraphQL mutation is a write.
+func isWrite(req *http.Request) bool {
+	if req.Method == http.MethodGet || req.Method == http.MethodHead {
+		return false
+	}
+	if req.Method != http.MethodPost || !strings.HasSuffix(req.URL.Path, "/graphql") || req.GetBody == nil {
+		return true
+	}
+	body, err := req.GetBody()
+	if err != nil {
+		return true
+	}
+	defer body.Close()
+	data, err := io.ReadAll(io.LimitReader(body, 1<<20))
+	if err != nil {
+		return true
+	}
+	var q struct {
+		Query string `json:"query"`
+	}
+	if json.Unmarshal(data, &q) != nil {
+		return true
+	}
+	return strings.HasPrefix(strings.TrimSpace(q.Query), "mutation")
 }
