@@ -10,8 +10,8 @@ import (
 // content-creating requests; a mutation (auto-merge) and a REST POST are.
 func TestGraphQLQueriesAreNotWrites(t *testing.T) {
 	for body, want := range map[string]bool{
-		`{"query":"query($o0: String!) { r0: repository(owner: $o0) { id } }"}`: false,
-		`{"query":" { r0: repository(owner: \"a\", name: \"b\") { id } }"}`:        false,
+		`{"query":"query($o0: String!) { r0: repository(owner: $o0) { id } }"}`:                                           false,
+		`{"query":" { r0: repository(owner: \"a\", name: \"b\") { id } }"}`:                                               false,
 		`{"query":"mutation($id: ID!) { enablePullRequestAutoMerge(input: {pullRequestId: $id}) { clientMutationId } }"}`: true,
 	} {
 		req, _ := http.NewRequest(http.MethodPost, "https://api.github.com/graphql", strings.NewReader(body))
