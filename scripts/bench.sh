@@ -7,12 +7,14 @@
 # of a 200-file service (20 files changed by the golden path, 10 edited here) against git's own
 # merge of the same change, and `idp check`. Then `idp fleet status` and `idp fleet update` over
 # 100 service repositories on a local git server, with their peak RSS. Last, start-up: `idp
-# version` against a Go hello world built in the same run with the same flags.
+# version` against a Go hello world built in the same run with the same flags. Last, scale: fleet
+# status on GitHub over 100 and 1,000 repositories, projected to 10,000.
 # It is a report: a missed goal still exits 0.
 #
 #   ROUNDS=5 BENCHTIME=1s scripts/bench.sh
 #   TMPDIR=/dev/shm scripts/bench.sh     # New on tmpfs: idp's own cost without the disk's
 #   RUNS=200 scripts/bench.sh startup    # only start-up: ROUNDS rounds of RUNS runs each
+#   SCALE_RUNS=3 scripts/bench.sh scale  # only scale: SCALE_RUNS runs of each fleet size
 set -eu
 
 cd "$(dirname "$0")/.."
@@ -92,8 +94,56 @@ startup() {
 	}' "$work/startup.txt"
 }
 
+# scale runs fleet status's engine on GitHub (internal/fleet/scale_bench_test.go: the forge fake,
+# each service's history on the local git server, 8 workers) over 100 and 1,000 repositories,
+# and projects to 10,000 on the line through the two: wall time and peak heap, with API calls
+# per repository as at 1,000, and the hours those calls take at a personal token's 5,000 an
+# hour. The goal: the .idp.yaml reads at most 1 call per 50 repositories.
+scale() {
+	echo
+	echo "scale (${SCALE_RUNS:-3} runs each; 100 and 1,000 repositories)..."
+	go test -c -o "$work/fleet.test" ./internal/fleet
+	(cd internal/fleet && "$work/fleet.test" -test.run '^$' -test.bench '^BenchmarkFleetStatusScale$' \
+		-test.benchtime "${SCALE_RUNS:-3}x") >"$work/scale.txt"
+	grep '^Benchmark' "$work/scale.txt"
+	awk '
+	/^cpu:/ { cpu = substr($0, 6) }
+	/^Benchmark/ {
+		name = $1
+		sub(/^BenchmarkFleetStatusScale\//, "", name)
+		sub(/-[0-9]+$/, "", name)
+		for (f = 2; f < NF; f++) {
+			if ($(f + 1) == "ns/op") s[name] = $f / 1e9
+			if ($(f + 1) == "api-calls/repo") calls[name] = $f
+			if ($(f + 1) == "idp-yaml-calls/repo") reads[name] = $f
+			if ($(f + 1) == "peak-heap-MB") heap[name] = $f
+		}
+	}
+	function at10k(a, b) { return b + (b - a) / 900 * 9000 }
+	function verdict(ok) { return ok ? "PASS" : "MISS" }
+	END {
+		if (!(100 in s) || !(1000 in s)) {
+			print "bench.sh: missing scale results" > "/dev/stderr"
+			exit 1
+		}
+		printf "\nfleet status --provider github, 8 jobs; %s\n", cpu
+		printf "%-8s %10s %15s %20s %13s\n", "repos", "wall s", "API calls/repo", ".idp.yaml calls/repo", "peak heap MB"
+		printf "%-8s %10.2f %15.3f %20.3f %13.1f\n", "100", s[100], calls[100], reads[100], heap[100]
+		printf "%-8s %10.2f %15.3f %20.3f %13.1f\n", "1000", s[1000], calls[1000], reads[1000], heap[1000]
+		printf "%-8s %10.2f %15.3f %20.3f %13.1f   (projected)\n", "10000", at10k(s[100], s[1000]), calls[1000], reads[1000], at10k(heap[100], heap[1000])
+		printf "\n10,000 repositories: %d API calls, %.1f h at 5,000 an hour (a personal token)\n", calls[1000] * 10000, calls[1000] * 10000 / 5000
+		printf "goal  .idp.yaml reads at most 1 call per 50 repos  %6.3f/repo  %s\n", reads[1000], verdict(reads[1000] <= 0.02)
+		printf "      all API calls per repo (the bot pull requests: one REST call per service) %6.3f/repo  %s\n", calls[1000], verdict(calls[1000] <= 0.02)
+		printf "      flat memory: peak heap 100 -> 1000 repos  %5.1f -> %5.1f MB  %s\n", heap[100], heap[1000], verdict(heap[1000] < 2 * heap[100])
+	}' "$work/scale.txt"
+}
+
 if [ "${1:-}" = startup ]; then
 	startup
+	exit 0
+fi
+if [ "${1:-}" = scale ]; then
+	scale
 	exit 0
 fi
 
@@ -196,3 +246,4 @@ END {
 }' "$work/fleet.txt"
 
 startup
+scale

@@ -1,0 +1,97 @@
+package fleet
+
+import (
+	"context"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/idp-cli/idp/internal/forge"
+	"github.com/idp-cli/idp/internal/forge/forgetest"
+)
+
+// fakeClock is a time that sleeping moves on, shared by the pacer and the limited fake, so
+// that hours of waiting for GitHub's limits take no time.
+type fakeClock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+func (c *fakeClock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.now }
+
+func (c *fakeClock) Sleep(ctx context.Context, d time.Duration) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.now = c.now.Add(d)
+	return ctx.Err()
+}
+
+// TestFleetStatusUnderGitHubLimits runs fleet status on GitHub over 1,000 repositories (the
+// forge fake, each service's history on the git server) with 8 workers, against a fake that
+// enforces GitHub's limits and answers 403 with GitHub's headers. Under the documented limits
+// of a personal token, nothing is refused: 0.92 requests per repository, 10 of them the
+// batched .idp.yaml reads. Under limits a quarter of what the fleet needs, every refusal is
+// waited out as its headers say (no request is sent while a wait runs), and every repository
+// is read as before, after hours of the fake clock and none of the real one. That case runs
+// one worker: with several, a worker not yet refused still sends while another waits (each
+// request waits only for its own refusal), which the fake counts as Over.
+func TestFleetStatusUnderGitHubLimits(t *testing.T) {
+	if testing.Short() {
+		t.Skip("1,000 repositories")
+	}
+	const n = 1000
+	r := newScaleRig(t, n)
+	run := func(t *testing.T, jobs int, l forgetest.Limits) (forgetest.LimitStats, time.Duration, []forge.Wait) {
+		c := &fakeClock{now: time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)}
+		l.Now = c.Now
+		url, stats := r.fake.Limited(t, l)
+		api, err := forge.New("github", forge.Options{Host: url, Token: forgetest.Token,
+			Pacing: forge.Pacing{Sleep: c.Sleep, Now: c.Now}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var mu sync.Mutex
+		var waits []forge.Wait
+		ctx := forge.WithWaitNotice(context.Background(), func(w forge.Wait) { mu.Lock(); waits = append(waits, w); mu.Unlock() })
+		start := c.Now()
+		res, err := ReadStatus(ctx, scaleDeps(t, api), StatusOptions{Owner: "acme", Jobs: jobs})
+		if err != nil {
+			t.Fatal(err)
+		}
+		r.check(t, res)
+		return stats(), c.Now().Sub(start), waits
+	}
+
+	t.Run("documented", func(t *testing.T) {
+		before := r.fake.BatchReads()
+		st, took, waits := run(t, 8, forgetest.GitHubLimits)
+		if st.Primary != 0 || st.Secondary != 0 || st.Over != 0 || len(waits) != 0 || took != 0 {
+			t.Errorf("stats %+v, %d waits over %v: want no refusal and no wait", st, len(waits), took)
+		}
+		// The listing (10 pages), the .idp.yaml reads (10 queries) and the bot's pull requests
+		// of each of the 900 services.
+		if reads := r.fake.BatchReads() - before; st.Requests != 10+10+r.services() || reads != n/100 {
+			t.Errorf("%d requests, %d of them .idp.yaml reads; want %d and %d", st.Requests, reads, 10+10+r.services(), n/100)
+		}
+	})
+
+	t.Run("tight", func(t *testing.T) {
+		st, took, waits := run(t, 1, forgetest.Limits{PerHour: 250, WritesPerMinute: 2, WritesPerHour: 100})
+		if st.Primary == 0 || st.Secondary == 0 || st.Over != 0 {
+			t.Errorf("stats %+v: want both limits met, and no request sent while a wait ran", st)
+		}
+		// 920 requests at 250 an hour: three resets of the primary limit.
+		if took < 3*time.Hour {
+			t.Errorf("took %v of the fake clock, want over 3 hours", took)
+		}
+		var why []string
+		for _, w := range waits {
+			why = append(why, w.Why)
+		}
+		all := strings.Join(why, "\n")
+		if !strings.Contains(all, "github: rate limit used up until ") || !strings.Contains(all, "github: rate limited, Retry-After 60") {
+			t.Errorf("waits told:\n%s", all)
+		}
+	})
+}
