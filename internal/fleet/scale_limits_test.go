@@ -78,8 +78,10 @@ func TestFleetStatusUnderGitHubLimits(t *testing.T) {
 
 	t.Run("tight", func(t *testing.T) {
 		st, took, waits := run(t, 1, forgetest.Limits{PerHour: 250, WritesPerMinute: 2, WritesPerHour: 100})
-		if st.Primary == 0 || st.Secondary == 0 || st.Over != 0 {
-			t.Errorf("stats %+v: want both limits met, and no request sent while a wait ran", st)
+		// Status only reads: its GraphQL queries are not writes (the pacer does not pace them
+		// and GitHub does not count them so), so only the primary limit is met.
+		if st.Primary == 0 || st.Secondary != 0 || st.Writes != 0 || st.Over != 0 {
+			t.Errorf("stats %+v: want the primary limit met, no write, and no request sent while a wait ran", st)
 		}
 		// 920 requests at 250 an hour: three resets of the primary limit.
 		if took < 3*time.Hour {
@@ -90,7 +92,7 @@ func TestFleetStatusUnderGitHubLimits(t *testing.T) {
 			why = append(why, w.Why)
 		}
 		all := strings.Join(why, "\n")
-		if !strings.Contains(all, "github: rate limit used up until ") || !strings.Contains(all, "github: rate limited, Retry-After 60") {
+		if !strings.Contains(all, "github: rate limit used up until ") {
 			t.Errorf("waits told:\n%s", all)
 		}
 	})

@@ -320,6 +320,9 @@ func measure(ctx context.Context, d StatusDeps, o StatusOptions, rows []Row, ent
 		if r.Error != "" || e.svc == nil {
 			return
 		}
+		// The service's history and files are done with once its row is measured: keeping
+		// every clone until the end made memory grow with the fleet.
+		defer func() { e.svc = nil }()
 		if e.svc.repo == nil && e.cloneURL != "" {
 			cred := d.Credentials(e.cloneURL)
 			if cred.Err != nil {

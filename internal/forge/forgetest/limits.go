@@ -1,9 +1,13 @@
 package forgetest
 
 import (
+	"bytes"
+	"encoding/json"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -56,7 +60,8 @@ func (f *Fake) Limited(t testing.TB, l Limits) (url string, stats func() LimitSt
 		mu.Lock()
 		now := l.Now()
 		st.Requests++
-		write := r.Method != http.MethodGet && r.Method != http.MethodHead
+		// A GraphQL query reads; GitHub counts only mutations and REST writes as content-creating.
+		write := r.Method != http.MethodGet && r.Method != http.MethodHead && !graphQLQuery(r)
 		if write {
 			st.Writes++
 		}
@@ -110,4 +115,21 @@ func (f *Fake) Limited(t testing.TB, l Limits) (url string, stats func() LimitSt
 		defer mu.Unlock()
 		return st
 	}
+}
+
+// graphQLQuery reports a POST to /graphql whose body is a query, not a mutation; the body is
+// put back for the handler.
+func graphQLQuery(r *http.Request) bool {
+	if r.Method != http.MethodPost || !strings.HasSuffix(r.URL.Path, "/graphql") {
+		return false
+	}
+	data, err := io.ReadAll(r.Body)
+	r.Body = io.NopCloser(bytes.NewReader(data))
+	if err != nil {
+		return false
+	}
+	var q struct {
+		Query string `json:"query"`
+	}
+	return json.Unmarshal(data, &q) == nil && !strings.HasPrefix(strings.TrimSpace(q.Query), "mutation")
 }
