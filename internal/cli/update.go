@@ -231,6 +231,10 @@ func display(p *update.Planned) string {
 	if rel := relDir(p.Service.Dir); rel != "." {
 		return rel
 	}
+	// Here: the service's own name from .idp.yaml, not "." nor a checkout's directory name.
+	if name, ok := p.Service.Record.Recorded()["name"].(string); ok && name != "" {
+		return name
+	}
 	return filepath.Base(p.Service.Dir)
 }
 
