@@ -56,3 +56,64 @@ func TestCommandsJSONMatchTheirSchemas(t *testing.T) {
 	}
 	validateAgainst(t, "version.schema.json", r.stdout)
 }
+
+// TestTemplateToolsJSONMatchTheirSchemas: template lint and template test, on a golden path
+// with a finding and a case that fails, print what their schemas say.
+func TestTemplateToolsJSONMatchTheirSchemas(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "svc")
+	writeFiles(t, dir, map[string]string{
+		"template.yaml":          "apiVersion: idp/v1\nkind: Template\ntype: service\nparameters:\n  - name: name\n    required: true\n  - name: unused\n    default: x\n",
+		"skeleton/app.yaml":      "name: {{ .name }}\n",
+		"tests/good.yaml":        "answers:\n  name: a\n",
+		"tests/good/app.yaml":    "name: a\n",
+		"tests/stale.yaml":       "answers:\n  name: b\n",
+		"tests/stale/app.yaml":   "name: old\n",
+		"tests/checked.yaml":     "answers:\n  name: c\ncheck: echo checked\n",
+		"tests/checked/app.yaml": "name: c\n",
+	})
+	r := run(t, nil, nil, "template", "lint", dir, "--output", "json")
+	validateAgainst(t, "template-lint.schema.json", r.stdout)
+	r = run(t, nil, nil, "template", "test", dir, "--output", "json")
+	if r.code != ExitError {
+		t.Fatalf("template test: %+v", r)
+	}
+	validateAgainst(t, "template-test.schema.json", r.stdout)
+}
+
+// TestFleetUpdateAndPushJSONMatchTheirSchemas: fleet update over a service and a repository
+// that is none, and idp push, print what their schemas say.
+func TestFleetUpdateAndPushJSONMatchTheirSchemas(t *testing.T) {
+	src := t.TempDir()
+	writeFiles(t, src, map[string]string{
+		"svc/template.yaml":     "apiVersion: idp/v1\nkind: Template\ntype: service\nparameters:\n  - name: name\n    required: true\n",
+		"svc/skeleton/app.yaml": "name: {{ .name }}\n",
+	})
+	gitIn(t, src, "init", "-q", "-b", "main")
+	gitIn(t, src, "add", "-A")
+	gitIn(t, src, "commit", "-q", "-m", "v1")
+	gitIn(t, src, "tag", "v1.0.0")
+	root := t.TempDir()
+	env := map[string]string{"HOME": t.TempDir()}
+	remote := filepath.Join(root, "shop.git")
+	gitIn(t, root, "init", "-q", "--bare", "-b", "main", remote)
+	other := filepath.Join(root, "other.git")
+	gitIn(t, root, "init", "-q", "--bare", "-b", "main", other)
+	svc := filepath.Join(root, "shop")
+	if r := run(t, env, nil, "new", "service", "shop", "-s", "file://"+src, "-o", svc); r.code != 0 {
+		t.Fatalf("new: %+v", r)
+	}
+	r := run(t, env, nil, "push", "--dir", svc, "--remote", "file://"+remote, "--output", "json")
+	if r.code != 0 {
+		t.Fatalf("push: %+v", r)
+	}
+	validateAgainst(t, "push.schema.json", r.stdout)
+	writeFiles(t, src, map[string]string{"svc/skeleton/app.yaml": "name: {{ .name }}\nport: 80\n"})
+	gitIn(t, src, "commit", "-q", "-am", "v1.1")
+	gitIn(t, src, "tag", "v1.1.0")
+	writeFiles(t, root, map[string]string{"repos.txt": "file://" + remote + "\nfile://" + other + "\n"})
+	r = run(t, env, nil, "fleet", "update", "--repos", filepath.Join(root, "repos.txt"), "--output", "json")
+	if r.code != ExitError { // other.git has nothing: a failed row
+		t.Fatalf("fleet update: %+v", r)
+	}
+	validateAgainst(t, "fleet-update.schema.json", r.stdout)
+}
