@@ -154,7 +154,7 @@ func printLayerResult(f *Factory, res *layer.Result, verb string, dryRun bool) e
 		if changes == nil {
 			changes = []update.Change{}
 		}
-		out := map[string]any{"service": rel, "template": res.Name, "version": res.Version, "dryRun": dryRun,
+		out := map[string]any{"service": rel, "dir": res.Service.Dir, "template": res.Name, "version": res.Version, "dryRun": dryRun,
 			"changes": changes, "conflicts": res.Conflicts}
 		if res.Commit != "" {
 			out["commit"] = res.Commit

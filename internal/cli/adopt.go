@@ -138,7 +138,7 @@ func printAdoptPush(f *Factory, res *layer.Result, rep *bot.Report) error {
 		if changes == nil {
 			changes = []update.Change{}
 		}
-		return printJSON(f.IO.Out, map[string]any{"service": rel, "template": res.Name, "version": res.Version,
+		return printJSON(f.IO.Out, map[string]any{"service": rel, "dir": res.Service.Dir, "template": res.Name, "version": res.Version,
 			"changes": changes, "conflicts": res.Conflicts, "push": rep})
 	}
 	w := f.IO.Out

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"fmt"
+	"path/filepath"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -40,7 +41,11 @@ recorded version's render too, and exit status 6 says one differs or is missing.
 					if dir == "" {
 						dir = "."
 					}
-					if jerr := printJSON(f.IO.Out, map[string]any{"service": dir, "status": "error", "error": err.Error()}); jerr != nil {
+					doc := map[string]any{"service": dir, "status": "error", "error": err.Error()}
+					if abs, aerr := filepath.Abs(dir); aerr == nil {
+						doc["dir"] = abs
+					}
+					if jerr := printJSON(f.IO.Out, doc); jerr != nil {
 						return jerr
 					}
 				}
@@ -73,7 +78,7 @@ recorded version's render too, and exit status 6 says one differs or is missing.
 					status = "behind"
 				}
 				out := map[string]any{
-					"service": rel, "template": p.Name, "version": p.Current, "latest": p.Wants,
+					"service": rel, "dir": p.Service.Dir, "template": p.Name, "version": p.Current, "latest": p.Wants,
 					"upToDate": upToDate, "behind": p.Behind, "status": status,
 				}
 				if !p.TargetDate.IsZero() {
@@ -115,7 +120,7 @@ recorded version's render too, and exit status 6 says one differs or is missing.
 					for _, l := range layers {
 						delete(l, "service")
 					}
-					doc = map[string]any{"service": display(ps[0]), "status": status, "upToDate": !behind, "layers": layers}
+					doc = map[string]any{"service": display(ps[0]), "dir": ps[0].Service.Dir, "status": status, "upToDate": !behind, "layers": layers}
 				}
 				if len(left) > 0 {
 					doc["conflicts"] = left
