@@ -117,3 +117,41 @@ func TestFleetUpdateAndPushJSONMatchTheirSchemas(t *testing.T) {
 	}
 	validateAgainst(t, "fleet-update.schema.json", r.stdout)
 }
+
+// TestAddAndAdoptJSONMatchTheirSchema: idp add of an add-on and idp adopt of a repository idp did
+// not make print what layer.schema.json says.
+func TestAddAndAdoptJSONMatchTheirSchema(t *testing.T) {
+	src := t.TempDir()
+	writeFiles(t, src, map[string]string{
+		"svc/template.yaml":           "apiVersion: idp/v1\nkind: Template\ntype: service\nparameters:\n  - name: name\n    required: true\n",
+		"svc/skeleton/app.yaml":       "name: {{ .name }}\n",
+		"svc/skeleton/README.md":      "# {{ .name }}\n",
+		"docs/template.yaml":          "apiVersion: idp/v1\nkind: Template\ntype: addon\nparameters:\n  - name: name\n    required: true\n",
+		"docs/skeleton/docs/index.md": "# {{ .name }} docs\n",
+	})
+	gitIn(t, src, "init", "-q", "-b", "main")
+	gitIn(t, src, "add", "-A")
+	gitIn(t, src, "commit", "-q", "-m", "v1")
+	gitIn(t, src, "tag", "v1.0.0")
+	env := map[string]string{"HOME": t.TempDir()}
+	svc := filepath.Join(t.TempDir(), "shop")
+	if r := run(t, env, nil, "new", "service", "shop", "-s", "file://"+src, "-t", "svc", "-o", svc); r.code != 0 {
+		t.Fatalf("new: %+v", r)
+	}
+	r := run(t, env, nil, "add", "docs", "--dir", svc, "-s", "file://"+src, "--output", "json")
+	if r.code != 0 {
+		t.Fatalf("add: %+v", r)
+	}
+	validateAgainst(t, "layer.schema.json", r.stdout)
+
+	repo := filepath.Join(t.TempDir(), "legacy")
+	writeFiles(t, repo, map[string]string{"README.md": "# legacy, by hand\n"})
+	gitIn(t, repo, "init", "-q", "-b", "main")
+	gitIn(t, repo, "add", "-A")
+	gitIn(t, repo, "commit", "-q", "-m", "by hand")
+	r = run(t, env, nil, "adopt", "--dir", repo, "-s", "file://"+src, "-t", "svc", "--set", "name=legacy", "--output", "json")
+	if r.code != ExitConflicts { // README.md is there already: a conflict
+		t.Fatalf("adopt: %+v", r)
+	}
+	validateAgainst(t, "layer.schema.json", r.stdout)
+}
