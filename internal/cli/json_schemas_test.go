@@ -1,7 +1,9 @@
 package cli
 
 import (
+	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -154,4 +156,23 @@ func TestAddAndAdoptJSONMatchTheirSchema(t *testing.T) {
 		t.Fatalf("adopt: %+v", r)
 	}
 	validateAgainst(t, "layer.schema.json", r.stdout)
+}
+
+// TestTemplateInitJSONMatchesItsSchema: template init's JSON, its directory absolute.
+func TestTemplateInitJSONMatchesItsSchema(t *testing.T) {
+	parent := t.TempDir()
+	if p, err := filepath.EvalSymlinks(parent); err == nil {
+		parent = p
+	}
+	here, _ := os.Getwd()
+	t.Chdir(parent)
+	r := run(t, nil, nil, "template", "init", "node-service", "--output", "json")
+	if r.code != 0 {
+		t.Fatalf("%+v", r)
+	}
+	t.Chdir(here) // the schemas are read from ../../docs
+	validateAgainst(t, "template-init.schema.json", r.stdout)
+	if !strings.Contains(r.stdout, `"dir": "`+filepath.Join(parent, "node-service")+`"`) {
+		t.Errorf("dir is not absolute:\n%s", r.stdout)
+	}
 }

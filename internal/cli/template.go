@@ -270,7 +270,11 @@ It lints clean and its test passes as written; change it from there. See docs/au
 				return err
 			}
 			if f.Config.Output == "json" {
-				return printJSON(f.IO.Out, res)
+				out := *res
+				if abs, err := filepath.Abs(res.Dir); err == nil {
+					out.Dir = abs // absolute, as every command's JSON gives a directory
+				}
+				return printJSON(f.IO.Out, out)
 			}
 			fmt.Fprintf(f.IO.Out, "Created the golden path %s in %s:\n", res.Name, res.Dir)
 			for _, file := range res.Files {
