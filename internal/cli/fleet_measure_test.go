@@ -137,6 +137,7 @@ func TestFleetReport(t *testing.T) {
 	if len(d.Burndowns) != 1 || d.Burndowns[0].Release != "v1.1.0" || len(d.Burndowns[0].Points) != 5 {
 		t.Errorf("burndowns: %+v", d.Burndowns)
 	}
+	validateAgainst(t, "fleet-report.schema.json", r.stdout)
 
 	r = fleetRigRun(t, rig, args...)
 	if r.code != 2 || !strings.HasPrefix(r.stderr, "idp: give --html FILE for the page, or --output json for its data\n") {
