@@ -20,6 +20,7 @@ import (
 	"time"
 
 	"github.com/idp-cli/idp/internal/block"
+	"github.com/idp-cli/idp/internal/bytesize"
 	"github.com/idp-cli/idp/internal/manifest"
 	"github.com/idp-cli/idp/internal/pathglob"
 	"github.com/idp-cli/idp/internal/servicedir"
@@ -573,22 +574,9 @@ func (r *renderer) grow(n int64) error {
 
 func (r *renderer) tooLarge(name string, perFile bool) error {
 	if perFile {
-		return &Error{File: name, Err: ErrTooLarge, Msg: fmt.Sprintf("renders more than %s, the most one file may hold; look for a range, until or repeat that produces too much", size(r.opts.MaxFileSize))}
+		return &Error{File: name, Err: ErrTooLarge, Msg: fmt.Sprintf("renders more than %s, the most one file may hold; look for a range, until or repeat that produces too much", bytesize.Text(r.opts.MaxFileSize))}
 	}
-	return &Error{File: name, Err: ErrTooLarge, Msg: fmt.Sprintf("the rendered service passes %s here, the most a render may produce; look for a range, until or repeat that produces too much, or files too large", size(r.opts.MaxTotalSize))}
-}
-
-// size says n bytes in the largest unit that divides it.
-func size(n int64) string {
-	for _, u := range []struct {
-		name string
-		n    int64
-	}{{"GiB", 1 << 30}, {"MiB", 1 << 20}, {"KiB", 1 << 10}} {
-		if n >= u.n && n%u.n == 0 {
-			return fmt.Sprintf("%d %s", n/u.n, u.name)
-		}
-	}
-	return fmt.Sprintf("%d bytes", n)
+	return &Error{File: name, Err: ErrTooLarge, Msg: fmt.Sprintf("the rendered service passes %s here, the most a render may produce; look for a range, until or repeat that produces too much, or files too large", bytesize.Text(r.opts.MaxTotalSize))}
 }
 
 var (

@@ -11,6 +11,8 @@ import (
 	"strings"
 	"sync/atomic"
 	"text/template"
+
+	"github.com/idp-cli/idp/internal/bytesize"
 )
 
 // ErrBudget is wrapped by the error of a function call that would take the values a render
@@ -81,7 +83,7 @@ func (b *Budget) charge(n int64) bool {
 }
 
 func (b *Budget) overError(fn string) error {
-	return &Error{Func: fn, Err: ErrBudget, Msg: fmt.Sprintf("builds values past %s, the most expressions may build", sizeText(b.max))}
+	return &Error{Func: fn, Err: ErrBudget, Msg: fmt.Sprintf("builds values past %s, the most expressions may build", bytesize.Text(b.max))}
 }
 
 // call is one call's arguments, with variadic ones spread out, and what measuring found.
@@ -331,17 +333,4 @@ func errorText(name string, err error) error {
 		return &Error{Func: name, Msg: err.Error() + "; give a constraint such as >=1.2.0 or ^1.2, then a version"}
 	}
 	return err
-}
-
-// sizeText says n bytes in the largest unit that divides it.
-func sizeText(n int64) string {
-	for _, u := range []struct {
-		name string
-		n    int64
-	}{{"GiB", 1 << 30}, {"MiB", 1 << 20}, {"KiB", 1 << 10}} {
-		if n >= u.n && n%u.n == 0 {
-			return fmt.Sprintf("%d %s", n/u.n, u.name)
-		}
-	}
-	return fmt.Sprintf("%d bytes", n)
 }

@@ -6,6 +6,8 @@ import (
 	"reflect"
 	"text/template"
 	"text/template/parse"
+
+	"github.com/idp-cli/idp/internal/bytesize"
 )
 
 // OutputFunc is the function Guard puts at the end of every action that prints its value, so
@@ -76,7 +78,7 @@ func (b *Budget) output(v any) (any, error) {
 	if _, err := newMeasurer(b.ctx, b.left()).measure(reflect.ValueOf(v)); err != nil {
 		switch {
 		case errors.Is(err, errLarge):
-			return nil, &Error{Err: ErrBudget, Msg: fmt.Sprintf("prints a value larger than what is left of the %s expressions may build", sizeText(b.max))}
+			return nil, &Error{Err: ErrBudget, Msg: fmt.Sprintf("prints a value larger than what is left of the %s expressions may build", bytesize.Text(b.max))}
 		case errors.Is(err, errCycle):
 			return nil, &Error{Msg: "prints a dict that contains itself, which cannot be printed"}
 		case errors.Is(err, errDeep):

@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"io"
 	"os"
+
+	"github.com/idp-cli/idp/internal/bytesize"
 )
 
 // TooLargeError is a file with more than Max bytes.
@@ -17,7 +19,7 @@ type TooLargeError struct {
 }
 
 func (e *TooLargeError) Error() string {
-	return fmt.Sprintf("%s holds more than %s, the most idp reads from it", e.Path, sizeText(e.Max))
+	return fmt.Sprintf("%s holds more than %s, the most idp reads from it", e.Path, bytesize.Text(e.Max))
 }
 
 // Read returns the content of the file at path, or a *TooLargeError when it holds more than
@@ -55,14 +57,4 @@ func Read(ctx context.Context, path string, max int64) ([]byte, error) {
 	case <-ctx.Done():
 		return nil, ctx.Err()
 	}
-}
-
-func sizeText(n int64) string {
-	switch {
-	case n >= 1<<20 && n%(1<<20) == 0:
-		return fmt.Sprintf("%d MiB", n>>20)
-	case n >= 1<<10 && n%(1<<10) == 0:
-		return fmt.Sprintf("%d KiB", n>>10)
-	}
-	return fmt.Sprintf("%d bytes", n)
 }
