@@ -29,6 +29,24 @@ type layeredJSON struct {
 	Conflicts int    `json:"conflicts"`
 }
 
+// noMerge records a layer that merged nothing (on a version newer than the latest, or whose
+// newer version needs a person) in doc and says so; done says it was one, held that it needs a
+// person.
+func (doc *layeredJSON) noMerge(f *Factory, out *update.Outcome) (done, held bool) {
+	p := out.Planned
+	switch {
+	case out.Newer:
+		doc.Layers = append(doc.Layers, layerStatus{Template: p.Name, From: p.Current, To: p.Current, Status: "newer"})
+		f.say("%s is on %s %s, newer than the latest %s; nothing to update.\n", display(p), p.Name, p.Current, p.Wants)
+		return true, false
+	case out.NeedsInput:
+		doc.Layers = append(doc.Layers, layerStatus{Template: p.Name, From: p.Current, To: p.Current, Status: "needsInput", Held: p.Held})
+		fmt.Fprintf(f.IO.ErrOut, "idp: %s\n", needsInputMsg(p))
+		return true, true
+	}
+	return false, false
+}
+
 func needsInputMsg(p *update.Planned) string {
 	return fmt.Sprintf("%s is on %s %s; %s needs %s, which only a person can answer: pass --set KEY=VALUE or --values FILE, add them under answers: in .idp.yaml, or run idp update in a terminal",
 		display(p), p.Name, p.Current, p.Held.Version, p.Held.Describe())
@@ -49,15 +67,8 @@ func printLayered(f *Factory, cmd *cobra.Command, lo *update.Layered, mode updat
 		p := out.Planned
 		last = p
 		doc.Service, doc.Dir = display(p), p.Service.Dir
-		switch {
-		case out.Newer:
-			doc.Layers = append(doc.Layers, layerStatus{Template: p.Name, From: p.Current, To: p.Current, Status: "newer"})
-			f.say("%s is on %s %s, newer than the latest %s; nothing to update.\n", display(p), p.Name, p.Current, p.Wants)
-			continue
-		case out.NeedsInput:
-			needs = true
-			doc.Layers = append(doc.Layers, layerStatus{Template: p.Name, From: p.Current, To: p.Current, Status: "needsInput", Held: p.Held})
-			fmt.Fprintf(f.IO.ErrOut, "idp: %s\n", needsInputMsg(p))
+		if done, held := doc.noMerge(f, out); done {
+			needs = needs || held
 			continue
 		}
 		res := out.Result
@@ -147,15 +158,8 @@ func printLayeredBot(f *Factory, runs []bot.LayerRun) error {
 		out := r.Outcome
 		p := out.Planned
 		doc.Service, doc.Dir = display(p), p.Service.Dir
-		switch {
-		case out.Newer:
-			doc.Layers = append(doc.Layers, layerStatus{Template: p.Name, From: p.Current, To: p.Current, Status: "newer"})
-			f.say("%s is on %s %s, newer than the latest %s; nothing to update.\n", display(p), p.Name, p.Current, p.Wants)
-			continue
-		case out.NeedsInput:
-			needs = true
-			doc.Layers = append(doc.Layers, layerStatus{Template: p.Name, From: p.Current, To: p.Current, Status: "needsInput", Held: p.Held})
-			fmt.Fprintf(f.IO.ErrOut, "idp: %s\n", needsInputMsg(p))
+		if done, held := doc.noMerge(f, out); done {
+			needs = needs || held
 			continue
 		}
 		doc.Layers = append(doc.Layers, updateReport(p, out.Result, false, r.Report))
