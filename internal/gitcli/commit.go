@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
 	"os/exec"
 	"strings"
 	"time"
@@ -26,15 +25,7 @@ func Commit(ctx context.Context, dir, name, email, msg string, when time.Time) (
 	run := func(verb string, args ...string) (string, error) {
 		cmd := exec.CommandContext(ctx, bin, args...)
 		cmd.Dir = dir
-		for _, kv := range os.Environ() {
-			k, _, _ := strings.Cut(kv, "=")
-			switch k {
-			case "GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_COMMON_DIR", "GIT_PREFIX":
-				continue
-			}
-			cmd.Env = append(cmd.Env, kv)
-		}
-		cmd.Env = append(cmd.Env, env...)
+		cmd.Env = append(repoEnv(), env...)
 		var stdout, stderr bytes.Buffer
 		cmd.Stdout, cmd.Stderr = &stdout, &stderr
 		if err := cmd.Run(); err != nil {

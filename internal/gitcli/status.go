@@ -26,17 +26,7 @@ func Status(ctx context.Context, dir string) ([]StatusEntry, error) {
 	}
 	cmd := exec.CommandContext(ctx, bin, "--no-optional-locks", "status", "--porcelain=v1", "-z", "--untracked-files=all", "--", ".")
 	cmd.Dir = dir
-	// The user's configuration is what decides here, so it stays; only variables that would
-	// point git at another repository than the one holding dir are left out.
-	for _, kv := range os.Environ() {
-		name, _, _ := strings.Cut(kv, "=")
-		switch name {
-		case "GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_COMMON_DIR", "GIT_PREFIX":
-			continue
-		}
-		cmd.Env = append(cmd.Env, kv)
-	}
-	cmd.Env = append(cmd.Env, "GIT_OPTIONAL_LOCKS=0")
+	cmd.Env = append(repoEnv(), "GIT_OPTIONAL_LOCKS=0")
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	if err := cmd.Run(); err != nil {
@@ -72,4 +62,20 @@ func parseStatus(out []byte) ([]StatusEntry, error) {
 		entries = append(entries, e)
 	}
 	return entries, nil
+}
+
+// repoEnv is the environment for a git command on the repository holding its directory: the
+// user's, whose configuration decides, without the variables that would point git at another
+// repository.
+func repoEnv() []string {
+	var env []string
+	for _, kv := range os.Environ() {
+		name, _, _ := strings.Cut(kv, "=")
+		switch name {
+		case "GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_COMMON_DIR", "GIT_PREFIX":
+			continue
+		}
+		env = append(env, kv)
+	}
+	return env
 }
