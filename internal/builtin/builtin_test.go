@@ -2,60 +2,37 @@ package builtin
 
 import (
 	"bytes"
-	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/idp-cli/idp/internal/testutil/gittest"
 
 	git "github.com/go-git/go-git/v5"
 	"github.com/go-git/go-git/v5/plumbing"
 )
 
-func gitIn(t *testing.T, dir string, args ...string) string {
-	t.Helper()
-	cmd := exec.Command("git", args...)
-	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), "GIT_AUTHOR_NAME=t", "GIT_AUTHOR_EMAIL=t@x", "GIT_COMMITTER_NAME=t", "GIT_COMMITTER_EMAIL=t@x", "GIT_CONFIG_NOSYSTEM=1")
-	out, err := cmd.CombinedOutput()
-	if err != nil {
-		t.Fatalf("git %v: %v\n%s", args, err, out)
-	}
-	return strings.TrimSpace(string(out))
-}
-
-func write(t *testing.T, root string, files map[string]string) {
-	t.Helper()
-	for p, data := range files {
-		full := filepath.Join(root, p)
-		os.MkdirAll(filepath.Dir(full), 0o755)
-		if err := os.WriteFile(full, []byte(data), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-}
-
 // A repository shaped like idp's own, with two releases of go-service and one of docs.
 func twoReleases(t *testing.T) (*git.Repository, []Release, string) {
 	dir := t.TempDir()
-	gitIn(t, dir, "init", "-q", "-b", "main")
-	write(t, dir, map[string]string{
+	gittest.Git(t, dir, "init", "-q", "-b", "main")
+	gittest.Write(t, dir, map[string]string{
 		"templates/go-service/template.yaml":      "name: go-service\n",
 		"templates/go-service/skeleton/a.txt":     "v1\n",
 		"templates/go-service/tests/default.yaml": "answers: {}\n",
 		"README.md": "idp\n",
 	})
-	gitIn(t, dir, "add", "-A")
-	gitIn(t, dir, "commit", "-q", "-m", "one")
-	first := gitIn(t, dir, "rev-parse", "HEAD")
-	write(t, dir, map[string]string{
+	gittest.Git(t, dir, "add", "-A")
+	gittest.Git(t, dir, "commit", "-q", "-m", "one")
+	first := gittest.Git(t, dir, "rev-parse", "HEAD")
+	gittest.Write(t, dir, map[string]string{
 		"templates/go-service/skeleton/a.txt": "v2\n",
 		"templates/docs/template.yaml":        "name: docs\n",
 		"templates/docs/skeleton/d.md":        "docs\n",
 	})
-	gitIn(t, dir, "add", "-A")
-	gitIn(t, dir, "commit", "-q", "-m", "two")
-	second := gitIn(t, dir, "rev-parse", "HEAD")
+	gittest.Git(t, dir, "add", "-A")
+	gittest.Git(t, dir, "commit", "-q", "-m", "two")
+	second := gittest.Git(t, dir, "rev-parse", "HEAD")
 	repo, err := git.PlainOpen(dir)
 	if err != nil {
 		t.Fatal(err)
@@ -100,7 +77,7 @@ func TestBuildOpen(t *testing.T) {
 		// The skeleton is the very tree of templates/go-service/skeleton at the release commit.
 		tree, _ := c.Tree()
 		e, _ := tree.FindEntry("go-service/skeleton")
-		src := gitIn(t, dir, "rev-parse", map[string]string{"go-service/v1.0.0": rel[0].Commit, "go-service/v1.1.0": rel[1].Commit}[tag]+":templates/go-service/skeleton")
+		src := gittest.Git(t, dir, "rev-parse", map[string]string{"go-service/v1.0.0": rel[0].Commit, "go-service/v1.1.0": rel[1].Commit}[tag]+":templates/go-service/skeleton")
 		if e.Hash.String() != src {
 			t.Errorf("%s: skeleton %s, want %s", tag, e.Hash, src)
 		}
@@ -113,7 +90,7 @@ func TestBuildOpen(t *testing.T) {
 	if err != nil || len(un) != 0 {
 		t.Fatalf("Unreleased = %v, %v", un, err)
 	}
-	write(t, dir, map[string]string{"templates/go-service/skeleton/a.txt": "v3\n", "templates/new/template.yaml": "x\n"})
+	gittest.Write(t, dir, map[string]string{"templates/go-service/skeleton/a.txt": "v3\n", "templates/new/template.yaml": "x\n"})
 	un, _ = Unreleased(repo, filepath.Join(dir, "templates"), rel)
 	if want := "templates/go-service has changes not released yet (in [skeleton] since v1.1.0): release them with a new entry in templates/releases.yaml\ntemplates/new has never been released: add it to templates/releases.yaml"; strings.Join(un, "\n") != want {
 		t.Errorf("Unreleased:\n%s\nwant:\n%s", strings.Join(un, "\n"), want)

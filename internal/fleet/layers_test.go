@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/idp-cli/idp/internal/testutil/gittest"
+
 	"github.com/idp-cli/idp/internal/answers"
 	"github.com/idp-cli/idp/internal/provenance"
 )
@@ -29,7 +31,7 @@ func TestReadStatusCountsAddOns(t *testing.T) {
 			t.Fatalf("git %v: %v\n%s", args, err, out)
 		}
 	}
-	write(t, src, map[string]string{
+	gittest.Write(t, src, map[string]string{
 		"svc/template.yaml":           "apiVersion: idp/v1\nkind: Template\ntype: service\nparameters:\n  - name: name\n    required: true\n",
 		"svc/skeleton/app.yaml":       "name: {{ .name }}\n",
 		"docs/template.yaml":          "apiVersion: idp/v1\nkind: Template\ntype: addon\nparameters:\n  - name: site\n    default: docs\n",
@@ -39,7 +41,7 @@ func TestReadStatusCountsAddOns(t *testing.T) {
 	at(src, day(1, 1), "add", "-A")
 	at(src, day(1, 1), "commit", "-q", "-m", "v1")
 	at(src, day(1, 1), "tag", "v1.0.0")
-	write(t, src, map[string]string{"docs/skeleton/docs/index.md": "# {{ .site }}\n\nWelcome.\n"})
+	gittest.Write(t, src, map[string]string{"docs/skeleton/docs/index.md": "# {{ .site }}\n\nWelcome.\n"})
 	at(src, day(3, 1), "commit", "-q", "-am", "docs")
 	at(src, day(3, 1), "tag", "v1.1.0")
 
@@ -50,7 +52,7 @@ func TestReadStatusCountsAddOns(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	write(t, svc, map[string]string{".idp.yaml": string(data), "app.yaml": "name: shop\n"})
+	gittest.Write(t, svc, map[string]string{".idp.yaml": string(data), "app.yaml": "name: shop\n"})
 	at(svc, day(1, 10), "init", "-q", "-b", "main")
 	at(svc, day(1, 10), "add", "-A")
 	at(svc, day(1, 10), "commit", "-q", "-m", "made")
@@ -58,10 +60,10 @@ func TestReadStatusCountsAddOns(t *testing.T) {
 	if data, err = provenance.Marshal(rec); err != nil {
 		t.Fatal(err)
 	}
-	write(t, svc, map[string]string{".idp.yaml": string(data), "docs/index.md": "# Shop\n\nOurs.\n"})
+	gittest.Write(t, svc, map[string]string{".idp.yaml": string(data), "docs/index.md": "# Shop\n\nOurs.\n"})
 	at(svc, day(3, 5), "add", "-A")
 	at(svc, day(3, 5), "commit", "-q", "-m", "add docs")
-	write(t, dir, map[string]string{"repos.txt": "shop\n"})
+	gittest.Write(t, dir, map[string]string{"repos.txt": "shop\n"})
 
 	res, err := ReadStatus(context.Background(), deps(t), StatusOptions{Repos: filepath.Join(dir, "repos.txt"), Jobs: 1, Divergence: true})
 	if err != nil {

@@ -4,10 +4,11 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/idp-cli/idp/internal/testutil/gittest"
 
 	"github.com/idp-cli/idp/internal/builtin"
 	"github.com/idp-cli/idp/internal/forge"
@@ -16,39 +17,19 @@ import (
 	"github.com/idp-cli/idp/internal/source"
 )
 
-func gitIn(t *testing.T, dir string, args ...string) {
-	t.Helper()
-	cmd := exec.Command("git", args...)
-	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), "GIT_AUTHOR_NAME=t", "GIT_AUTHOR_EMAIL=t@x", "GIT_COMMITTER_NAME=t", "GIT_COMMITTER_EMAIL=t@x", "GIT_CONFIG_NOSYSTEM=1")
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("git %v: %v\n%s", args, err, out)
-	}
-}
-
-func write(t *testing.T, dir string, files map[string]string) {
-	t.Helper()
-	for p, data := range files {
-		os.MkdirAll(filepath.Join(dir, filepath.Dir(p)), 0o755)
-		if err := os.WriteFile(filepath.Join(dir, p), []byte(data), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-}
-
 // goldenPaths is a source directory, a git repository with v1.0.0 and v1.1.0 tagged.
 func goldenPaths(t *testing.T) string {
 	src := t.TempDir()
-	write(t, src, map[string]string{
+	gittest.Write(t, src, map[string]string{
 		"svc/template.yaml":     "apiVersion: idp/v1\nkind: Template\ntype: service\nparameters:\n  - name: name\n    required: true\n",
 		"svc/skeleton/app.yaml": "name: {{ .name }}\n",
 	})
-	gitIn(t, src, "init", "-q", "-b", "main")
-	gitIn(t, src, "add", "-A")
-	gitIn(t, src, "commit", "-q", "-m", "v1")
-	gitIn(t, src, "tag", "v1.0.0")
-	gitIn(t, src, "commit", "-q", "--allow-empty", "-m", "v1.1")
-	gitIn(t, src, "tag", "v1.1.0")
+	gittest.Git(t, src, "init", "-q", "-b", "main")
+	gittest.Git(t, src, "add", "-A")
+	gittest.Git(t, src, "commit", "-q", "-m", "v1")
+	gittest.Git(t, src, "tag", "v1.0.0")
+	gittest.Git(t, src, "commit", "-q", "--allow-empty", "-m", "v1.1")
+	gittest.Git(t, src, "tag", "v1.1.0")
 	return src
 }
 
@@ -73,16 +54,16 @@ func TestReadStatusFromAList(t *testing.T) {
 	for name, rec := range map[string]string{"shop": record(src, "v1.0.0"), "billing": record(src, "v1.1.0"), "docs": ""} {
 		repo := filepath.Join(dir, name)
 		os.MkdirAll(repo, 0o755)
-		gitIn(t, repo, "init", "-q", "-b", "main")
+		gittest.Git(t, repo, "init", "-q", "-b", "main")
 		if rec != "" {
-			write(t, repo, map[string]string{".idp.yaml": rec})
+			gittest.Write(t, repo, map[string]string{".idp.yaml": rec})
 		} else {
-			write(t, repo, map[string]string{"README.md": "docs\n"})
+			gittest.Write(t, repo, map[string]string{"README.md": "docs\n"})
 		}
-		gitIn(t, repo, "add", "-A")
-		gitIn(t, repo, "commit", "-q", "-m", "one")
+		gittest.Git(t, repo, "add", "-A")
+		gittest.Git(t, repo, "commit", "-q", "-m", "one")
 	}
-	write(t, dir, map[string]string{"repos.txt": "shop\nbilling\ndocs\n"})
+	gittest.Write(t, dir, map[string]string{"repos.txt": "shop\nbilling\ndocs\n"})
 	res, err := ReadStatus(context.Background(), deps(t), StatusOptions{Repos: filepath.Join(dir, "repos.txt"), Jobs: 2})
 	if err != nil {
 		t.Fatal(err)

@@ -5,27 +5,17 @@ import (
 	"context"
 	"errors"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/idp-cli/idp/internal/testutil/gittest"
+
 	"github.com/idp-cli/idp/internal/builtin"
 	"github.com/idp-cli/idp/internal/gitrepo"
 	"github.com/idp-cli/idp/internal/source"
 )
-
-func runGit(t *testing.T, dir string, args ...string) string {
-	t.Helper()
-	cmd := exec.Command("git", args...)
-	cmd.Dir = dir
-	out, err := cmd.CombinedOutput()
-	if err != nil {
-		t.Fatalf("git %v: %v\n%s", args, err, out)
-	}
-	return strings.TrimSpace(string(out))
-}
 
 func createDeps(log *bytes.Buffer) CreateDeps {
 	return CreateDeps{
@@ -60,7 +50,7 @@ func goldenDir(t *testing.T, extra string) string {
 func TestRunMakesAndPushes(t *testing.T) {
 	src := goldenDir(t, "hooks:\n  - run: touch pwned\n    when: create\n")
 	remote := filepath.Join(t.TempDir(), "shop.git")
-	runGit(t, t.TempDir(), "init", "-q", "--bare", "-b", "main", remote)
+	gittest.Git(t, t.TempDir(), "init", "-q", "--bare", "-b", "main", remote)
 	var log bytes.Buffer
 	out := filepath.Join(t.TempDir(), "shop")
 	res, err := Run(context.Background(), createDeps(&log), CreateOptions{
@@ -72,7 +62,7 @@ func TestRunMakesAndPushes(t *testing.T) {
 	if res.Template.Manifest.Name != "a" || res.Pushed != "file://"+remote {
 		t.Fatalf("%+v", res)
 	}
-	if got := runGit(t, remote, "show", "main:app.txt"); got != "shop" {
+	if got := gittest.Git(t, remote, "show", "main:app.txt"); got != "shop" {
 		t.Errorf("pushed app.txt = %q", got)
 	}
 	if _, err := os.Stat(filepath.Join(out, "pwned")); err == nil {

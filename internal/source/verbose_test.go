@@ -4,11 +4,10 @@ import (
 	"bytes"
 	"context"
 	"log/slog"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/idp-cli/idp/internal/testutil/gittest"
 
 	"github.com/idp-cli/idp/internal/builtin"
 )
@@ -18,16 +17,10 @@ import (
 // which version it picked for what was asked.
 func TestVerboseSaysWhatItDoes(t *testing.T) {
 	src := t.TempDir()
-	os.MkdirAll(filepath.Join(src, "svc", "skeleton"), 0o755)
-	os.WriteFile(filepath.Join(src, "svc", "template.yaml"), []byte("apiVersion: idp/v1\nkind: Template\ntype: service\nparameters:\n  - name: name\n"), 0o644)
-	os.WriteFile(filepath.Join(src, "svc", "skeleton", "a.txt"), []byte("a\n"), 0o644)
-	for _, args := range [][]string{{"init", "-q", "-b", "main"}, {"add", "-A"}, {"-c", "user.name=t", "-c", "user.email=t@x", "commit", "-q", "-m", "v1"}, {"tag", "v1.0.0"}} {
-		cmd := exec.Command("git", args...)
-		cmd.Dir = src
-		if out, err := cmd.CombinedOutput(); err != nil {
-			t.Fatalf("git %v: %v\n%s", args, err, out)
-		}
-	}
+	gittest.Tagged(t, src, map[string]string{
+		"svc/template.yaml":  "apiVersion: idp/v1\nkind: Template\ntype: service\nparameters:\n  - name: name\n",
+		"svc/skeleton/a.txt": "a\n",
+	}, "v1.0.0")
 	var buf bytes.Buffer
 	log := slog.New(slog.NewTextHandler(&buf, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	o := OpenOptions{CacheDir: t.TempDir(), Builtin: &builtin.History{}, Log: log}
