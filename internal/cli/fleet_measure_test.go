@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/idp-cli/idp/internal/fleet"
 	"github.com/idp-cli/idp/internal/forge/forgetest"
 	"github.com/idp-cli/idp/internal/golden"
 	"github.com/idp-cli/idp/internal/testutil/fleetrig"
@@ -44,7 +45,7 @@ func TestFleetStatusMeasuresAFleet(t *testing.T) {
 	}
 	validateSchema(t, r.stdout)
 	golden.Assert(t, "testdata/fleet/status.json", []byte(r.stdout))
-	var out fleetStatusJSON
+	var out fleet.StatusJSON
 	if err := json.Unmarshal([]byte(r.stdout), &out); err != nil {
 		t.Fatal(err)
 	}
@@ -85,7 +86,7 @@ func TestFleetStatusPullRequestsOfAList(t *testing.T) {
 	}
 	delete(env, "GITLAB_TOKEN")
 	r = runWith(t, env, nil, now, "fleet", "status", "--repos", list, "--provider", "gitlab", "--host", rig.Fake.URL, "--output", "json")
-	var out fleetStatusJSON
+	var out fleet.StatusJSON
 	if err := json.Unmarshal([]byte(r.stdout), &out); err != nil || r.code != 0 {
 		t.Fatalf("%+v: %v", r, err)
 	}
@@ -169,7 +170,7 @@ func TestFleetStatusAddOns(t *testing.T) {
 		t.Fatalf("%+v", r)
 	}
 	validateSchema(t, r.stdout)
-	var out fleetStatusJSON
+	var out fleet.StatusJSON
 	if err := json.Unmarshal([]byte(r.stdout), &out); err != nil {
 		t.Fatal(err)
 	}

@@ -2,11 +2,10 @@ package cli
 
 import (
 	"fmt"
-	"os"
-	"path/filepath"
 
 	"github.com/spf13/cobra"
 
+	"github.com/idp-cli/idp/internal/fleet"
 	"github.com/idp-cli/idp/internal/fleetreport"
 )
 
@@ -50,59 +49,30 @@ func runFleetReport(cmd *cobra.Command, f *Factory, o *fleetReportOptions) error
 	if o.HTML == "" && f.Config.Output != "json" {
 		return usageErrorf(cmd, fmt.Errorf("give --html FILE for the page, or --output json for its data"))
 	}
-	if err := o.validate(cmd); err != nil {
+	if err := o.validate(cmd, f); err != nil {
 		return err
 	}
-	res, err := readFleetStatus(cmd, f, &o.fleetStatusOptions)
+	d, err := f.fleetStatusDeps(&o.fleetOptions)
 	if err != nil {
 		return err
 	}
-	scope := o.Repos
-	if o.Owner != "" {
-		scope = o.Owner + " on " + o.Provider
-	}
-	d := fleetreport.Build(res, fleetreport.Options{Title: o.Title, Generated: f.Now(), Scope: scope})
-	if o.HTML != "" {
-		if err := writeReport(o.HTML, d); err != nil {
-			return err
-		}
-		if f.Config.Output != "json" {
-			fmt.Fprintf(f.IO.Out, "Wrote %s: %s, %s.\n", o.HTML, plural(res.Summary.Services, "service"), plural(len(d.Burndowns), "release with bot pull requests"))
-		}
+	res, err := fleetreport.Run(cmd.Context(), d, fleetreport.RunOptions{Status: o.statusOptions(), Provider: o.Provider, Title: o.Title, HTML: o.HTML})
+	if fleet.IsListError(err) {
+		return &UsageError{Err: err}
+	} else if err != nil {
+		return err
 	}
 	if f.Config.Output == "json" {
-		if err := printJSON(f.IO.Out, d); err != nil {
-			return err
-		}
+		err = printJSON(f.IO.Out, res.Data)
+	} else {
+		_, err = fmt.Fprintf(f.IO.Out, "Wrote %s: %s, %s.\n", o.HTML, plural(res.Status.Summary.Services, "service"), plural(len(res.Data.Burndowns), "release with bot pull requests"))
 	}
-	printFleetWarnings(f.IO.ErrOut, res.Rows)
-	if res.Summary.Failed > 0 {
-		return &exitError{Code: ExitError}
-	}
-	return nil
-}
-
-// writeReport writes the page to a temporary file beside path, then renames it into place:
-// an interrupted run leaves the previous report whole.
-func writeReport(path string, d *fleetreport.Data) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".idp-report-*.html")
 	if err != nil {
-		return fmt.Errorf("--html %s: %w", path, err)
-	}
-	defer os.Remove(tmp.Name())
-	if err := fleetreport.WriteHTML(tmp, d); err != nil {
-		tmp.Close()
 		return err
 	}
-	if err := tmp.Chmod(0o644); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
-		return fmt.Errorf("--html %s: %w", path, err)
+	res.Status.WriteWarnings(f.IO.ErrOut)
+	if res.Status.Summary.Failed > 0 {
+		return &exitError{Code: ExitError}
 	}
 	return nil
 }

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/idp-cli/idp/internal/fleet"
 	"github.com/idp-cli/idp/internal/forge/forgetest"
 )
 
@@ -53,13 +54,13 @@ func TestFleetStatusFromForge(t *testing.T) {
 				t.Fatalf("%+v", r)
 			}
 			validateSchema(t, r.stdout)
-			var out fleetStatusJSON
+			var out fleet.StatusJSON
 			if err := json.Unmarshal([]byte(r.stdout), &out); err != nil {
 				t.Fatal(err)
 			}
 			var got []string
 			for _, row := range out.Services {
-				got = append(got, fmt.Sprintf("%s %s %s %s %s %s", row.Repo, row.Template, row.Version, row.Latest, intOrDash(row.Behind), row.Error))
+				got = append(got, fmt.Sprintf("%s %s %s %s %s %s", row.Repo, row.Template, row.Version, row.Latest, fleet.IntText(row.Behind), row.Error))
 			}
 			want := []string{"acme/billing svc v1.1.0 v1.1.0 0 ", "acme/shop svc v1.0.0 v1.1.0 1 "}
 			if !slices.Equal(got, want) {

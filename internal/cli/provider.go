@@ -25,17 +25,13 @@ func newPublish(cmd *cobra.Command, f *Factory, o *newOptions) (*scaffold.ForgeP
 	if o.Owner == "" {
 		return nil, usageErrorf(cmd, fmt.Errorf("--provider %s needs --owner: the organization, group or user to create the repository under", o.Provider))
 	}
-	tokenVar := forge.TokenVar(o.Provider)
-	token := f.Getenv(tokenVar)
-	if token == "" {
-		token = f.Getenv("IDP_GIT_TOKEN")
-	}
+	token := f.forgeToken(o.Provider)
 	p, err := forge.New(o.Provider, forge.Options{Host: o.Host, Token: token, HTTPClient: f.HTTPClient})
 	if err != nil {
 		return nil, usageErrorf(cmd, fmt.Errorf("--provider: %w", err))
 	}
 	if token == "" {
-		return nil, usageErrorf(cmd, fmt.Errorf("--provider %s needs a token to create the repository: set %s (or IDP_GIT_TOKEN)", o.Provider, tokenVar))
+		return nil, usageErrorf(cmd, fmt.Errorf("--provider %s needs a token to create the repository: set %s (or IDP_GIT_TOKEN)", o.Provider, forge.TokenVar(o.Provider)))
 	}
 	return &scaffold.ForgePublisher{Provider: p, Token: token, Owner: o.Owner, Private: o.Private, UseExisting: o.UseExisting,
 		Credentials: f.gitAuth, Progress: f.progress()}, nil

@@ -86,6 +86,9 @@ type UpdateResult struct {
 // temporary directory, the update worked out as `idp update --push` does, and its push. A
 // failure on one is its row's error; the others go on.
 func Update(ctx context.Context, d UpdateDeps, o UpdateOptions) (*UpdateResult, error) {
+	if err := o.readValues(ctx); err != nil {
+		return nil, err
+	}
 	repos, resumed, err := updateRepos(ctx, d, o)
 	if err != nil {
 		return nil, err

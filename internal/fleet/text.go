@@ -1,0 +1,352 @@
+package fleet
+
+import (
+	"encoding/csv"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/idp-cli/idp/internal/gitauth"
+)
+
+// StatusJSON is idp fleet status --output json (docs/fleet-status.schema.json).
+type StatusJSON struct {
+	Services []Row `json:"services"`
+	// NotOnGoldenPath is listed with --all.
+	NotOnGoldenPath []Repository `json:"notOnGoldenPath,omitempty"`
+	Summary         Summary      `json:"summary"`
+}
+
+// JSON is the result as fleet status prints it: empty lists as [], the repositories on no
+// golden path only when all asks for them.
+func (res *StatusResult) JSON(all bool) StatusJSON {
+	out := StatusJSON{Services: res.Rows, Summary: res.Summary}
+	if out.Services == nil {
+		out.Services = []Row{}
+	}
+	if all {
+		out.NotOnGoldenPath = res.NotOnGoldenPath
+		if out.NotOnGoldenPath == nil {
+			out.NotOnGoldenPath = []Repository{}
+		}
+	}
+	return out
+}
+
+// TextOptions says which parts of a status the table shows: the divergence columns and table,
+// and the repositories on no golden path.
+type TextOptions struct {
+	Divergence, All bool
+}
+
+// WriteText writes the status as fleet status's tables: a line per service and add-on, the
+// counts and adoption, each golden path, each release's lead times, the files most diverged.
+func (res *StatusResult) WriteText(w io.Writer, o TextOptions) error {
+	rows, sum := res.Rows, res.Summary
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	head := "REPOSITORY\tGOLDEN PATH\tVERSION\tLATEST\tBEHIND\tDAYS\tLEAD TIME\tBOT PULL REQUEST"
+	if o.Divergence {
+		head += "\tDIVERGED"
+	}
+	fmt.Fprintln(tw, head)
+	for _, r := range rows {
+		if r.Error != "" {
+			fmt.Fprintf(tw, "%s\terror: %s\n", r.Repo, r.Error)
+			continue
+		}
+		for i, l := range append([]Row{r}, r.Layers...) {
+			name := l.Template
+			if i > 0 {
+				name += " (add-on)"
+			}
+			if l.Error != "" {
+				fmt.Fprintf(tw, "%s\t%s\terror: %s\n", l.Repo, name, l.Error)
+				continue
+			}
+			line := fmt.Sprintf("%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s", l.Repo, name, l.Version, l.Latest, IntText(l.Behind), IntText(l.DaysBehind),
+				durationText(l.LeadTime()), prCell(l))
+			if o.Divergence {
+				d := "-"
+				if l.Diverged != nil {
+					d = plural(len(l.Diverged), "file")
+				}
+				line += "\t" + d
+			}
+			fmt.Fprintln(tw, line)
+		}
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	if sum.Adoption != nil {
+		// The adoption line counts repositories; the rows are services.
+		fmt.Fprintf(w, "\n%s", plural(sum.Services, "service"))
+	} else {
+		fmt.Fprintf(w, "\n%s, %s", plural(sum.Repositories, "repository"), plural(sum.Services, "service"))
+	}
+	if sum.Failed > 0 {
+		fmt.Fprintf(w, ", %d failed", sum.Failed)
+	}
+	fmt.Fprintln(w, ".")
+	if a := sum.Adoption; a != nil {
+		fmt.Fprintf(w, "%d of %s on a golden path (%.0f%%)", a.OnGoldenPath, plural(a.Repositories, "repository"), a.Share*100)
+		if a.NotOnGoldenPath > 0 {
+			fmt.Fprintf(w, "; %d not", a.NotOnGoldenPath)
+			if !o.All {
+				fmt.Fprint(w, " (--all lists them)")
+			}
+		}
+		if a.Unknown > 0 {
+			fmt.Fprintf(w, "; %d could not be read", a.Unknown)
+		}
+		if a.Archived > 0 {
+			fmt.Fprintf(w, "; %d archived, not counted", a.Archived)
+		}
+		fmt.Fprintln(w, ".")
+	}
+	if len(sum.Paths) > 0 {
+		if err := writePaths(w, sum.Paths); err != nil {
+			return err
+		}
+	}
+	if o.Divergence {
+		if err := writeDiverged(w, sum.Paths); err != nil {
+			return err
+		}
+	}
+	if o.All && len(res.NotOnGoldenPath) > 0 {
+		fmt.Fprintln(w, "\nNOT ON A GOLDEN PATH")
+		for _, r := range res.NotOnGoldenPath {
+			fmt.Fprintln(w, r.Repo)
+		}
+	}
+	return nil
+}
+
+// writePaths writes a table of the golden paths, then one of their releases' lead times.
+func writePaths(w io.Writer, paths []PathSummary) error {
+	fmt.Fprintln(w)
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "GOLDEN PATH\tSERVICES\tON LATEST\tLATEST\tOLDEST\tBOT PULL REQUESTS")
+	for _, p := range paths {
+		fmt.Fprintf(tw, "%s\t%d\t%d (%.0f%%)\t%s\t%s\t%s\n", p.Template, p.Services, p.OnLatest, p.ShareOnLatest*100, p.Latest, p.Oldest, p.PullRequests.Text())
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	fmt.Fprintln(w)
+	tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "GOLDEN PATH\tRELEASE\tTAGGED\tSERVICES ON IT\tUPDATED TO IT\tLEAD TIME MEDIAN\tLEAD TIME P90")
+	for _, p := range paths {
+		for _, r := range p.Releases {
+			tagged, med, p90 := "-", "-", "-"
+			if r.Tagged != nil {
+				tagged = r.Tagged.Format(time.DateOnly)
+			}
+			if r.LeadTime != nil {
+				med, p90 = Duration(r.LeadTime.MedianSeconds), Duration(r.LeadTime.P90Seconds)
+			}
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%d\t%s\t%s\n", p.Template, r.Version, tagged, r.Services, r.Updated, med, p90)
+		}
+	}
+	return tw.Flush()
+}
+
+// writeDiverged writes the table of the files that services rewrite, per golden path.
+func writeDiverged(w io.Writer, paths []PathSummary) error {
+	fmt.Fprintln(w)
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "GOLDEN PATH\tFILE\tSERVICES DIVERGED\tMODIFIED\tDELETED")
+	n := 0
+	for _, p := range paths {
+		for _, fc := range p.DivergedFiles {
+			fmt.Fprintf(tw, "%s\t%s\t%d of %d\t%d\t%d\n", p.Template, fc.Path, fc.Services, p.Measured, fc.Modified, fc.Deleted)
+			n++
+		}
+	}
+	if n == 0 {
+		fmt.Fprintln(tw, "(none: every service has the golden path's files as its version renders them)")
+	}
+	return tw.Flush()
+}
+
+// WriteCSV writes the status as fleet status --output csv: a line per service and add-on, then
+// one per repository on no golden path.
+func (res *StatusResult) WriteCSV(w io.Writer) error {
+	cw := csv.NewWriter(w)
+	cw.Write([]string{"repository", "template", "source", "version", "latest", "behind", "days_behind", "error",
+		"on_golden_path", "lead_time_seconds", "pull_request", "pull_request_state", "pull_request_age_seconds", "time_to_merge_seconds", "diverged_files", "add_on"})
+	num := func(p *int64) string {
+		if p == nil {
+			return ""
+		}
+		return strconv.FormatInt(*p, 10)
+	}
+	var rows []Row
+	var addOn []bool
+	for _, r := range res.Rows {
+		rows, addOn = append(rows, r), append(addOn, false)
+		for _, l := range r.Layers {
+			rows, addOn = append(rows, l), append(addOn, true)
+		}
+	}
+	for i, r := range rows {
+		b, d := "", ""
+		if r.Behind != nil {
+			b = strconv.Itoa(*r.Behind)
+		}
+		if r.DaysBehind != nil {
+			d = strconv.Itoa(*r.DaysBehind)
+		}
+		var pr, state, age, ttm, div string
+		if len(r.PullRequests) > 0 {
+			p := r.PullRequests[0]
+			pr, state, age, ttm = strconv.Itoa(p.Number), p.State, num(p.AgeSeconds), num(p.TimeToMergeSeconds)
+		}
+		if r.Diverged != nil {
+			var paths []string
+			for _, f := range r.Diverged {
+				paths = append(paths, f.Path)
+			}
+			div = strings.Join(paths, ";")
+		}
+		cw.Write([]string{r.Repo, r.Template, gitauth.Redact(r.Source), r.Version, r.Latest, b, d, r.Error,
+			"true", num(r.LeadTime()), pr, state, age, ttm, div, strconv.FormatBool(addOn[i])})
+	}
+	for _, r := range res.NotOnGoldenPath {
+		cw.Write([]string{r.Repo, "", "", "", "", "", "", "", "false", "", "", "", "", "", "", "false"})
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+// WriteWarnings writes what could not be measured of the services that were read, a line
+// each, for stderr.
+func (res *StatusResult) WriteWarnings(w io.Writer) {
+	for _, r := range res.Rows {
+		for _, warn := range r.Warnings {
+			fmt.Fprintf(w, "idp: warning: %s: %s\n", r.Repo, warn)
+		}
+	}
+}
+
+// WriteText writes the update as fleet update's table: a line per repository, then the counts.
+func (res *UpdateResult) WriteText(w io.Writer) error {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "REPOSITORY\tGOLDEN PATH\tFROM\tTO\tRESULT\tPULL REQUEST")
+	for _, r := range res.Rows {
+		if r.Result == "failed" {
+			fmt.Fprintf(tw, "%s\t%s\t%s\t\tfailed: %s\n", r.Repo, r.Template, r.From, r.Error)
+			continue
+		}
+		pr := "-"
+		if r.Push != nil && r.Push.PullRequest != nil && r.Push.PullRequest.Number > 0 {
+			pr = fmt.Sprintf("#%d %s", r.Push.PullRequest.Number, r.Push.PullRequest.Action)
+		}
+		result := r.Result
+		if r.Result == "needsInput" {
+			result = "needs input"
+		}
+		if r.Held != nil {
+			result += fmt.Sprintf(" (%s held: needs %s)", r.Held.Version, strings.Join(r.Held.Missing, ", "))
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", r.Repo, r.Template, r.From, r.To, result, pr)
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	sum := res.Summary
+	_, err := fmt.Fprintf(w, "\n%d updated, %d unchanged, %d with conflicts, %d needing input, %d failed.\n", sum["updated"], sum["unchanged"], sum["conflicts"], sum["needsInput"], sum["failed"])
+	if err == nil && res.Resumed > 0 {
+		_, err = fmt.Fprintf(w, "%d already done (--resume).\n", res.Resumed)
+	}
+	return err
+}
+
+// Worst is the result that decides how a fleet update ends: failed, else conflicts, else
+// needsInput, else "".
+func (res *UpdateResult) Worst() string {
+	for _, r := range []string{"failed", "conflicts", "needsInput"} {
+		if res.Summary[r] > 0 {
+			return r
+		}
+	}
+	return ""
+}
+
+// LeadTime is the lead time of the update that brought the service onto its version.
+func (r *Row) LeadTime() *int64 {
+	if m := r.LastMove(); m != nil && m.Version == r.Version {
+		return m.LeadTimeSeconds
+	}
+	return nil
+}
+
+// IntText is a number for a table, or "-" when there is none.
+func IntText(p *int) string {
+	if p == nil {
+		return "-"
+	}
+	return strconv.Itoa(*p)
+}
+
+func durationText(p *int64) string {
+	if p == nil {
+		return "-"
+	}
+	return Duration(*p)
+}
+
+// prCell is the bot's newest pull request in words: #12 merged in 2d, #14 draft, 5d old.
+func prCell(r Row) string {
+	if len(r.PullRequests) == 0 {
+		if r.PullRequests == nil {
+			return "-"
+		}
+		return "none"
+	}
+	pr := r.PullRequests[0]
+	s := fmt.Sprintf("#%d %s", pr.Number, pr.State)
+	switch {
+	case pr.TimeToMergeSeconds != nil:
+		s += " in " + Duration(*pr.TimeToMergeSeconds)
+	case pr.AgeSeconds != nil:
+		s += ", " + Duration(*pr.AgeSeconds) + " old"
+	}
+	return s
+}
+
+// Text is a golden path's bot pull requests in words: 1 open, 2 merged (median time to merge
+// 3d 12h); "-" when they were not read.
+func (ps *PullSummary) Text() string {
+	if ps == nil {
+		return "-"
+	}
+	var parts []string
+	for _, c := range []struct {
+		n    int
+		what string
+	}{{ps.Open, "open"}, {ps.Draft, "draft"}, {ps.Merged, "merged"}, {ps.Closed, "closed"}, {ps.None, "none"}} {
+		if c.n > 0 {
+			parts = append(parts, fmt.Sprintf("%d %s", c.n, c.what))
+		}
+	}
+	s := strings.Join(parts, ", ")
+	if ps.MedianTimeToMergeSeconds != nil {
+		s += " (median time to merge " + Duration(*ps.MedianTimeToMergeSeconds) + ")"
+	}
+	return s
+}
+
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	if strings.HasSuffix(noun, "y") {
+		return fmt.Sprintf("%d %sies", n, noun[:len(noun)-1])
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
+}

@@ -1,0 +1,77 @@
+package fleetreport
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/idp-cli/idp/internal/fleet"
+)
+
+// RunOptions is one fleet report: the status to read, what the page says of it, and its file.
+type RunOptions struct {
+	Status fleet.StatusOptions
+	// Provider is the forge Status.Owner is on, for the page's scope ("acme on github").
+	Provider string
+	Title    string
+	// HTML is the page's file; "" writes no page (the data alone, for --output json).
+	HTML string
+}
+
+// Result is the status the report was built from, and the report.
+type Result struct {
+	Status *fleet.StatusResult
+	Data   *Data
+}
+
+// Run reads the fleet's status as idp fleet status does (fleet.ReadStatus), builds the report
+// from it and, with HTML, writes the page. A --repos file that cannot be read is a
+// *fleet.ListError.
+func Run(ctx context.Context, d fleet.StatusDeps, o RunOptions) (*Result, error) {
+	res, err := fleet.ReadStatus(ctx, d, o.Status)
+	if err != nil {
+		return nil, err
+	}
+	scope := o.Status.Repos
+	if o.Status.Owner != "" {
+		scope = o.Status.Owner + " on " + o.Provider
+	}
+	now := time.Now
+	if d.Now != nil {
+		now = d.Now
+	}
+	data := Build(res, Options{Title: o.Title, Generated: now(), Scope: scope})
+	if o.HTML != "" {
+		if err := WriteFile(o.HTML, data); err != nil {
+			return nil, err
+		}
+	}
+	return &Result{Status: res, Data: data}, nil
+}
+
+// WriteFile writes the page to a temporary file beside path, then renames it into place: an
+// interrupted run leaves the previous report whole.
+func WriteFile(path string, d *Data) error {
+	tmp, err := os.CreateTemp(filepath.Dir(path), ".idp-report-*.html")
+	if err != nil {
+		return fmt.Errorf("--html %s: %w", path, err)
+	}
+	defer os.Remove(tmp.Name())
+	if err := WriteHTML(tmp, d); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Chmod(0o644); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	if err := os.Rename(tmp.Name(), path); err != nil {
+		return fmt.Errorf("--html %s: %w", path, err)
+	}
+	return nil
+}
