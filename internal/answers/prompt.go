@@ -16,6 +16,17 @@ type Prompter interface {
 	Ask(ctx context.Context, known map[string]any, qs []*Question) (map[string]any, error)
 }
 
+// Choice is one option of a Chooser's question.
+type Choice struct {
+	Key   string // what the user sees
+	Value string
+}
+
+// Chooser asks the user to pick one of choices, and returns its Value.
+type Chooser interface {
+	Choose(ctx context.Context, title string, choices []Choice) (string, error)
+}
+
 // Reviewer is a Prompter that can end its questions with a Review: Resolve uses it when the
 // Request has one.
 type Reviewer interface {

@@ -1,9 +1,7 @@
 package cli
 
 import (
-	"context"
 	"fmt"
-	"path/filepath"
 
 	"github.com/spf13/cobra"
 
@@ -11,7 +9,6 @@ import (
 	"github.com/idp-cli/idp/internal/manifest"
 	"github.com/idp-cli/idp/internal/render"
 	"github.com/idp-cli/idp/internal/source"
-	"github.com/idp-cli/idp/internal/update"
 )
 
 type addOptions struct {
@@ -64,17 +61,10 @@ conflicts the add-on is committed; with them, resolve them, then commit.`,
 			if len(args) > 0 {
 				return nil, cobra.ShellCompDirectiveNoFileComp
 			}
-			loc := o.Source
-			if loc == "" {
-				if svc, err := update.Open(o.Dir); err == nil {
-					loc = svc.Record.Template.Source
-				}
+			if cat, _ := f.addOnGoldenPath(cmd.Context(), o.Source, o.Dir, ""); cat != nil {
+				return source.Names(source.ByType(cat.All, manifest.TypeAddon)), cobra.ShellCompDirectiveNoFileComp
 			}
-			cat, err := f.openCatalog(cmd.Context(), loc, true)
-			if err != nil {
-				return nil, cobra.ShellCompDirectiveError
-			}
-			return source.Names(source.ByType(cat.All, manifest.TypeAddon)), cobra.ShellCompDirectiveNoFileComp
+			return nil, cobra.ShellCompDirectiveError
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
 			o.Template = args[0]
@@ -86,14 +76,13 @@ conflicts the add-on is committed; with them, resolve them, then commit.`,
 				Answers: layer.AnswerOptions{Set: o.Set, ValuesFile: o.ValuesFile, Verbose: f.Config.Verbose},
 				DryRun:  o.DryRun, Rej: o.Conflict == "rej", Trust: o.Trust, Render: o.Render,
 			})
-			if res == nil && err != nil {
+			if res == nil {
 				return renderLimitHint(withCmd(cmd, err))
 			}
 			if perr := printLayerResult(f, res, "add", o.DryRun); perr != nil {
 				return perr
-			}
-			if err != nil {
-				return err
+			} else if err != nil {
+				return err // the hooks failed
 			}
 			return layerExit(res, o.DryRun)
 		},
@@ -111,85 +100,25 @@ conflicts the add-on is committed; with them, resolve them, then commit.`,
 	fl.BoolVar(&o.Trust, "trust", false, "run the add-on's hooks (commands) even though its source is not in trusted-sources")
 	addRenderFlags(cmd, &o.Render, f.Build.Version)
 	cmd.RegisterFlagCompletionFunc("conflict", cobra.FixedCompletions([]string{"inline", "rej"}, cobra.ShellCompDirectiveNoFileComp))
-	cmd.RegisterFlagCompletionFunc("set", func(cmd *cobra.Command, args []string, toComplete string) ([]string, cobra.ShellCompDirective) {
-		_, all := f.addOnGoldenPath(cmd.Context(), o.Source, o.Dir, firstArg(args))
-		return completeSet(toComplete, all)
-	})
-	cmd.RegisterFlagCompletionFunc("version", func(cmd *cobra.Command, args []string, _ string) ([]string, cobra.ShellCompDirective) {
-		return completeVersions(f.addOnGoldenPath(cmd.Context(), o.Source, o.Dir, firstArg(args)))
+	completeAnswers(cmd, func(cmd *cobra.Command, args []string) (*source.Catalog, []*source.Template) {
+		return f.addOnGoldenPath(cmd.Context(), o.Source, o.Dir, firstArg(args))
 	})
 	return cmd
 }
 
 // layerDeps is what the layer engines get from this run.
 func (f *Factory) layerDeps(offline bool) layer.Deps {
-	d := layer.Deps{
-		OpenCatalog: func(ctx context.Context, loc string) (*source.Catalog, error) {
-			return f.openCatalog(ctx, loc, offline)
-		},
-		Trusted: f.Config.trusts, Log: f.IO.ErrOut, Author: f.Author(), Now: f.Now, Display: relDir,
-	}
-	if p := f.prompter(); p != nil {
-		d.Prompter = p
-	}
-	return d
+	return layer.Deps{OpenCatalog: f.catalogOpener(offline), Prompter: f.prompter(), Trusted: f.Config.trusts,
+		Log: f.IO.ErrOut, Author: f.Author(), Now: f.Now, Display: relDir}
 }
 
 // printLayerResult prints what idp add, remove or adopt did, or would do.
 func printLayerResult(f *Factory, res *layer.Result, verb string, dryRun bool) error {
 	f.noteLayer(res, dryRun)
-	rel := relDir(res.Service.Dir)
-	if rel == "." {
-		rel = filepath.Base(res.Service.Dir)
-	}
-	version := res.Version
-	if version == "" {
-		version = "(unversioned)"
-	}
-	if res.Unversioned && !dryRun {
-		fmt.Fprintf(f.IO.ErrOut, "idp: note: the source of %s has no versions (no vX.Y.Z tags), so idp update cannot update it later\n", res.Name)
-	}
 	if f.Config.Output == "json" {
-		changes := res.Changes
-		if changes == nil {
-			changes = []update.Change{}
-		}
-		out := map[string]any{"service": rel, "dir": res.Service.Dir, "template": res.Name, "version": res.Version, "dryRun": dryRun,
-			"changes": changes, "conflicts": res.Conflicts}
-		if res.Commit != "" {
-			out["commit"] = res.Commit
-		}
-		return printJSON(f.IO.Out, out)
+		return printJSON(f.IO.Out, res.JSON(relDir, dryRun))
 	}
-	w := f.IO.Out
-	head := map[string][2]string{
-		"add":    {"Added %s %s to %s:\n", "Would add %s %s to %s:\n"},
-		"remove": {"Removed %s %s from %s:\n", "Would remove %s %s from %s:\n"},
-		"adopt":  {"Adopted %[3]s onto %[1]s %[2]s:\n", "Would adopt %[3]s onto %[1]s %[2]s:\n"},
-	}[verb]
-	form := head[0]
-	if dryRun {
-		form = head[1]
-	}
-	fmt.Fprintf(w, form, res.Name, version, rel)
-	printChangeLines(w, res.Changes)
-	if dryRun {
-		return nil
-	}
-	fmt.Fprintln(w)
-	switch {
-	case res.Conflicts > 0:
-		them := "them"
-		if res.Conflicts == 1 {
-			them = "it"
-		}
-		fmt.Fprintf(w, "%s left in conflict: resolve %s, then commit.\n", plural(res.Conflicts, "file"), them)
-	case res.Commit != "":
-		fmt.Fprintf(w, "Committed as %s.\n", res.Commit[:7])
-	default:
-		fmt.Fprintf(w, "Review with 'git diff', then commit.\n")
-	}
-	return nil
+	return res.WriteText(f.IO.Out, relDir, verb, dryRun)
 }
 
 // layerExit is the exit status of idp add, remove or adopt: 3 with conflicts left.

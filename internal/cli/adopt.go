@@ -2,14 +2,13 @@ package cli
 
 import (
 	"fmt"
-	"path/filepath"
 
 	"github.com/spf13/cobra"
 
 	"github.com/idp-cli/idp/internal/bot"
 	"github.com/idp-cli/idp/internal/layer"
 	"github.com/idp-cli/idp/internal/render"
-	"github.com/idp-cli/idp/internal/update"
+	"github.com/idp-cli/idp/internal/source"
 )
 
 type adoptOptions struct {
@@ -78,7 +77,11 @@ can adopt many repositories by pull request.`,
 				if err != nil {
 					return renderLimitHint(withCmd(cmd, err))
 				}
-				return printAdoptPush(f, res, rep)
+				a := &bot.Adopted{Result: res, Report: rep, Display: relDir}
+				if err := f.printResult(a); err != nil || !a.Conflicted() {
+					return err
+				}
+				return &exitError{Code: ExitConflicts}
 			}
 			res, err := layer.Adopt(cmd.Context(), f.layerDeps(o.Offline), ao)
 			if err != nil {
@@ -105,8 +108,8 @@ can adopt many repositories by pull request.`,
 	addBotFlags(cmd, &o.Bot, false)
 	cmd.Flags().Lookup("branch").Usage = "the bot's `branch` (default idp/adopt-<template>)"
 	cmd.RegisterFlagCompletionFunc("template", func(cmd *cobra.Command, args []string, _ string) ([]string, cobra.ShellCompDirective) {
-		cat, err := f.openCatalog(cmd.Context(), o.Source, true)
-		if err != nil {
+		cat, _ := f.goldenPaths(cmd.Context(), o.Source, "", "")
+		if cat == nil {
 			return nil, cobra.ShellCompDirectiveError
 		}
 		var names []string
@@ -117,40 +120,8 @@ can adopt many repositories by pull request.`,
 		}
 		return names, cobra.ShellCompDirectiveNoFileComp
 	})
-	cmd.RegisterFlagCompletionFunc("set", func(cmd *cobra.Command, _ []string, toComplete string) ([]string, cobra.ShellCompDirective) {
-		_, all := f.goldenPaths(cmd.Context(), o.Source, o.Template, "")
-		return completeSet(toComplete, all)
-	})
-	cmd.RegisterFlagCompletionFunc("version", func(cmd *cobra.Command, _ []string, _ string) ([]string, cobra.ShellCompDirective) {
-		return completeVersions(f.goldenPaths(cmd.Context(), o.Source, o.Template, ""))
+	completeAnswers(cmd, func(cmd *cobra.Command, _ []string) (*source.Catalog, []*source.Template) {
+		return f.goldenPaths(cmd.Context(), o.Source, o.Template, "")
 	})
 	return cmd
-}
-
-// printAdoptPush reports idp adopt --push: the adoption, then the branch and pull request.
-func printAdoptPush(f *Factory, res *layer.Result, rep *bot.Report) error {
-	rel := relDir(res.Service.Dir)
-	if rel == "." {
-		rel = filepath.Base(res.Service.Dir)
-	}
-	if f.Config.Output == "json" {
-		changes := res.Changes
-		if changes == nil {
-			changes = []update.Change{}
-		}
-		return printJSON(f.IO.Out, map[string]any{"service": rel, "dir": res.Service.Dir, "template": res.Name, "version": res.Version,
-			"changes": changes, "conflicts": res.Conflicts, "push": rep})
-	}
-	w := f.IO.Out
-	if len(res.Changes) == 0 && res.Conflicts == 0 && res.Answers == nil {
-		fmt.Fprintf(w, "%s is on %s %s on %s; nothing to adopt.\n", rel, res.Name, res.Version, rep.Base)
-	} else {
-		fmt.Fprintf(w, "Committed the adoption of %s onto %s %s on %s:\n", rel, res.Name, res.Version, rep.Branch)
-		printChangeLines(w, res.Changes)
-	}
-	printReport(f, rep, res.Version)
-	if res.Conflicts > 0 && rep.Push != "kept" {
-		return &exitError{Code: ExitConflicts}
-	}
-	return nil
 }

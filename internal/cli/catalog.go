@@ -2,11 +2,9 @@ package cli
 
 import (
 	"context"
-	"fmt"
 	"maps"
 	"path/filepath"
 	"slices"
-	"sync"
 
 	"github.com/idp-cli/idp/internal/gitauth"
 	"github.com/idp-cli/idp/internal/source"
@@ -21,7 +19,7 @@ func (f *Factory) openCatalog(ctx context.Context, loc string, offline bool) (*s
 	loc = f.Config.resolveSource(loc)
 	open := func() (*source.Catalog, error) { return source.OpenCatalog(ctx, loc, f.sourceOptions(offline)) }
 	if f.catalogs != nil {
-		return f.catalogs.open(loc, offline, open)
+		return f.catalogs.Open(loc, offline, open)
 	}
 	return open()
 }
@@ -56,32 +54,16 @@ func (f *Factory) gitAuth(rawURL string) gitauth.Result {
 	return r
 }
 
+// catalogCache is the factory's field for shareCatalogs.
+type catalogCache = source.Shared
+
 // shareCatalogs makes openCatalog open each source once for the rest of the run, for commands
 // that work on many services of the same golden paths.
-func (f *Factory) shareCatalogs() {
-	f.catalogs = &catalogCache{m: map[string]*catalogEntry{}}
-}
+func (f *Factory) shareCatalogs() { f.catalogs = &catalogCache{} }
 
-type catalogCache struct {
-	mu sync.Mutex
-	m  map[string]*catalogEntry
-}
-
-type catalogEntry struct {
-	once sync.Once
-	c    *source.Catalog
-	err  error
-}
-
-func (cc *catalogCache) open(loc string, offline bool, open func() (*source.Catalog, error)) (*source.Catalog, error) {
-	cc.mu.Lock()
-	key := fmt.Sprint(loc, offline)
-	e := cc.m[key]
-	if e == nil {
-		e = &catalogEntry{}
-		cc.m[key] = e
+// catalogOpener is openCatalog for an engine's dependencies.
+func (f *Factory) catalogOpener(offline bool) func(ctx context.Context, loc string) (*source.Catalog, error) {
+	return func(ctx context.Context, loc string) (*source.Catalog, error) {
+		return f.openCatalog(ctx, loc, offline)
 	}
-	cc.mu.Unlock()
-	e.once.Do(func() { e.c, e.err = open() })
-	return e.c, e.err
 }

@@ -1,49 +1,24 @@
 package cli
 
 import (
-	"context"
 	"errors"
 	"fmt"
-	"path/filepath"
 	"strings"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
-	"github.com/idp-cli/idp/internal/answers"
 	"github.com/idp-cli/idp/internal/forge"
-	"github.com/idp-cli/idp/internal/gitauth"
-	"github.com/idp-cli/idp/internal/gitrepo"
-	"github.com/idp-cli/idp/internal/manifest"
-	"github.com/idp-cli/idp/internal/prompt"
-	"github.com/idp-cli/idp/internal/provenance"
-	"github.com/idp-cli/idp/internal/render"
 	"github.com/idp-cli/idp/internal/scaffold"
-	"github.com/idp-cli/idp/internal/shell"
 	"github.com/idp-cli/idp/internal/source"
 )
 
 type newOptions struct {
-	Kind       string
-	Name       string
-	Template   string
-	Source     string
-	Version    string
-	Set        []string
-	ValuesFile string
-	OutputDir  string
-	DryRun     bool
-	Pre        bool
-	Offline    bool
-	Remote     string
-	InRepo     bool
-	Trust      bool
-	Render     render.Options
+	scaffold.CreateOptions
+	Offline bool
 
-	Provider    string
-	Owner       string
-	Host        string
-	Private     bool
-	UseExisting bool
+	Provider, Owner, Host string
+	Private, UseExisting  bool
 }
 
 func newNewCmd(f *Factory) *cobra.Command {
@@ -81,18 +56,16 @@ error that lists every one missing.`,
 			if len(args) > 0 {
 				return nil, cobra.ShellCompDirectiveNoFileComp
 			}
-			cat, err := f.openCatalog(cmd.Context(), o.Source, true)
-			if err != nil {
-				return nil, cobra.ShellCompDirectiveError
+			if cat, _ := f.goldenPaths(cmd.Context(), o.Source, "", ""); cat != nil {
+				return source.Types(cat.All), cobra.ShellCompDirectiveNoFileComp
 			}
-			return source.Types(cat.All), cobra.ShellCompDirectiveNoFileComp
+			return nil, cobra.ShellCompDirectiveError
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
-			o.Kind = args[0]
+			o.Kind, o.Source = args[0], f.Config.Source
 			if len(args) > 1 {
 				o.Name = args[1]
 			}
-			o.Source = f.Config.Source
 			return runNew(cmd, f, o)
 		},
 	}
@@ -117,28 +90,18 @@ error that lists every one missing.`,
 	addRenderFlags(cmd, &o.Render, f.Build.Version)
 	cmd.RegisterFlagCompletionFunc("provider", cobra.FixedCompletions(forge.Names(), cobra.ShellCompDirectiveNoFileComp))
 	cmd.RegisterFlagCompletionFunc("template", func(cmd *cobra.Command, args []string, _ string) ([]string, cobra.ShellCompDirective) {
-		cat, err := f.openCatalog(cmd.Context(), o.Source, true)
-		if err != nil {
-			return nil, cobra.ShellCompDirectiveError
+		if cat, all := f.goldenPaths(cmd.Context(), o.Source, "", firstArg(args)); cat != nil {
+			return source.Names(all), cobra.ShellCompDirectiveNoFileComp
 		}
-		all := cat.All
-		if len(args) > 0 {
-			all = source.ByType(all, args[0])
-		}
-		return source.Names(all), cobra.ShellCompDirectiveNoFileComp
+		return nil, cobra.ShellCompDirectiveError
 	})
-	cmd.RegisterFlagCompletionFunc("set", func(cmd *cobra.Command, args []string, toComplete string) ([]string, cobra.ShellCompDirective) {
-		_, all := f.goldenPaths(cmd.Context(), o.Source, o.Template, firstArg(args))
-		return completeSet(toComplete, all)
-	})
-	cmd.RegisterFlagCompletionFunc("version", func(cmd *cobra.Command, args []string, _ string) ([]string, cobra.ShellCompDirective) {
-		return completeVersions(f.goldenPaths(cmd.Context(), o.Source, o.Template, firstArg(args)))
+	completeAnswers(cmd, func(cmd *cobra.Command, args []string) (*source.Catalog, []*source.Template) {
+		return f.goldenPaths(cmd.Context(), o.Source, o.Template, firstArg(args))
 	})
 	return cmd
 }
 
 func runNew(cmd *cobra.Command, f *Factory, o *newOptions) error {
-	ctx := cmd.Context()
 	pub, err := newPublish(cmd, f, o)
 	if err != nil {
 		return err
@@ -146,206 +109,34 @@ func runNew(cmd *cobra.Command, f *Factory, o *newOptions) error {
 	if o.InRepo && (o.Remote != "" || o.Provider != "") {
 		return usageErrorf(cmd, fmt.Errorf("--in-repo adds the service to the repository it is made in, which has its own remote: leave out --remote and --provider"))
 	}
-	d := scaffold.CreateDeps{
-		OpenCatalog: func(ctx context.Context, loc string) (*source.Catalog, error) {
-			return f.openCatalog(ctx, loc, o.Offline)
-		},
-		Trusted: f.Config.trusts, Log: f.IO.ErrOut, Display: relDir,
-		Push: f.pushTo, Author: f.Author(), Now: f.Now,
-	}
+	d := scaffold.CreateDeps{OpenCatalog: f.catalogOpener(o.Offline), Prompter: f.prompter(), Trusted: f.Config.trusts,
+		Log: f.IO.ErrOut, Display: relDir, Push: f.pushTo, Author: f.Author(), Now: f.Now}
 	if pub != nil {
 		d.Publisher = pub
 	}
-	if p := f.prompter(); p != nil {
-		d.Prompter = p
-		d.Choose = func(ctx context.Context, title string, labels, values []string) (string, error) {
-			choices := make([]prompt.Choice, len(labels))
-			for i := range labels {
-				choices[i] = prompt.Choice{Key: labels[i], Value: values[i]}
-			}
-			return p.Choose(ctx, title, choices)
-		}
-	}
-	res, err := scaffold.Run(ctx, d, scaffold.CreateOptions{
-		Source: o.Source, Kind: o.Kind, Template: o.Template, Version: o.Version, Pre: o.Pre,
-		Name: o.Name, Set: o.Set, ValuesFile: o.ValuesFile, Verbose: f.Config.Verbose,
-		OutputDir: o.OutputDir, DryRun: o.DryRun, Remote: o.Remote, InRepo: o.InRepo, Trust: o.Trust, Render: o.Render,
-		Review: func(m *manifest.Manifest) *answers.Review { return newReview(cmd, o, m) },
+	o.Verbose = f.Config.Verbose
+	cmd.Flags().Visit(func(fl *pflag.Flag) { // for the command line the review shows
+		o.Flags = append(o.Flags, scaffold.Flag{Name: fl.Name, Value: fl.Value.String(), Bool: fl.Value.Type() == "bool"})
 	})
+	res, err := scaffold.Run(cmd.Context(), d, o.CreateOptions)
 	f.noteCreated(res)
-	var pe *scaffold.PushError
-	switch {
-	case errors.As(err, &pe):
-		printCreated(f, res, notPushed)
-		return fmt.Errorf("%w\n%s", err, retryHint(relDir(pe.Dir), o.Remote, err))
-	case err != nil:
+	var pe *scaffold.PushError // the service is made: print it, then the error
+	if err != nil && !errors.As(err, &pe) {
 		return renderLimitHint(withCmd(cmd, err))
-	case o.DryRun:
-		return printDryRun(f, res.NewResult)
 	}
-	return printCreated(f, res, gitauth.Redact(res.Pushed))
-}
-
-type fileJSON struct {
-	Path   string `json:"path"`
-	Mode   string `json:"mode"`
-	Size   int    `json:"size"`
-	Binary bool   `json:"binary,omitempty"`
-}
-
-func treeJSON(res *scaffold.NewResult) []fileJSON {
-	files := make([]fileJSON, 0, len(res.Tree.Files))
-	for _, fl := range res.Tree.Files {
-		mode := fmt.Sprintf("%04o", fl.Mode.Perm())
-		if fl.IsSymlink() {
-			mode = "symlink"
-		}
-		files = append(files, fileJSON{Path: fl.Path, Mode: mode, Size: len(fl.Data), Binary: fl.Binary})
-	}
-	return files
-}
-
-func printDryRun(f *Factory, res *scaffold.NewResult) error {
-	if f.Config.Output == "json" {
-		dir, err := filepath.Abs(res.Dir) // absolute, as when the service is written
-		if err != nil {
-			return err
-		}
-		return printJSON(f.IO.Out, map[string]any{"dir": dir, "dryRun": true, "files": treeJSON(res), "template": res.Record.Template})
-	}
-	w := f.IO.Out
-	fmt.Fprintf(w, "Would create %s with %s:\n", res.Dir, plural(len(res.Tree.Files)+1, "file"))
-	for _, fl := range res.Tree.Files {
-		fmt.Fprintf(w, "  %s\n", describe(fl.Path, fl.IsSymlink(), fl.Mode.Perm()&0o111 != 0, fl.Binary))
-	}
-	fmt.Fprintf(w, "  %s\n", provenance.FileName)
-	return nil
-}
-
-func describe(path string, link, exec, binary bool) string {
-	switch {
-	case link:
-		return path + " (symlink)"
-	case exec:
-		return path + " (executable)"
-	case binary:
-		return path + " (binary)"
-	}
-	return path
-}
-
-// notPushed tells printCreated that the push to --remote failed.
-const notPushed = "\x00"
-
-func printCreated(f *Factory, c *scaffold.Created, pushed string) error {
-	tmpl, src, res, webURL := c.Template, c.Source, c.NewResult, c.WebURL
-	if f.Config.Output == "json" {
-		out := map[string]any{
-			"dir": res.Dir, "commit": res.Commit, "branch": "main", "template": res.Record.Template, "files": treeJSON(res),
-		}
-		if res.InRepo != "" {
-			out["repository"], out["staged"] = res.InRepo, true
-			delete(out, "commit")
-			delete(out, "branch")
-		}
-		if pushed != "" && pushed != notPushed {
-			out["remote"] = pushed
-		}
-		if webURL != "" {
-			out["url"] = webURL
-		}
-		return printJSON(f.IO.Out, out)
-	}
-	rel := relDir(res.Dir)
-	from := tmpl.Manifest.Name
-	if src.Version != "" {
-		from += " " + src.Version
-	}
-	w := f.IO.Out
-	where := rel
-	if rel == "." {
-		where = filepath.Base(res.Dir) + " (here)"
-	}
-	if res.InRepo != "" {
-		fmt.Fprintf(w, "Created %s from %s: %s, staged in the repository at %s.\n\n", where, from, plural(len(res.Tree.Files)+1, "file"), res.InRepo)
-		fmt.Fprintf(w, "Next steps:\n  review them (git status, git diff --cached), then commit\n")
-		if src.Version != "" {
-			fmt.Fprintf(w, "  'idp update --dir %s' when the golden path moves on\n", rel)
-		}
-		return nil
-	}
-	fmt.Fprintf(w, "Created %s from %s: %s, first commit %s on main.\n\n", where, from, plural(len(res.Tree.Files)+1, "file"), res.Commit[:7])
-	if pushed == notPushed {
-		return nil // the error that follows says how to retry
-	}
-	if pushed != "" {
-		fmt.Fprintf(w, "Pushed main to %s.\n", pushed)
-		if webURL != "" {
-			fmt.Fprintf(w, "Repository: %s\n", webURL)
-		}
-		fmt.Fprintln(w)
-	}
-	fmt.Fprintf(w, "Next steps:\n")
-	if rel != "." {
-		fmt.Fprintf(w, "  cd %s\n", rel)
-	}
-	if pushed == "" {
-		fmt.Fprintf(w, "  git remote add origin <url> && git push -u origin main\n")
-	}
-	switch {
-	case src.Version == "": // no versions to update to
-		if res.Tree.Lookup("README.md") != nil {
-			fmt.Fprintf(w, "  read README.md\n")
-		}
-	case res.Tree.Lookup("README.md") != nil:
-		fmt.Fprintf(w, "  read README.md, then 'idp update' when the golden path moves on\n")
-	default:
-		fmt.Fprintf(w, "  'idp update' when the golden path moves on\n")
-	}
-	return nil
-}
-
-func plural(n int, noun string) string {
-	if n == 1 {
-		return "1 " + noun
-	}
-	if strings.HasSuffix(noun, "y") {
-		return fmt.Sprintf("%d %sies", n, noun[:len(noun)-1])
-	}
-	return fmt.Sprintf("%d %ss", n, noun)
-}
-
-func relDir(dir string) string {
-	if wd, err := filepath.Abs("."); err == nil {
-		if rel, err := filepath.Rel(wd, dir); err == nil && !strings.HasPrefix(rel, "..") {
-			return rel
-		}
-	}
-	return dir
-}
-
-func errNoGoldenPaths(src string) error {
-	return fmt.Errorf("source %s holds no golden paths: directories with a template.yaml and a skeleton/, at depth 1 or 2", src)
-}
-
-// withCmd attaches the command to a usage error so the hint names it.
-func withCmd(cmd *cobra.Command, err error) error {
-	if ue, ok := err.(*UsageError); ok && ue.Cmd == nil {
-		ue.Cmd = cmd
+	if perr := f.printResult(res); perr != nil {
+		return perr
 	}
 	return err
 }
 
-// retryHint says how to push a service that was made but not pushed, in the way that will
-// work: into an empty repository when the remote had other commits, with a token when the
-// credentials given in the URL were not kept.
-func retryHint(rel, remote string, err error) string {
-	retry := "cd " + shell.Quote(rel) + " && idp push"
-	switch {
-	case errors.Is(err, gitrepo.ErrNotEmpty):
-		retry = "cd " + shell.Quote(rel) + " && idp push --remote <URL of an empty repository>"
-	case remote != "" && gitauth.Redact(remote) != remote:
-		retry = "cd " + shell.Quote(rel) + " && IDP_GIT_TOKEN=<token> idp push   (the credentials in --remote are not kept)"
-	}
-	return "the service is committed in " + rel + "; to retry the push: " + retry
+// completeAnswers completes --set and --version from the golden paths that paths gives.
+func completeAnswers(cmd *cobra.Command, paths func(cmd *cobra.Command, args []string) (*source.Catalog, []*source.Template)) {
+	cmd.RegisterFlagCompletionFunc("set", func(cmd *cobra.Command, args []string, toComplete string) ([]string, cobra.ShellCompDirective) {
+		_, all := paths(cmd, args)
+		return completeSet(toComplete, all)
+	})
+	cmd.RegisterFlagCompletionFunc("version", func(cmd *cobra.Command, args []string, _ string) ([]string, cobra.ShellCompDirective) {
+		return completeVersions(paths(cmd, args))
+	})
 }

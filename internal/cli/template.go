@@ -3,9 +3,7 @@ package cli
 import (
 	"errors"
 	"fmt"
-	"io"
 	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 
@@ -28,13 +26,6 @@ func newTemplateCmd(f *Factory) *cobra.Command {
 	}
 	cmd.AddCommand(newTemplateInitCmd(f), newTemplateLintCmd(f), newTemplateTestCmd(f))
 	return cmd
-}
-
-type lintJSON struct {
-	Template string         `json:"template"`
-	Findings []lint.Finding `json:"findings"`
-	Errors   int            `json:"errors"`
-	Warnings int            `json:"warnings"`
 }
 
 func newTemplateLintCmd(f *Factory) *cobra.Command {
@@ -60,42 +51,16 @@ Exit status 1 when there are errors; warnings alone exit 0.`,
 			if info, err := os.Stat(args[0]); err != nil || !info.IsDir() {
 				return usageErrorf(cmd, fmt.Errorf("%s is not a directory; give the golden path's directory, the one holding template.yaml", args[0]))
 			}
-			found, err := lint.Lint(cmd.Context(), args[0])
+			rep, err := lint.Check(cmd.Context(), args[0])
 			if err != nil {
 				return err
 			}
-			errs := lint.Errors(found)
-			if f.Config.Output == "json" {
-				if found == nil {
-					found = []lint.Finding{}
-				}
-				if err := printJSON(f.IO.Out, lintJSON{Template: args[0], Findings: found, Errors: errs, Warnings: len(found) - errs}); err != nil {
-					return err
-				}
-			} else {
-				for _, fd := range found {
-					fmt.Fprintf(f.IO.Out, "%s\n", fd)
-				}
-				if len(found) == 0 {
-					fmt.Fprintf(f.IO.Out, "%s: no problems found.\n", args[0])
-				} else {
-					fmt.Fprintf(f.IO.Out, "%s: %s, %s.\n", args[0], plural(errs, "error"), plural(len(found)-errs, "warning"))
-				}
+			if err := f.printResult(rep); err != nil || rep.Errors == 0 {
+				return err
 			}
-			if errs > 0 {
-				return &exitError{Code: ExitError}
-			}
-			return nil
+			return &exitError{Code: ExitError}
 		},
 	}
-}
-
-type testJSON struct {
-	Template string            `json:"template"`
-	Cases    []tmpltest.Result `json:"cases"`
-	Passed   int               `json:"passed"`
-	Failed   int               `json:"failed"`
-	Updated  int               `json:"updated"`
 }
 
 func newTemplateTestCmd(f *Factory) *cobra.Command {
@@ -152,35 +117,14 @@ git diff before committing. Exit status 1 when a case fails.`,
 				return usageErrorf(cmd, fmt.Errorf("%s is not a directory; give the golden path's directory, the one holding template.yaml", dir))
 			}
 			o.Cases = args[1:]
-			results, err := tmpltest.Run(cmd.Context(), dir, *o)
+			rep, err := tmpltest.Test(cmd.Context(), dir, *o, renderLimitHint)
 			if err != nil {
 				return err
 			}
-			out := testJSON{Template: dir, Cases: results}
-			for i, r := range results {
-				if r.Err != nil {
-					results[i].Error = renderLimitHint(r.Err).Error()
-				}
-				switch r.Outcome {
-				case tmpltest.Passed:
-					out.Passed++
-				case tmpltest.Updated:
-					out.Updated++
-				default:
-					out.Failed++
-				}
+			if err := f.printResult(rep); err != nil || rep.Failed == 0 {
+				return err
 			}
-			if f.Config.Output == "json" {
-				if err := printJSON(f.IO.Out, out); err != nil {
-					return err
-				}
-			} else {
-				printTestResults(f.IO.Out, dir, out)
-			}
-			if out.Failed > 0 {
-				return &exitError{Code: ExitError}
-			}
-			return nil
+			return &exitError{Code: ExitError}
 		},
 	}
 	fl := cmd.Flags()
@@ -188,60 +132,6 @@ git diff before committing. Exit status 1 when a case fails.`,
 	fl.BoolVar(&o.Trust, "trust", false, "run the cases' check commands")
 	addRenderFlags(cmd, &o.Render, f.Build.Version)
 	return cmd
-}
-
-func printTestResults(w io.Writer, dir string, out testJSON) {
-	width := 0
-	for _, r := range out.Cases {
-		width = max(width, len(r.Case))
-	}
-	var skipped []string
-	differs := false
-	for _, r := range out.Cases {
-		status, detail := "ERROR", r.Error
-		switch r.Outcome {
-		case tmpltest.Passed:
-			status, detail = "ok", plural(r.Files, "file")
-		case tmpltest.Updated:
-			status, detail = "updated", fmt.Sprintf("wrote %s/%s/ (%s)", tmpltest.Dir, r.Case, plural(r.Files, "file"))
-		case tmpltest.Failed:
-			status, detail = "FAIL", plural(r.Files, "file")+" as in the golden tree"
-			if len(r.Differ) > 0 {
-				differs = true
-				detail = fmt.Sprintf("%s/%s/ differs from the render in %s: %s", tmpltest.Dir, r.Case, plural(len(r.Differ), "file"), strings.Join(r.Differ, ", "))
-			}
-		}
-		c := r.Check
-		switch {
-		case c == nil:
-		case c.Outcome == tmpltest.CheckPassed:
-			detail += "; check passed"
-		case c.Outcome == tmpltest.CheckFailed:
-			detail += "; check failed: " + c.Command
-		default:
-			skipped = append(skipped, fmt.Sprintf("  %s: %s", r.Case, c.Command))
-		}
-		fmt.Fprintf(w, "%-7s %-*s  %s\n", status, width, r.Case, detail)
-		if r.Outcome == tmpltest.Failed {
-			fmt.Fprint(w, r.Diff)
-		}
-		if c != nil && c.Outcome == tmpltest.CheckFailed {
-			for _, l := range strings.Split(strings.TrimRight(c.Output, "\n"), "\n") {
-				fmt.Fprintln(w, "    "+l)
-			}
-		}
-	}
-	if len(skipped) > 0 {
-		fmt.Fprintf(w, "Checks not run (they run only with --trust):\n%s\n", strings.Join(skipped, "\n"))
-	}
-	summary := fmt.Sprintf("%s: %d passed, %d failed", dir, out.Passed, out.Failed)
-	if out.Updated > 0 {
-		summary += fmt.Sprintf(", %d updated", out.Updated)
-	}
-	fmt.Fprintln(w, summary+".")
-	if differs {
-		fmt.Fprintln(w, "If the render is right, accept it with --update and review the golden trees with git diff.")
-	}
 }
 
 func newTemplateInitCmd(f *Factory) *cobra.Command {
@@ -269,24 +159,7 @@ It lints clean and its test passes as written; change it from there. See docs/au
 			if err != nil {
 				return err
 			}
-			if f.Config.Output == "json" {
-				out := *res
-				if abs, err := filepath.Abs(res.Dir); err == nil {
-					out.Dir = abs // absolute, as every command's JSON gives a directory
-				}
-				return printJSON(f.IO.Out, out)
-			}
-			fmt.Fprintf(f.IO.Out, "Created the golden path %s in %s:\n", res.Name, res.Dir)
-			for _, file := range res.Files {
-				fmt.Fprintf(f.IO.Out, "  %s\n", file)
-			}
-			fmt.Fprintf(f.IO.Out, `Next:
-  edit %[1]s/template.yaml and the files under %[1]s/skeleton/
-  idp template lint %[1]s
-  idp template test %[1]s            # after a change: --update, then review with git diff
-  idp new %[2]s --source %[3]s --template %[4]s   # try it
-`, res.Dir, o.Type, filepath.Dir(filepath.Clean(res.Dir)), res.Name)
-			return nil
+			return f.printResult(res)
 		},
 	}
 	fl := cmd.Flags()

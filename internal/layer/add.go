@@ -117,20 +117,18 @@ func Add(ctx context.Context, d Deps, o AddOptions) (*Result, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	version := src.Version
-	if version == "" {
-		version = "(unversioned)"
-	}
-	msg := fmt.Sprintf("Add %s %s\n\nApplied by idp add from %s.\n", m.Name, version, src.Location)
+	msg := fmt.Sprintf("Add %s %s\n\nApplied by idp add from %s.\n", m.Name, unversioned(src.Version), src.Location)
 	if err := write(ctx, d, res, true, msg); err != nil {
 		return nil, err
 	}
 	if res.Conflicts == 0 {
 		trusted := o.Trust || (d.Trusted != nil && d.Trusted(src.Location))
 		if err := hooks(ctx, d, res, m, trusted); err != nil {
+			d.noteUnversioned(res)
 			return res, err
 		}
 	}
+	d.noteUnversioned(res)
 	return res, nil
 }
 

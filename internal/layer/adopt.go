@@ -96,5 +96,9 @@ func Adopt(ctx context.Context, d Deps, o AdoptOptions) (*Result, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	return res, write(ctx, d, res, false, "")
+	if err := write(ctx, d, res, false, ""); err != nil {
+		return res, err
+	}
+	d.noteUnversioned(res)
+	return res, nil
 }

@@ -99,10 +99,7 @@ func pick(cat *source.Catalog, name, version string, pre bool) (*source.Source, 
 // labels name the sides of a conflict between the service's file and a golden path's that
 // starts from nothing.
 func labels(svc *update.Service, name, version string) merge.Labels {
-	if version == "" {
-		version = "(unversioned)"
-	}
-	return merge.Labels{Ours: filepath.Base(svc.Dir), Base: name + " (none)", Theirs: name + " " + version}
+	return merge.Labels{Ours: filepath.Base(svc.Dir), Base: name + " (none)", Theirs: name + " " + unversioned(version)}
 }
 
 // write applies the changes and then .idp.yaml, and commits them when nothing is left in

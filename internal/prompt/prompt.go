@@ -24,10 +24,7 @@ import (
 var ErrCancelled = errors.New("cancelled")
 
 // Choice is one option of a Choose prompt.
-type Choice struct {
-	Key   string // what the user sees
-	Value string
-}
+type Choice = answers.Choice
 
 // Huh is the prompter backed by huh.
 type Huh struct {

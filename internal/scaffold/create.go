@@ -9,15 +9,18 @@ import (
 	"time"
 
 	"github.com/idp-cli/idp/internal/answers"
+	"github.com/idp-cli/idp/internal/gitauth"
 	"github.com/idp-cli/idp/internal/gitrepo"
-	"github.com/idp-cli/idp/internal/manifest"
 	"github.com/idp-cli/idp/internal/render"
 	"github.com/idp-cli/idp/internal/source"
 	"github.com/idp-cli/idp/internal/update"
 )
 
-// Chooser asks which of several golden paths; labels and the chosen value are names.
-type Chooser func(ctx context.Context, title string, labels, values []string) (string, error)
+// Prompter asks for answers, and which golden path when several match.
+type Prompter interface {
+	answers.Prompter
+	answers.Chooser
+}
 
 // Publisher creates the service's repository on a forge before anything is written, and pushes
 // to it after (idp new --provider).
@@ -34,8 +37,7 @@ type Publisher interface {
 // CreateDeps is what making a service needs from the command layer.
 type CreateDeps struct {
 	OpenCatalog func(ctx context.Context, loc string) (*source.Catalog, error)
-	Choose      Chooser          // nil: cannot ask which golden path
-	Prompter    answers.Prompter // nil: cannot ask for answers
+	Prompter    Prompter // nil: cannot ask
 	Trusted     func(loc string) bool
 	Log         io.Writer
 	Display     func(dir string) string // names a directory for the user
@@ -60,8 +62,9 @@ type CreateOptions struct {
 	InRepo                          bool // add the service to the repository it is made inside
 	Trust                           bool
 	Render                          render.Options
-	// Review, when set, gives the review that ends the questions for the chosen golden path.
-	Review func(m *manifest.Manifest) *answers.Review
+	// Flags are the flags given on the command line, for the command that the review at the
+	// end of the questions shows (the same answers without prompts).
+	Flags []Flag
 }
 
 // Created is what Create made.
@@ -71,16 +74,22 @@ type Created struct {
 	*NewResult
 	Pushed string // where main went (credentials removed), if anywhere
 	WebURL string
+	DryRun bool
+	// NotPushed: the push failed (Run returns a PushError); the service is made and committed.
+	NotPushed bool
+	// Shown names the service's directory for the user.
+	Shown string
 }
 
 // PushError is a service made and committed whose push failed: the service stays, and idp push
-// retries.
+// retries. Its message ends with how to retry.
 type PushError struct {
-	Err error
-	Dir string
+	Err   error
+	Dir   string
+	Retry string // how to push it, in the way that will work
 }
 
-func (e *PushError) Error() string { return e.Err.Error() }
+func (e *PushError) Error() string { return e.Err.Error() + "\n" + e.Retry }
 func (e *PushError) Unwrap() error { return e.Err }
 
 // Run is idp new: it picks the golden path and its version, resolves the answers, writes
@@ -101,7 +110,7 @@ func Run(ctx context.Context, d CreateDeps, o CreateOptions) (*Created, error) {
 			fmt.Fprintf(d.Log, "idp: golden path %s cannot be used: %v\n", b.Name, b.Err)
 		}
 	}
-	tmpl, err := pick(ctx, d.Choose, cat.All, o.Source, o.Kind, o.Template)
+	tmpl, err := pick(ctx, d.Prompter, cat.All, o.Source, o.Kind, o.Template)
 	if err != nil {
 		return nil, err
 	}
@@ -116,9 +125,9 @@ func Run(ctx context.Context, d CreateDeps, o CreateOptions) (*Created, error) {
 		// Said before any question: a service from a source without versions is a cul-de-sac.
 		fmt.Fprintf(d.Log, "idp: note: %s has no versions (no vX.Y.Z tags), so the service cannot be updated from it later; to make it updatable, use a git repository of golden paths with a version tag (git tag v0.1.0)\n", src.Location)
 	}
-	req := answers.Request{Set: o.Set, Name: o.Name, Prompter: d.Prompter, Verbose: o.Verbose}
-	if o.Review != nil {
-		req.Review = o.Review(tmpl.Manifest)
+	req := answers.Request{Set: o.Set, Name: o.Name, Verbose: o.Verbose, Review: review(o, tmpl.Manifest)}
+	if d.Prompter != nil {
+		req.Prompter = d.Prompter
 	}
 	if o.ValuesFile != "" {
 		if req.Values, err = answers.ReadValuesFile(ctx, o.ValuesFile); err != nil {
@@ -144,7 +153,7 @@ func Run(ctx context.Context, d CreateDeps, o CreateOptions) (*Created, error) {
 		}
 		return nil, err
 	}
-	out := &Created{Source: src, Template: tmpl, NewResult: res}
+	out := &Created{Source: src, Template: tmpl, NewResult: res, DryRun: o.DryRun, Shown: d.Display(res.Dir)}
 	if o.DryRun {
 		return out, nil
 	}
@@ -167,7 +176,7 @@ func Run(ctx context.Context, d CreateDeps, o CreateOptions) (*Created, error) {
 	switch {
 	case pub != nil:
 		if err := pub.Push(ctx, res.Dir); err != nil {
-			return out, &PushError{Err: err, Dir: res.Dir}
+			return out, out.pushError(err, "")
 		}
 		out.Pushed, out.WebURL, _, _ = pub.Created()
 	case o.Remote != "":
@@ -175,15 +184,15 @@ func Run(ctx context.Context, d CreateDeps, o CreateOptions) (*Created, error) {
 			return out, err
 		}
 		if err := d.Push(ctx, res.Dir, o.Remote); err != nil {
-			return out, &PushError{Err: err, Dir: res.Dir}
+			return out, out.pushError(err, o.Remote)
 		}
-		out.Pushed = o.Remote
+		out.Pushed = gitauth.Redact(o.Remote)
 	}
 	return out, nil
 }
 
 // pick chooses the golden path: the one named, the only one of the kind, or by asking.
-func pick(ctx context.Context, choose Chooser, all []*source.Template, loc, kind, name string) (*source.Template, error) {
+func pick(ctx context.Context, choose answers.Chooser, all []*source.Template, loc, kind, name string) (*source.Template, error) {
 	if kind == "addon" {
 		return nil, &source.RequestError{Err: fmt.Errorf("an add-on is not made on its own: apply it to a service with idp add <name> in the service's directory; types on offer: %s", strings.Join(source.Types(all), ", "))}
 	}
@@ -208,14 +217,14 @@ func pick(ctx context.Context, choose Chooser, all []*source.Template, loc, kind
 	if choose == nil {
 		return nil, &source.RequestError{Err: fmt.Errorf("several %s golden paths: %s; choose one with --template", kind, strings.Join(source.Names(matching), ", "))}
 	}
-	labels, values := make([]string, len(matching)), make([]string, len(matching))
+	choices := make([]answers.Choice, len(matching))
 	for i, t := range matching {
-		labels[i], values[i] = t.Manifest.Name, t.Manifest.Name
+		choices[i] = answers.Choice{Key: t.Manifest.Name, Value: t.Manifest.Name}
 		if t.Manifest.Title != "" {
-			labels[i] += " - " + t.Manifest.Title
+			choices[i].Key += " - " + t.Manifest.Title
 		}
 	}
-	picked, err := choose(ctx, "Golden path", labels, values)
+	picked, err := choose.Choose(ctx, "Golden path", choices)
 	if err != nil {
 		return nil, err
 	}

@@ -12,6 +12,7 @@ import (
 
 	"github.com/idp-cli/idp/internal/testutil/gittest"
 
+	"github.com/idp-cli/idp/internal/answers"
 	"github.com/idp-cli/idp/internal/builtin"
 	"github.com/idp-cli/idp/internal/gitrepo"
 	"github.com/idp-cli/idp/internal/source"
@@ -85,9 +86,7 @@ func TestRunPicksOrRefuses(t *testing.T) {
 	if !source.IsRequest(err) || !strings.Contains(err.Error(), "several service golden paths: a, b; choose one with --template") {
 		t.Fatalf("no chooser: %v", err)
 	}
-	d.Choose = func(ctx context.Context, title string, labels, values []string) (string, error) {
-		return values[1], nil
-	}
+	d.Prompter = secondChoice{}
 	res, err := Run(context.Background(), d, CreateOptions{Source: src, Kind: "service", Name: "x", DryRun: true})
 	if err != nil || res.Template.Manifest.Name != "b" {
 		t.Fatalf("chosen: %+v %v", res, err)
@@ -101,4 +100,15 @@ func TestRunPicksOrRefuses(t *testing.T) {
 	if !errors.As(err, &pe) {
 		t.Fatalf("push to nowhere: %v", err)
 	}
+}
+
+// secondChoice picks the second golden path offered and answers nothing.
+type secondChoice struct{}
+
+func (secondChoice) Ask(_ context.Context, _ map[string]any, _ []*answers.Question) (map[string]any, error) {
+	return map[string]any{}, nil
+}
+
+func (secondChoice) Choose(_ context.Context, _ string, choices []answers.Choice) (string, error) {
+	return choices[1].Value, nil
 }

@@ -35,6 +35,7 @@ type Result struct {
 	Dir   string   `json:"dir"`   // as given
 	Name  string   `json:"name"`  // the golden path's name
 	Files []string `json:"files"` // every file written, slash-separated, relative to Dir, sorted
+	Type  string   `json:"-"`     // its type, for the next steps
 }
 
 // OptionError is a name, type or title that a golden path cannot have: a mistake in what was
@@ -120,7 +121,7 @@ func Create(ctx context.Context, o Options) (*Result, error) {
 	if err := st.Finish(); err != nil {
 		return nil, err
 	}
-	res := &Result{Dir: o.Dir, Name: o.Name}
+	res := &Result{Dir: o.Dir, Name: o.Name, Type: o.Type}
 	err = filepath.WalkDir(target, func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
 			return err

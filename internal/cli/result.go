@@ -1,0 +1,45 @@
+package cli
+
+import (
+	"io"
+	"path/filepath"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/idp-cli/idp/internal/english"
+)
+
+// printable is an engine's Result that prints itself, as JSON or as text.
+type printable interface {
+	JSON() any
+	WriteText(w io.Writer) error
+}
+
+// printResult prints r on stdout: JSON with --output json, else text.
+func (f *Factory) printResult(r printable) error {
+	if f.Config.Output == "json" {
+		return printJSON(f.IO.Out, r.JSON())
+	}
+	return r.WriteText(f.IO.Out)
+}
+
+var plural = english.Plural
+
+// relDir names a directory for the user: relative to the working directory when under it.
+func relDir(dir string) string {
+	if wd, err := filepath.Abs("."); err == nil {
+		if rel, err := filepath.Rel(wd, dir); err == nil && !strings.HasPrefix(rel, "..") {
+			return rel
+		}
+	}
+	return dir
+}
+
+// withCmd attaches the command to a usage error so the hint names it.
+func withCmd(cmd *cobra.Command, err error) error {
+	if ue, ok := err.(*UsageError); ok && ue.Cmd == nil {
+		ue.Cmd = cmd
+	}
+	return err
+}
