@@ -6,6 +6,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/idp-cli/idp/internal/forge"
 	"github.com/idp-cli/idp/internal/forge/forgetest"
@@ -27,9 +28,14 @@ func (l listsGone) ReadFiles(ctx context.Context, refs []forge.RepoRef, path str
 	return l.Provider.(forge.BatchReader).ReadFiles(ctx, refs, path)
 }
 
+func (l listsGone) ReadBatch(ctx context.Context, files []forge.RepoRef, path string, pulls []forge.PullsRef) (map[forge.RepoRef]forge.FileRead, map[forge.PullsRef]forge.PullsRead, error) {
+	return l.Provider.(forge.BatchReader).ReadBatch(ctx, files, path, pulls)
+}
+
 // TestReadStatusBatchedOnGitHub: on GitHub, fleet status reads the .idp.yaml of 100
-// repositories per GraphQL query, 3 queries for 250, and gives the same rows, adoption and
-// summary as one REST read each; a repository without .idp.yaml is not a service, a broken one
+// repositories per GraphQL query, and the bot's pull requests in the same queries, 3 queries
+// for 250, and gives the same rows (pull requests included), adoption and summary as one REST
+// read of each file and each service's pull requests; a repository without .idp.yaml is not a service, a broken one
 // is an error in its row, and an errors[] entry of the query is an error in its repository's
 // row.
 func TestReadStatusBatchedOnGitHub(t *testing.T) {
@@ -45,6 +51,15 @@ func TestReadStatusBatchedOnGitHub(t *testing.T) {
 		default:
 			fake.SetFile("acme", name, ".idp.yaml", []byte(record(src, []string{"v1.0.0", "v1.1.0"}[i%2])))
 		}
+		marker := "<!-- idp-update template=svc from=v1.0.0 to=v1.1.0 -->\n"
+		switch i % 4 {
+		case 1: // the bot's pull request, merged
+			n := fake.AddPullRequest("acme", name, forgetest.PullRequest{Title: "Update svc", Body: marker, Head: "idp/update-svc", Base: "main", State: "open"})
+			fake.MergePullRequest("acme", name, n)
+		case 2: // open, a draft; and someone's pull request from another branch
+			fake.AddPullRequest("acme", name, forgetest.PullRequest{Title: "Update svc", Body: marker, Head: "idp/update-svc", Base: "main", State: "open", Draft: true})
+			fake.AddPullRequest("acme", name, forgetest.PullRequest{Title: "Fix", Body: marker, Head: "fix", Base: "main", State: "open"})
+		}
 	}
 	api, err := forge.New("github", forge.Options{Host: fake.URL, Token: forgetest.Token})
 	if err != nil {
@@ -57,6 +72,7 @@ func TestReadStatusBatchedOnGitHub(t *testing.T) {
 		t.Helper()
 		d := deps(t)
 		d.Forge = p
+		d.Now = func() time.Time { return time.Date(2026, 3, 12, 0, 0, 0, 0, time.UTC) }
 		res, err := ReadStatus(context.Background(), d, StatusOptions{Owner: "acme", Jobs: 8, All: true})
 		if err != nil {
 			t.Fatal(err)
@@ -65,7 +81,7 @@ func TestReadStatusBatchedOnGitHub(t *testing.T) {
 	}
 	contents := func(from int) (n int) {
 		for _, r := range fake.Requests()[from:] {
-			if strings.Contains(r.Path, "/contents/") {
+			if strings.Contains(r.Path, "/contents/") || strings.HasSuffix(r.Path, "/pulls") {
 				n++
 			}
 		}
@@ -73,13 +89,20 @@ func TestReadStatusBatchedOnGitHub(t *testing.T) {
 	}
 
 	rest := run(restOnly{api})
-	if n := contents(0); n != 250 || fake.BatchReads() != 0 {
-		t.Fatalf("REST: %d contents reads, %d batched reads", n, fake.BatchReads())
+	if n := contents(0); n != 250+248 || fake.BatchReads() != 0 {
+		t.Fatalf("REST: %d contents and pulls reads, %d batched reads", n, fake.BatchReads())
 	}
 	from := len(fake.Requests())
 	batched := run(api)
 	if n, b := contents(from), fake.BatchReads(); n != 0 || b != 3 {
-		t.Errorf("batched: %d contents reads and %d GraphQL queries, want 0 and 3", n, b)
+		t.Errorf("batched: %d contents and pulls reads and %d GraphQL queries, want 0 and 3", n, b)
+	}
+	prs := 0
+	for _, r := range batched.Rows {
+		prs += len(r.PullRequests)
+	}
+	if prs != 123 {
+		t.Errorf("%d of the bot's pull requests in the rows, want 123", prs)
 	}
 	if !reflect.DeepEqual(batched.Rows, rest.Rows) {
 		t.Errorf("batched rows differ from REST rows:\n%+v\nwant\n%+v", batched.Rows, rest.Rows)
@@ -110,7 +133,7 @@ func TestReadStatusBatchedOnGitHub(t *testing.T) {
 	before := fake.BatchReads()
 	gone := run(listsGone{api})
 	if b := fake.BatchReads() - before; b != 3 || contents(from) != 0 {
-		t.Errorf("with a repository gone: %d GraphQL queries, %d contents reads", b, contents(from))
+		t.Errorf("with a repository gone: %d GraphQL queries, %d contents and pulls reads", b, contents(from))
 	}
 	last := gone.Rows[len(gone.Rows)-1]
 	if last.Repo != "acme/gone" || !strings.Contains(last.Error, "Could not resolve to a Repository with the name 'acme/gone'") {

@@ -69,21 +69,21 @@ func TestFleetStatusUnderGitHubLimits(t *testing.T) {
 		if st.Primary != 0 || st.Secondary != 0 || st.Over != 0 || len(waits) != 0 || took != 0 {
 			t.Errorf("stats %+v, %d waits over %v: want no refusal and no wait", st, len(waits), took)
 		}
-		// The listing (10 pages), the .idp.yaml reads (10 queries) and the bot's pull requests
-		// of each of the 900 services.
-		if reads := r.fake.BatchReads() - before; st.Requests != 10+10+r.services() || reads != n/100 {
-			t.Errorf("%d requests, %d of them .idp.yaml reads; want %d and %d", st.Requests, reads, 10+10+r.services(), n/100)
+		// The listing (10 pages), and 10 queries that read the .idp.yaml and the bot's pull
+		// requests of 100 repositories each.
+		if reads := r.fake.BatchReads() - before; st.Requests != 10+10 || reads != n/100 {
+			t.Errorf("%d requests, %d of them batched reads; want %d and %d", st.Requests, reads, 10+10, n/100)
 		}
 	})
 
 	t.Run("tight", func(t *testing.T) {
-		st, took, waits := run(t, 1, forgetest.Limits{PerHour: 250, WritesPerMinute: 2, WritesPerHour: 100})
+		st, took, waits := run(t, 1, forgetest.Limits{PerHour: 5, WritesPerMinute: 2, WritesPerHour: 100})
 		// Status only reads: its GraphQL queries are not writes (the pacer does not pace them
 		// and GitHub does not count them so), so only the primary limit is met.
 		if st.Primary == 0 || st.Secondary != 0 || st.Writes != 0 || st.Over != 0 {
 			t.Errorf("stats %+v: want the primary limit met, no write, and no request sent while a wait ran", st)
 		}
-		// 920 requests at 250 an hour: three resets of the primary limit.
+		// 20 requests at 5 an hour: three resets of the primary limit.
 		if took < 3*time.Hour {
 			t.Errorf("took %v of the fake clock, want over 3 hours", took)
 		}

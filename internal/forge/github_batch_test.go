@@ -3,6 +3,8 @@ package forge_test
 import (
 	"errors"
 	"fmt"
+	"io"
+	"net/http"
 	"strings"
 	"testing"
 
@@ -100,5 +102,121 @@ func TestGitHubReadFilesBatched(t *testing.T) {
 				t.Errorf("a refused token: %v, %v", got, err)
 			}
 		})
+	}
+}
+
+// TestGitHubReadBatchPullRequests: ReadBatch reads, in the query that reads the files, the
+// pull requests from each head branch (pullRequests(headRefName:) under the repository's
+// alias), and finds what PullRequests finds by REST: the same pull requests in the same order,
+// in every state, without a fork's pull request from a branch of the same name. A list longer
+// than one query reads is left for PullRequests; a repository GitHub cannot resolve is the
+// error of its lists.
+func TestGitHubReadBatchPullRequests(t *testing.T) {
+	f := forgetest.GitHub(t)
+	const head = "idp/update-svc"
+	var files []forge.RepoRef
+	var pulls []forge.PullsRef
+	for i := range 150 {
+		name := fmt.Sprintf("svc-%03d", i)
+		f.AddRepo(forgetest.Repo{Owner: "acme", Name: name})
+		f.SetFile("acme", name, ".idp.yaml", []byte("name: "+name+"\n"))
+		files = append(files, forge.RepoRef{Owner: "acme", Name: name})
+		pulls = append(pulls, forge.PullsRef{RepoRef: forge.RepoRef{Owner: "acme", Name: name}, Head: head})
+		switch i % 5 {
+		case 0: // none
+		case 1:
+			f.AddPullRequest("acme", name, forgetest.PullRequest{Title: "a", Body: "b", Head: head, Base: "main", State: "open", Draft: true})
+		case 2:
+			f.AddPullRequest("acme", name, forgetest.PullRequest{Title: "old", Head: head, Base: "main", State: "closed"})
+			n := f.AddPullRequest("acme", name, forgetest.PullRequest{Title: "new", Head: head, Base: "main", State: "open"})
+			f.MergePullRequest("acme", name, n)
+			f.AddPullRequest("acme", name, forgetest.PullRequest{Title: "other branch", Head: "feature", Base: "main", State: "open"})
+		case 3: // a fork's branch of the same name
+			f.AddPullRequest("acme", name, forgetest.PullRequest{Title: "fork", Head: head, HeadOwner: "someone", Base: "main", State: "open"})
+			f.AddPullRequest("acme", name, forgetest.PullRequest{Title: "ours", Head: head, Base: "main", State: "open"})
+		case 4:
+			if i == 4 { // more than a query reads
+				for range forge.BatchPullsPage + 1 {
+					f.AddPullRequest("acme", name, forgetest.PullRequest{Title: "many", Head: head, Base: "main", State: "closed"})
+				}
+			}
+		}
+	}
+	gone := forge.PullsRef{RepoRef: forge.RepoRef{Owner: "acme", Name: "gone"}, Head: head}
+	pulls = append(pulls, gone)
+	p, err := forge.New("github", forge.Options{Token: forgetest.Token, HTTPClient: f.Client()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	gotFiles, gotPulls, err := p.(forge.BatchReader).ReadBatch(t.Context(), files, ".idp.yaml", pulls)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// 150 files at 100 a query and 151 lists at 300: two queries.
+	if n := f.BatchReads(); n != 2 || len(f.Requests()) != 2 {
+		t.Errorf("%d requests, %d batched reads; want 2 and 2", len(f.Requests()), n)
+	}
+	if len(gotFiles) != 150 || string(gotFiles[files[7]].Data) != "name: svc-007\n" {
+		t.Errorf("files: %d, svc-007 %q", len(gotFiles), gotFiles[files[7]].Data)
+	}
+	if g, ok := gotPulls[gone]; !ok || g.Err == nil || !strings.Contains(g.Err.Error(), "Could not resolve to a Repository with the name 'acme/gone'") {
+		t.Errorf("gone: %+v", g)
+	}
+	if _, ok := gotPulls[pulls[4]]; ok {
+		t.Errorf("svc-004, with more pull requests than a query reads: answered, want left out")
+	}
+	show := func(prs []*forge.PullRequest) string {
+		var s []string
+		for _, pr := range prs {
+			s = append(s, fmt.Sprintf("%+v", *pr))
+		}
+		return strings.Join(s, "\n")
+	}
+	for _, r := range pulls[:150] {
+		if r.Name == "svc-004" {
+			continue
+		}
+		g := gotPulls[r]
+		want, err := p.PullRequests(t.Context(), r.Owner, r.Name, r.Head)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if g.Err != nil || show(g.PRs) != show(want) {
+			t.Errorf("%s: batched %v\n%s\nREST:\n%s", r.Name, g.Err, show(g.PRs), show(want))
+		}
+	}
+	if g := gotPulls[pulls[2]].PRs; len(g) != 2 || !g[0].Merged || g[0].Title != "new" || g[1].Open || g[1].Merged {
+		t.Errorf("svc-002: %s", show(g))
+	}
+}
+
+// TestGitHubGraphQLFakeRefusesWhatGitHubDoes: the fake validates queries as GitHub does, so
+// that a query idp sends with a field or argument GitHub lacks fails in tests.
+func TestGitHubGraphQLFakeRefusesWhatGitHubDoes(t *testing.T) {
+	f := forgetest.GitHub(t)
+	f.AddRepo(forgetest.Repo{Owner: "acme", Name: "svc"})
+	for query, want := range map[string]string{
+		`query { r0: repository(owner: "acme", name: "svc") { pullRequests(headRefName: "x") { nodes { number } } } }`:           "You must provide a `first` or `last` value to properly paginate the `pullRequests` connection.",
+		`query { r0: repository(owner: "acme", name: "svc") { pullRequests(first: 101) { nodes { number } } } }`:                 "Requesting 101 records on the `pullRequests` connection exceeds the `first` limit of 100 records.",
+		`query { r0: repository(owner: "acme", name: "svc") { pullRequests(head: "x", first: 1) { nodes { number } } } }`:        "Field 'pullRequests' doesn't accept argument 'head'",
+		`query { r0: repository(owner: "acme", name: "svc") { pullRequests(first: 1) { nodes { number draft } } } }`:             "Field 'draft' doesn't exist on type 'PullRequest'",
+		`query { r0: repository(owner: "acme", name: "svc") { object(expression: "HEAD:x") { text } } }`:                         "Field 'text' doesn't exist on type 'GitObject'",
+		`query { r0: repository(owner: "acme", name: "svc") { object(expression: "HEAD:x") { ... on Blob { text size } } } }`:    "Field 'size' doesn't exist on type 'Blob'",
+		`query { r0: repository(owner: "acme", name: "svc") { pullRequests(first: 1) { nodes { number } pageInfo { more } } } }`: "Field 'more' doesn't exist on type 'PageInfo'",
+	} {
+		c := f.Client()
+		body := strings.NewReader(fmt.Sprintf(`{"query": %q}`, query))
+		req, _ := http.NewRequest(http.MethodPost, "https://api.github.com/graphql", body)
+		req.Header.Set("Authorization", "Bearer "+forgetest.Token)
+		req.Header.Set("Content-Type", "application/json")
+		resp, err := c.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		data, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if !strings.Contains(string(data), want) {
+			t.Errorf("%s:\n%s\nwant %q", query, data, want)
+		}
 	}
 }
