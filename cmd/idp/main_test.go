@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"errors"
 	"os"
 	"os/exec"
@@ -15,7 +16,11 @@ import (
 
 func TestMain(m *testing.M) {
 	os.Exit(testscript.RunMain(m, map[string]func() int{
-		"idp": func() int { return cli.Main(cli.Build{Version: "v0.0.0-test"}, os.Args[1:]) },
+		// IDP_TEST_BUILD_VERSION plays an idp of another version (as -ldflags -X main.version
+		// sets it), for a script that updates with a newer idp what an older one made.
+		"idp": func() int {
+			return cli.Main(cli.Build{Version: cmp.Or(os.Getenv("IDP_TEST_BUILD_VERSION"), "v0.0.0-test")}, os.Args[1:])
+		},
 	}))
 }
 

@@ -88,7 +88,7 @@ func renderRecorded(ctx context.Context, at *source.Template, rec *provenance.Fi
 	if err != nil {
 		return nil, fmt.Errorf("the recorded answers: %w", err)
 	}
-	return render.RenderWith(ctx, at.FS, at.Manifest, data, o)
+	return render.RenderWith(ctx, at.FS, at.Manifest, data, o.AsRendered(rec.IdpVersion))
 }
 
 // divergence compares the service's files with tree, the recorded version's own render. Files

@@ -108,8 +108,9 @@ func Add(ctx context.Context, d Deps, o AddOptions) (*Result, error) {
 	fromNothing(res.Changes, tree, m.Name)
 	res.Conflicts = count(res.Changes)
 	res.Record = svc.Record.AddLayer(&provenance.File{
-		Template: provenance.Template{Source: src.Location, Name: m.Name, Version: src.Version, Commit: src.Commit},
-		Answers:  ans.Recordable(m),
+		Template:   provenance.Template{Source: src.Location, Name: m.Name, Version: src.Version, Commit: src.Commit},
+		Answers:    ans.Recordable(m),
+		IdpVersion: o.Render.Version(),
 	})
 	if o.DryRun {
 		return res, nil

@@ -86,8 +86,9 @@ func Adopt(ctx context.Context, d Deps, o AdoptOptions) (*Result, error) {
 	fromNothing(res.Changes, tree, m.Name)
 	res.Conflicts = count(res.Changes)
 	res.Record = &provenance.File{
-		Template: provenance.Template{Source: src.Location, Name: m.Name, Version: src.Version, Commit: src.Commit},
-		Answers:  ans.Recordable(m),
+		Template:   provenance.Template{Source: src.Location, Name: m.Name, Version: src.Version, Commit: src.Commit},
+		Answers:    ans.Recordable(m),
+		IdpVersion: o.Render.Version(),
 	}
 	svc.Record = res.Record
 	if o.DryRun {

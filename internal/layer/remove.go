@@ -60,7 +60,7 @@ func Remove(ctx context.Context, d Deps, o RemoveOptions) (*Result, error) {
 	if err != nil {
 		return nil, fmt.Errorf("render %s %s with the recorded answers: %w", m.Name, rec.Version, err)
 	}
-	tree, err := render.RenderWith(ctx, tmpl.FS, m, data, o.Render)
+	tree, err := render.RenderWith(ctx, tmpl.FS, m, data, o.Render.AsRendered(own.IdpVersion))
 	if err != nil {
 		return nil, fmt.Errorf("render %s %s: %w", m.Name, rec.Version, err)
 	}

@@ -136,7 +136,7 @@ func TestLayersErrors(t *testing.T) {
 		{tmpl + "layers:\n  - answers: {}\n", `.idp.yaml:6: layers[0].template is missing (source, name, version, commit)`},
 		{tmpl + "layers:\n  - template: {source: s}\n", `.idp.yaml:6: layers[0].template.name is missing: the golden path's name`},
 		{tmpl + "layers:\n  - template: {source: s, name: d, commit: abc}\n", `.idp.yaml:6: layers[0].template.commit "abc" is not a full commit hash (40 hex digits)`},
-		{tmpl + "layers:\n  - template: {source: s, name: d}\n    extra: 1\n", `.idp.yaml:7: unknown key layers[0].extra; the keys of a layer are template, answers, rendered-with, pending-migrations and skip`},
+		{tmpl + "layers:\n  - template: {source: s, name: d}\n    extra: 1\n", `.idp.yaml:7: unknown key layers[0].extra; the keys of a layer are template, answers, rendered-with, idp-version, pending-migrations and skip`},
 		{tmpl + "layers:\n  - template: {source: s, name: d}\n    answers: [a]\n", `.idp.yaml:7: layers[0].answers must be a mapping of parameter names to values`},
 		{tmpl + "layers:\n  - template: {source: s, name: d}\n    pending-migrations: x\n", `.idp.yaml:7: layers[0].pending-migrations must be a list of versions, as [v1.2.0, v1.3.0]`},
 		{tmpl + "layers:\n  - template: {source: s, name: d}\n  - template: {source: s, name: d}\n", `.idp.yaml:7: layers[1] is d, as layers[0] is; a golden path is applied once: remove one`},
@@ -144,7 +144,7 @@ func TestLayersErrors(t *testing.T) {
 		{tmpl + "ignore: docs\n", `.idp.yaml:5: ignore must be a list of paths or globs, as ['docs/adr/**', README.md]`},
 		{tmpl + "ignore: ['/etc/x']\n", `.idp.yaml:5: ignore: "/etc/x" must be relative to the service, with / between directories, as docs/adr/**`},
 		{tmpl + "ignore: ['a/[']\n", `.idp.yaml:5: ignore: bad glob "a/[": syntax error in pattern`},
-		{tmpl + "ignore: [a]\nextra: 1\n", `.idp.yaml:6: unknown key "extra"; the keys are format, template, answers, rendered-with, pending-migrations, skip, layers and ignore`},
+		{tmpl + "ignore: [a]\nextra: 1\n", `.idp.yaml:6: unknown key "extra"; the keys are format, template, answers, rendered-with, idp-version, pending-migrations, skip, layers and ignore`},
 	} {
 		_, err := Parse([]byte(tc.in), ".idp.yaml")
 		if err == nil {

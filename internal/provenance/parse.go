@@ -40,8 +40,8 @@ var (
 const MaxSize = 1 << 20
 
 // Parse reads .idp.yaml strictly: only template (source, name, version, commit), answers
-// (names to scalars or lists of scalars), rendered-with (the same), pending-migrations and
-// skip (lists of versions); and, from format 2 on, format, layers (add-ons, each with the same four
+// (names to scalars or lists of scalars), rendered-with (the same), idp-version (a string),
+// pending-migrations and skip (lists of versions); and, from format 2 on, format, layers (add-ons, each with the same four
 // keys) and ignore (globs). A format newer than Format is refused in words. file names it in
 // errors.
 func Parse(data []byte, file string) (*File, error) {
@@ -85,9 +85,9 @@ func Parse(data []byte, file string) (*File, error) {
 		}
 		seen[k.Value] = true
 		switch k.Value {
-		case "template", "answers", "rendered-with", "pending-migrations", "skip":
+		case "template", "answers", "rendered-with", "idp-version", "pending-migrations", "skip":
 			sawTemplate = sawTemplate || k.Value == "template"
-			if err := parseLayerKey(k.Value, v, file, "", &f.Template, &f.Answers, &f.RenderedWith, &f.PendingMigrations, &f.Skip); err != nil {
+			if err := parseLayerKey(k.Value, v, file, "", &f.Template, &f.Answers, &f.RenderedWith, &f.IdpVersion, &f.PendingMigrations, &f.Skip); err != nil {
 				return nil, err
 			}
 		case "format":
@@ -107,9 +107,9 @@ func Parse(data []byte, file string) (*File, error) {
 			}
 			f.Ignore = globs
 		default:
-			keys := "template, answers, rendered-with, pending-migrations and skip"
+			keys := "template, answers, rendered-with, idp-version, pending-migrations and skip"
 			if hasKey(root, "format", "layers", "ignore") {
-				keys = "format, template, answers, rendered-with, pending-migrations, skip, layers and ignore"
+				keys = "format, template, answers, rendered-with, idp-version, pending-migrations, skip, layers and ignore"
 			}
 			return nil, &Error{File: file, Line: k.Line, Msg: fmt.Sprintf("unknown key %q; the keys are %s", k.Value, keys)}
 		}
@@ -131,7 +131,7 @@ func Parse(data []byte, file string) (*File, error) {
 
 // parseLayerKey reads one of a layer's keys (at prefix: "" for the base, "layers[N]." for an
 // add-on) into its field.
-func parseLayerKey(key string, v *yaml.Node, file, prefix string, t *Template, ans, rendered *[]answers.KV, pending, skip *[]string) error {
+func parseLayerKey(key string, v *yaml.Node, file, prefix string, t *Template, ans, rendered *[]answers.KV, idp *string, pending, skip *[]string) error {
 	switch key {
 	case "template":
 		return parseTemplateAt(v, file, prefix+"template", t)
@@ -147,6 +147,11 @@ func parseLayerKey(key string, v *yaml.Node, file, prefix string, t *Template, a
 			return err
 		}
 		*rendered = append([]answers.KV{}, kvs...) // recorded, even when empty
+	case "idp-version":
+		if v.Kind != yaml.ScalarNode || v.Tag == "!!null" || v.Value == "" || strings.ContainsAny(v.Value, " \t\n") {
+			return &Error{File: file, Line: v.Line, Msg: fmt.Sprintf("%sidp-version must be the version of the idp that last rendered the files, as v1.4.0; idp writes it: remove the line and the next update writes it again", prefix)}
+		}
+		*idp = v.Value
 	case "pending-migrations":
 		vs, err := parseVersions(v, file, prefix+"pending-migrations")
 		if err != nil {
@@ -200,13 +205,13 @@ func parseLayers(n *yaml.Node, file string) ([]Layer, error) {
 			}
 			seen[k.Value] = true
 			switch k.Value {
-			case "template", "answers", "rendered-with", "pending-migrations", "skip":
+			case "template", "answers", "rendered-with", "idp-version", "pending-migrations", "skip":
 				sawTemplate = sawTemplate || k.Value == "template"
-				if err := parseLayerKey(k.Value, v, file, at+".", &l.Template, &l.Answers, &l.RenderedWith, &l.PendingMigrations, &l.Skip); err != nil {
+				if err := parseLayerKey(k.Value, v, file, at+".", &l.Template, &l.Answers, &l.RenderedWith, &l.IdpVersion, &l.PendingMigrations, &l.Skip); err != nil {
 					return nil, err
 				}
 			default:
-				return nil, &Error{File: file, Line: k.Line, Msg: fmt.Sprintf("unknown key %s.%s; the keys of a layer are template, answers, rendered-with, pending-migrations and skip", at, k.Value)}
+				return nil, &Error{File: file, Line: k.Line, Msg: fmt.Sprintf("unknown key %s.%s; the keys of a layer are template, answers, rendered-with, idp-version, pending-migrations and skip", at, k.Value)}
 			}
 		}
 		if !sawTemplate {

@@ -34,6 +34,11 @@ type File struct {
 	// idp recorded them. Marshal writes Answers for nil: idp writes the file right after
 	// rendering with them.
 	RenderedWith []answers.KV
+	// IdpVersion is the idp that last rendered the service's files (.idp.version in them, as
+	// go-service's workflow pins idp's GitHub Action): update renders its base with it, so that
+	// such a pin moves to the idp that runs the update. Empty in a file from before idp
+	// recorded it.
+	IdpVersion string
 	// PendingMigrations are the versions whose migrations an update crossed without running
 	// them (untrusted, or the bot): a later idp update --trust runs them. Empty: none.
 	PendingMigrations []string
@@ -53,6 +58,7 @@ type Layer struct {
 	Template          Template
 	Answers           []answers.KV
 	RenderedWith      []answers.KV
+	IdpVersion        string
 	PendingMigrations []string
 	Skip              []string
 }
@@ -65,23 +71,23 @@ const Format = 2
 // 1.. the add-ons in order: what updating one layer reads. It has no layers and no ignore.
 func (f *File) Layer(i int) *File {
 	if i == 0 {
-		return &File{Template: f.Template, Answers: f.Answers, RenderedWith: f.RenderedWith, PendingMigrations: f.PendingMigrations, Skip: f.Skip}
+		return &File{Template: f.Template, Answers: f.Answers, RenderedWith: f.RenderedWith, IdpVersion: f.IdpVersion, PendingMigrations: f.PendingMigrations, Skip: f.Skip}
 	}
 	l := f.Layers[i-1]
-	return &File{Template: l.Template, Answers: l.Answers, RenderedWith: l.RenderedWith, PendingMigrations: l.PendingMigrations, Skip: l.Skip}
+	return &File{Template: l.Template, Answers: l.Answers, RenderedWith: l.RenderedWith, IdpVersion: l.IdpVersion, PendingMigrations: l.PendingMigrations, Skip: l.Skip}
 }
 
 // WithLayer returns a copy of the file whose layer i (as Layer numbers them) holds l's
-// template, answers, rendered-with and pending migrations; the other layers, ignore and the
+// template, answers, rendered-with, idp version and pending migrations; the other layers, ignore and the
 // layer's skip (the owner's, which an update does not write) stay.
 func (f *File) WithLayer(i int, l *File) *File {
 	out := *f
 	out.Layers = append([]Layer(nil), f.Layers...)
 	if i == 0 {
-		out.Template, out.Answers, out.RenderedWith, out.PendingMigrations = l.Template, l.Answers, l.RenderedWith, l.PendingMigrations
+		out.Template, out.Answers, out.RenderedWith, out.IdpVersion, out.PendingMigrations = l.Template, l.Answers, l.RenderedWith, l.IdpVersion, l.PendingMigrations
 		return &out
 	}
-	out.Layers[i-1] = Layer{Template: l.Template, Answers: l.Answers, RenderedWith: l.RenderedWith, PendingMigrations: l.PendingMigrations, Skip: f.Layers[i-1].Skip}
+	out.Layers[i-1] = Layer{Template: l.Template, Answers: l.Answers, RenderedWith: l.RenderedWith, IdpVersion: l.IdpVersion, PendingMigrations: l.PendingMigrations, Skip: f.Layers[i-1].Skip}
 	return &out
 }
 
@@ -127,8 +133,12 @@ const pendingComment = "Migrations of these versions were not run: idp update --
 // skipComment heads skip in the file.
 const skipComment = "Versions updates pass over (the owner's)."
 
-// renderedComment heads rendered-with in the file, for the owner who edits answers.
-const renderedComment = "idp's own: the answers the files were last rendered with. Edit answers above, not this."
+// renderedComment heads rendered-with in the file, for the owner who edits answers;
+// renderedIdpComment when idp-version follows it.
+const (
+	renderedComment    = "idp's own: the answers the files were last rendered with. Edit answers above, not this."
+	renderedIdpComment = "idp's own: the answers and the idp version the files were last rendered with. Edit answers above, not these."
+)
 
 // formatHeader is the second line of a file with layers or ignore: an older idp refuses the
 // format key, and this says why to whoever reads its message.
@@ -142,7 +152,7 @@ func Marshal(f *File) ([]byte, error) {
 	if layered {
 		doc.Content = append(doc.Content, &yaml.Node{Kind: yaml.ScalarNode, Value: "format"}, &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!int", Value: fmt.Sprint(Format)})
 	}
-	base, err := layerNodes(f.Template, f.Answers, f.RenderedWith, f.PendingMigrations, f.Skip)
+	base, err := layerNodes(f.Template, f.Answers, f.RenderedWith, f.IdpVersion, f.PendingMigrations, f.Skip)
 	if err != nil {
 		return nil, err
 	}
@@ -150,7 +160,7 @@ func Marshal(f *File) ([]byte, error) {
 	if len(f.Layers) > 0 {
 		list := &yaml.Node{Kind: yaml.SequenceNode}
 		for _, l := range f.Layers {
-			nodes, err := layerNodes(l.Template, l.Answers, l.RenderedWith, l.PendingMigrations, l.Skip)
+			nodes, err := layerNodes(l.Template, l.Answers, l.RenderedWith, l.IdpVersion, l.PendingMigrations, l.Skip)
 			if err != nil {
 				return nil, fmt.Errorf("layer %s: %w", l.Template.Name, err)
 			}
@@ -189,9 +199,9 @@ const layersComment = "Add-ons (idp add), in the order applied; each is updated 
 const ignoreComment = "Paths idp update never touches."
 
 // layerNodes are the keys and values of one layer: template, answers, rendered-with,
-// pending-migrations and skip (the last two only when there are any, so that a file without
-// them is written as before they existed).
-func layerNodes(t Template, answers, renderedWith []answers.KV, pending, skip []string) ([]*yaml.Node, error) {
+// idp-version, pending-migrations and skip (the last three only when there are any, so that a
+// file without them is written as before they existed).
+func layerNodes(t Template, answers, renderedWith []answers.KV, idpVersion string, pending, skip []string) ([]*yaml.Node, error) {
 	ans, err := answersNode(answers)
 	if err != nil {
 		return nil, err
@@ -211,10 +221,17 @@ func layerNodes(t Template, answers, renderedWith []answers.KV, pending, skip []
 	if err := tmpl.Encode(t); err != nil {
 		return nil, err
 	}
+	comment := renderedComment
+	if idpVersion != "" {
+		comment = renderedIdpComment
+	}
 	nodes := []*yaml.Node{
 		{Kind: yaml.ScalarNode, Value: "template"}, &tmpl,
 		{Kind: yaml.ScalarNode, Value: "answers"}, ans,
-		{Kind: yaml.ScalarNode, Value: "rendered-with", HeadComment: renderedComment}, rend,
+		{Kind: yaml.ScalarNode, Value: "rendered-with", HeadComment: comment}, rend,
+	}
+	if idpVersion != "" {
+		nodes = append(nodes, &yaml.Node{Kind: yaml.ScalarNode, Value: "idp-version"}, &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: idpVersion})
 	}
 	if len(pending) > 0 {
 		var list yaml.Node

@@ -135,7 +135,7 @@ func TestParseErrors(t *testing.T) {
 		{"- a\n", ".idp.yaml:1: must be a mapping with template and answers"},
 		{"template: [\n", ".idp.yaml:1: not valid YAML: did not find expected node content"},
 		{"answers: {}\n", ".idp.yaml:1: template is missing (source, name, version, commit)"},
-		{tmpl + "extra: 1\n", `.idp.yaml:4: unknown key "extra"; the keys are template, answers, rendered-with, pending-migrations and skip`},
+		{tmpl + "extra: 1\n", `.idp.yaml:4: unknown key "extra"; the keys are template, answers, rendered-with, idp-version, pending-migrations and skip`},
 		{"template:\n  source: s\n  nmae: n\n", ".idp.yaml:3: unknown key template.nmae; the keys are source, name, version and commit"},
 		{"template:\n  name: n\n", ".idp.yaml:2: template.source is missing: the golden paths' git URL or directory"},
 		{"template: x\n", ".idp.yaml:1: template must be a mapping of source, name, version and commit"},
@@ -216,6 +216,53 @@ func TestSkip(t *testing.T) {
 	for _, bad := range []string{"template: {source: s, name: n}\nskip: v1.0.0\n", "template: {source: s, name: n}\nskip: [{a: 1}]\n"} {
 		if _, err := Parse([]byte(bad), FileName); err == nil || !strings.Contains(err.Error(), "skip") {
 			t.Errorf("Parse(%q) = %v", bad, err)
+		}
+	}
+}
+
+// TestIdpVersion: the idp that last rendered a layer's files is written below rendered-with
+// (under one comment with it), read back per layer, and absent from a file without it, which
+// is written as before; a value that is not a version is refused in words.
+func TestIdpVersion(t *testing.T) {
+	f := &File{Template: Template{Source: "s", Name: "svc", Version: "v1.2.0"}, Answers: []answers.KV{{Key: "name", Value: "x"}},
+		IdpVersion: "v0.9.0", PendingMigrations: []string{"v1.2.0"},
+		Layers: []Layer{{Template: Template{Source: "s", Name: "docs", Version: "v1.0.0"}, IdpVersion: "v1.0.0"}}}
+	data, err := Marshal(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "# Written by idp. `idp update` reads it; edit answers here to change them on the next update.\n" + formatHeader +
+		"format: 2\ntemplate:\n  source: s\n  name: svc\n  version: v1.2.0\nanswers:\n  name: x\n" +
+		"# idp's own: the answers and the idp version the files were last rendered with. Edit answers above, not these.\n" +
+		"rendered-with: {name: x}\nidp-version: v0.9.0\n" +
+		"# Migrations of these versions were not run: idp update --trust runs them.\npending-migrations: [v1.2.0]\n" +
+		"# Add-ons (idp add), in the order applied; each is updated on its own.\nlayers:\n" +
+		"  - template:\n      source: s\n      name: docs\n      version: v1.0.0\n    answers: {}\n" +
+		"    # idp's own: the answers and the idp version the files were last rendered with. Edit answers above, not these.\n" +
+		"    rendered-with: {}\n    idp-version: v1.0.0\n"
+	if string(data) != want {
+		t.Errorf("Marshal:\n%s\nwant:\n%s", data, want)
+	}
+	back, err := Parse(data, ".idp.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if back.IdpVersion != "v0.9.0" || back.Layer(1).IdpVersion != "v1.0.0" {
+		t.Errorf("read back %q and layer %q", back.IdpVersion, back.Layer(1).IdpVersion)
+	}
+	moved := back.WithLayer(0, &File{Template: back.Template, IdpVersion: "v1.1.0"})
+	if moved.IdpVersion != "v1.1.0" || moved.Layer(1).IdpVersion != "v1.0.0" {
+		t.Errorf("WithLayer: %q, layer %q", moved.IdpVersion, moved.Layer(1).IdpVersion)
+	}
+	f.IdpVersion, f.Layers = "", nil
+	if data, _ := Marshal(f); strings.Contains(string(data), "idp-version") || !strings.Contains(string(data), renderedComment) {
+		t.Errorf("no idp version, yet:\n%s", data)
+	}
+	const tmpl = "template:\n  source: s\n  name: n\n"
+	for _, in := range []string{tmpl + "idp-version: [v1.0.0]\n", tmpl + "idp-version:\n", tmpl + "idp-version: v1 .0\n"} {
+		want := ".idp.yaml:4: idp-version must be the version of the idp that last rendered the files, as v1.4.0; idp writes it: remove the line and the next update writes it again; fix it, or restore the file with git checkout -- .idp.yaml"
+		if _, err := Parse([]byte(in), ".idp.yaml"); err == nil || err.Error() != want {
+			t.Errorf("Parse(%q) = %v, want %s", in, err, want)
 		}
 	}
 }

@@ -48,3 +48,29 @@ func TestIdpVersion(t *testing.T) {
 		t.Error("the render changed the caller's data")
 	}
 }
+
+// TestIdpVersionOfAnUpdate: an update's base renders the recorded idp version; its target
+// renders this idp's when it is a release at least as new, else the recorded one (a
+// development build, an older idp); and what is recorded after it.
+func TestIdpVersionOfAnUpdate(t *testing.T) {
+	for _, tc := range []struct{ running, recorded, base, target, record string }{
+		{"v1.0.0", "v0.9.0", "v0.9.0", "v1.0.0", "v1.0.0"},
+		{"v1.0.0", "v1.0.0", "v1.0.0", "v1.0.0", "v1.0.0"},
+		{"v0.8.0", "v0.9.0", "v0.9.0", "v0.9.0", "v0.9.0"},
+		{"v1.0.0-rc.1", "v0.9.0", "v0.9.0", "v1.0.0-rc.1", "v1.0.0-rc.1"},
+		{"", "v0.9.0", "v0.9.0", "v0.9.0", "v0.9.0"},
+		{"dev", "v0.9.0", "v0.9.0", "v0.9.0", "v0.9.0"},
+		{"(devel)", "v0.9.0", "v0.9.0", "v0.9.0", "v0.9.0"},
+		{"v1.0.0", "dev", "dev", "v1.0.0", "v1.0.0"},
+		{"", "dev", "dev", "dev", "dev"},
+		{"v1.0.0", "", "v1.0.0", "v1.0.0", "v1.0.0"},
+		{"", "", "dev", "dev", ""},
+	} {
+		o := render.Options{IdpVersion: tc.running}
+		base, target := o.AsRendered(tc.recorded), o.Updating(tc.recorded)
+		if base.Version() != tc.base || target.Version() != tc.target || target.Recorded(tc.recorded) != tc.record {
+			t.Errorf("running %q, recorded %q: base %q, target %q, records %q; want %q, %q, %q",
+				tc.running, tc.recorded, base.Version(), target.Version(), target.Recorded(tc.recorded), tc.base, tc.target, tc.record)
+		}
+	}
+}

@@ -94,8 +94,9 @@ func New(ctx context.Context, o NewOptions) (*NewResult, error) {
 		return nil, fmt.Errorf("render %s: %w", m.Name, err)
 	}
 	rec := &provenance.File{
-		Template: provenance.Template{Source: o.Source.Location, Name: m.Name, Version: o.Source.Version, Commit: o.Source.Commit},
-		Answers:  ans.Recordable(m),
+		Template:   provenance.Template{Source: o.Source.Location, Name: m.Name, Version: o.Source.Version, Commit: o.Source.Commit},
+		Answers:    ans.Recordable(m),
+		IdpVersion: o.Render.Version(),
 	}
 	res := &NewResult{Dir: dir, Tree: tree, Answers: ans, Record: rec}
 	if o.DryRun {

@@ -81,8 +81,9 @@ func TestNewMakesARepositoryWithOneCommit(t *testing.T) {
 	}
 	wantProv := "# Written by idp. `idp update` reads it; edit answers here to change them on the next update.\n" +
 		"template:\n  source: " + src.Location + "\n  name: full\nanswers:\n  name: shop\n  with_db: false\n  with_docs: true\n  empty: \"\"\n" +
-		"# idp's own: the answers the files were last rendered with. Edit answers above, not this.\n" +
-		"rendered-with: {name: shop, with_db: false, with_docs: true, empty: \"\"}\n"
+		"# idp's own: the answers and the idp version the files were last rendered with. Edit answers above, not these.\n" +
+		"rendered-with: {name: shop, with_db: false, with_docs: true, empty: \"\"}\n" +
+		"idp-version: dev\n" // a development build's render: a release's update moves what it pins
 	if string(prov) != wantProv {
 		t.Errorf(".idp.yaml:\n%s\nwant:\n%s", prov, wantProv)
 	}

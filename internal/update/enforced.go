@@ -33,7 +33,7 @@ func Enforced(ctx context.Context, p *Planned, o render.Options) ([]Divergence, 
 	if err != nil {
 		return nil, fmt.Errorf("render %s %s with the recorded answers: %w", m.Name, p.Current, err)
 	}
-	tree, err := render.RenderWith(ctx, p.Base.Template.FS, m, data, o)
+	tree, err := render.RenderWith(ctx, p.Base.Template.FS, m, data, o.AsRendered(p.Service.Own().IdpVersion))
 	if err != nil {
 		return nil, fmt.Errorf("render %s %s: %w", m.Name, p.Current, err)
 	}

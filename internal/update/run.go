@@ -72,11 +72,20 @@ func Run(ctx context.Context, o RunOptions) (*Result, error) {
 	if err != nil {
 		return nil, fmt.Errorf("render %s %s with the recorded answers: %w", bm.Name, o.Base.Source.Version, err)
 	}
-	baseTree, err := render.RenderWith(ctx, o.Base.Template.FS, bm, baseData, o.Render)
+	// The base is what the service got, .idp.version included (the idp that rendered it). The
+	// target of a newer golden-path version moves .idp.version to this idp, unless it is a
+	// development build or older: what the golden path pins to idp moves with its releases. An
+	// update that stays on its version (answers edited) keeps it, so that an idp release alone
+	// changes no service, and idp check, which knows only the golden path's versions, agrees.
+	baseRender, targetRender := o.Render.AsRendered(own.IdpVersion), o.Render.AsRendered(own.IdpVersion)
+	if label(o.Base.Source) != label(o.Target.Source) {
+		targetRender = o.Render.Updating(own.IdpVersion)
+	}
+	baseTree, err := render.RenderWith(ctx, o.Base.Template.FS, bm, baseData, baseRender)
 	if err != nil {
 		return nil, fmt.Errorf("render %s %s: %w", bm.Name, o.Base.Source.Version, err)
 	}
-	targetTree, err := render.RenderWith(ctx, o.Target.Template.FS, tm, ans.Data, o.Render)
+	targetTree, err := render.RenderWith(ctx, o.Target.Template.FS, tm, ans.Data, targetRender)
 	if err != nil {
 		return nil, fmt.Errorf("render %s %s: %w", tm.Name, o.Target.Source.Version, err)
 	}
@@ -103,11 +112,13 @@ func Run(ctx context.Context, o RunOptions) (*Result, error) {
 			res.Conflicts++
 		}
 	}
-	res.Record = svc.Record.WithLayer(svc.Layer, &provenance.File{
+	next := &provenance.File{
 		Template:          provenance.Template{Source: own.Template.Source, Name: tm.Name, Version: o.Target.Source.Version, Commit: o.Target.Source.Commit},
 		Answers:           ans.Recordable(tm),
+		IdpVersion:        targetRender.Recorded(own.IdpVersion),
 		PendingMigrations: o.Pending,
-	})
+	}
+	res.Record = svc.Record.WithLayer(svc.Layer, next)
 	if o.DryRun {
 		return res, nil
 	}

@@ -1,0 +1,189 @@
+package update
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/idp-cli/idp/internal/answers"
+	"github.com/idp-cli/idp/internal/builtin"
+	"github.com/idp-cli/idp/internal/provenance"
+	"github.com/idp-cli/idp/internal/render"
+	"github.com/idp-cli/idp/internal/source"
+)
+
+// pinSkeleton pins idp's GitHub Action to .idp.version, as go-service's update workflow does.
+const pinSkeleton = "steps:\n  - uses: actions/checkout@v4\n  - uses: idp-cli/idp@{{ .idp.version }}\n    with:\n      command: update --pull-request\n"
+
+func pinLine(v string) string {
+	return "steps:\n  - uses: actions/checkout@v4\n  - uses: idp-cli/idp@" + v + "\n    with:\n      command: update --pull-request\n"
+}
+
+// pinFixture: a golden-path repository, svc v1.0.0 and v1.1.0 (app.txt changed), whose
+// workflow (wf) pins idp to .idp.version; and a service made from v1.0.0 by idp made (its files
+// rendered by it, .idp.yaml recording it unless made is ""), with edit applied to its workflow,
+// committed in a real git repository.
+func pinFixture(t *testing.T, wf, made string, edit func(string) string) (svc string, d Deps) {
+	t.Helper()
+	src := t.TempDir()
+	put(t, src, map[string]string{"svc/template.yaml": manifestV1, "svc/skeleton/app.txt": "one\n", "svc/skeleton/.github/workflows/idp.yaml": wf})
+	gitRun(t, src, "init", "-q", "-b", "main")
+	gitRun(t, src, "add", "-A")
+	gitRun(t, src, "commit", "-q", "-m", "v1")
+	gitRun(t, src, "tag", "v1.0.0")
+	put(t, src, map[string]string{"svc/skeleton/app.txt": "two\n"})
+	gitRun(t, src, "commit", "-q", "-am", "v1.1")
+	gitRun(t, src, "tag", "v1.1.0")
+
+	d = Deps{
+		OpenCatalog: func(ctx context.Context, loc string) (*source.Catalog, error) {
+			return source.OpenCatalog(ctx, loc, source.OpenOptions{Builtin: &builtin.History{}})
+		},
+		Log: &bytes.Buffer{},
+	}
+	ctx := context.Background()
+	cat, err := d.OpenCatalog(ctx, src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	at, tmpl, err := cat.At(cat.All[0], "--version", "v1.0.0", false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tree, err := render.RenderWith(ctx, tmpl.FS, tmpl.Manifest, map[string]any{"name": "shop"}, render.Options{IdpVersion: made})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec, err := provenance.Marshal(&provenance.File{
+		Template:   provenance.Template{Source: src, Name: "svc", Version: "v1.0.0", Commit: at.Commit},
+		Answers:    []answers.KV{{Key: "name", Value: "shop"}},
+		IdpVersion: made,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	svc = filepath.Join(t.TempDir(), "shop")
+	files := map[string]string{".idp.yaml": string(rec)}
+	for _, f := range tree.Files {
+		files[f.Path] = string(f.Data)
+	}
+	if edit != nil {
+		files[".github/workflows/idp.yaml"] = edit(files[".github/workflows/idp.yaml"])
+	}
+	put(t, svc, files)
+	gitRun(t, svc, "init", "-q", "-b", "main")
+	gitRun(t, svc, "add", "-A")
+	gitRun(t, svc, "commit", "-q", "-m", "made")
+	return svc, d
+}
+
+func readFile(t *testing.T, path string) string {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+func recordedIdp(t *testing.T, svc string) string {
+	t.Helper()
+	f, err := provenance.Parse([]byte(readFile(t, filepath.Join(svc, ".idp.yaml"))), ".idp.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return f.IdpVersion
+}
+
+// TestUpdateMovesTheIdpPin: the base of an update is rendered with the idp version .idp.yaml
+// records (v0.9.0, what the service got) and the target with the idp that runs it (v1.0.0), so
+// an untouched pin moves to v1.0.0 and idp-version is rewritten; a pin edited by hand to the
+// same version merges cleanly, and one edited otherwise is a conflict, never silently lost.
+func TestUpdateMovesTheIdpPin(t *testing.T) {
+	ctx := context.Background()
+	for _, tc := range []struct {
+		name          string
+		made, running string
+		edit          func(string) string
+		wantPin       string // the workflow after the update ("" : a conflict)
+		wantRecorded  string
+		wantConflicts int
+	}{
+		{name: "untouched pin moves", made: "v0.9.0", running: "v1.0.0", wantPin: pinLine("v1.0.0"), wantRecorded: "v1.0.0"},
+		{name: "pin moved by hand to the same", made: "v0.9.0", running: "v1.0.0", wantPin: pinLine("v1.0.0"), wantRecorded: "v1.0.0",
+			edit: func(s string) string { return strings.Replace(s, "@v0.9.0", "@v1.0.0", 1) }},
+		{name: "pin edited by hand, same idp", made: "v0.9.0", running: "v0.9.0", wantPin: pinLine("0c3d5f1e # v0.9.5"), wantRecorded: "v0.9.0",
+			edit: func(s string) string { return strings.Replace(s, "@v0.9.0", "@0c3d5f1e # v0.9.5", 1) }},
+		{name: "pin edited by hand, newer idp", made: "v0.9.0", running: "v1.0.0", wantRecorded: "v1.0.0", wantConflicts: 1,
+			edit: func(s string) string { return strings.Replace(s, "@v0.9.0", "@0c3d5f1e # v0.9.5", 1) }},
+		{name: "other lines edited by hand", made: "v0.9.0", running: "v1.0.0", wantPin: strings.Replace(pinLine("v1.0.0"), "update --pull-request", "update --pull-request --label idp", 1), wantRecorded: "v1.0.0",
+			edit: func(s string) string {
+				return strings.Replace(s, "update --pull-request", "update --pull-request --label idp", 1)
+			}},
+		{name: "development build keeps the pin", made: "v0.9.0", running: "", wantPin: pinLine("v0.9.0"), wantRecorded: "v0.9.0"},
+		{name: "older idp does not move it back", made: "v0.9.0", running: "v0.8.0", wantPin: pinLine("v0.9.0"), wantRecorded: "v0.9.0"},
+		{name: "dev pin moves to a release", made: "dev", running: "v1.0.0", wantPin: pinLine("v1.0.0"), wantRecorded: "v1.0.0"},
+		// A .idp.yaml from before idp-version: nothing says which idp rendered the files, so the
+		// pin stays as the service has it; the version is recorded from now on.
+		{name: "no idp-version recorded", made: "", running: "v1.0.0", wantPin: pinLine("dev"), wantRecorded: "v1.0.0"},
+		{name: "no idp-version, development build", made: "", running: "", wantPin: pinLine("dev"), wantRecorded: ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			svc, d := pinFixture(t, pinSkeleton, tc.made, tc.edit)
+			out, err := Do(ctx, d, DoOptions{Dir: svc, To: "latest", Mode: ModeWrite, Render: render.Options{IdpVersion: tc.running}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if out.Result.To != "v1.1.0" || out.Result.Conflicts != tc.wantConflicts {
+				t.Fatalf("to %s with %d conflicts, want v1.1.0 with %d: %+v", out.Result.To, out.Result.Conflicts, tc.wantConflicts, out.Result.Changes)
+			}
+			if got := readFile(t, filepath.Join(svc, "app.txt")); got != "two\n" {
+				t.Errorf("app.txt = %q", got)
+			}
+			wf := readFile(t, filepath.Join(svc, ".github/workflows/idp.yaml"))
+			if tc.wantPin != "" && wf != tc.wantPin {
+				t.Errorf("workflow:\n%s\nwant:\n%s", wf, tc.wantPin)
+			}
+			if tc.wantConflicts > 0 {
+				want := "steps:\n  - uses: actions/checkout@v4\n<<<<<<< shop\n  - uses: idp-cli/idp@0c3d5f1e # v0.9.5\n=======\n  - uses: idp-cli/idp@v1.0.0\n>>>>>>> svc v1.1.0\n    with:\n      command: update --pull-request\n"
+				if wf != want {
+					t.Errorf("workflow:\n%s\nwant:\n%s", wf, want)
+				}
+			}
+			if got := recordedIdp(t, svc); got != tc.wantRecorded {
+				t.Errorf("idp-version %q, want %q", got, tc.wantRecorded)
+			}
+		})
+	}
+}
+
+// TestIdpPinOnTheSameVersion: the pin moves with the golden path's releases: on its latest
+// version, a newer idp's update and idp diff change nothing, .idp.yaml included, as idp check
+// says the service is up to date.
+func TestIdpPinOnTheSameVersion(t *testing.T) {
+	ctx := context.Background()
+	svc, d := pinFixture(t, pinSkeleton, "v0.9.0", nil)
+	if _, err := Do(ctx, d, DoOptions{Dir: svc, To: "latest", Mode: ModeWrite, Render: render.Options{IdpVersion: "v0.9.0"}}); err != nil {
+		t.Fatal(err)
+	}
+	gitRun(t, svc, "commit", "-q", "-am", "update to v1.1.0")
+	before := readFile(t, filepath.Join(svc, ".idp.yaml"))
+	for _, mode := range []Mode{ModeDiff, ModeWrite} {
+		out, err := Do(ctx, d, DoOptions{Dir: svc, To: "latest", Mode: mode, Render: render.Options{IdpVersion: "v1.0.0"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !out.Result.Unchanged(out.Service.Record) || !out.UpToDate() {
+			t.Errorf("mode %d: %+v, would record %q", mode, out.Result.Changes, out.Result.Own().IdpVersion)
+		}
+	}
+	if got := readFile(t, filepath.Join(svc, ".idp.yaml")); got != before {
+		t.Errorf(".idp.yaml rewritten:\n%s", got)
+	}
+	if got := readFile(t, filepath.Join(svc, ".github/workflows/idp.yaml")); got != pinLine("v0.9.0") {
+		t.Errorf("workflow:\n%s", got)
+	}
+}
