@@ -1,29 +1,20 @@
 package cli
 
 import (
+	"cmp"
 	"fmt"
 
 	"github.com/spf13/cobra"
 
 	"github.com/idp-cli/idp/internal/layer"
 	"github.com/idp-cli/idp/internal/manifest"
-	"github.com/idp-cli/idp/internal/render"
 	"github.com/idp-cli/idp/internal/source"
 )
 
 type addOptions struct {
-	Dir        string
-	Template   string
-	Source     string
-	Version    string
-	Pre        bool
-	Offline    bool
-	Set        []string
-	ValuesFile string
-	DryRun     bool
-	Conflict   string
-	Trust      bool
-	Render     render.Options
+	layer.AddOptions
+	Offline  bool
+	Conflict string
 }
 
 func newAddCmd(f *Factory) *cobra.Command {
@@ -71,20 +62,12 @@ conflicts the add-on is committed; with them, resolve them, then commit.`,
 			if o.Conflict != "inline" && o.Conflict != "rej" {
 				return usageErrorf(cmd, fmt.Errorf("--conflict %q: use inline or rej", o.Conflict))
 			}
-			res, err := layer.Add(cmd.Context(), f.layerDeps(o.Offline), layer.AddOptions{
-				Dir: o.Dir, Template: o.Template, Source: o.Source, Version: o.Version, Pre: o.Pre,
-				Answers: layer.AnswerOptions{Set: o.Set, ValuesFile: o.ValuesFile, Verbose: f.Config.Verbose},
-				DryRun:  o.DryRun, Rej: o.Conflict == "rej", Trust: o.Trust, Render: o.Render,
-			})
+			o.Answers.Verbose, o.Rej = f.Config.Verbose, o.Conflict == "rej"
+			res, err := layer.Add(cmd.Context(), f.layerDeps(o.Offline), o.AddOptions)
 			if res == nil {
 				return renderLimitHint(withCmd(cmd, err))
 			}
-			if perr := printLayerResult(f, res, "add", o.DryRun); perr != nil {
-				return perr
-			} else if err != nil {
-				return err // the hooks failed
-			}
-			return layerExit(res, o.DryRun)
+			return cmp.Or(printLayerResult(f, res, "add", o.DryRun), err) // err: the hooks failed
 		},
 	}
 	fl := cmd.Flags()
@@ -93,8 +76,8 @@ conflicts the add-on is committed; with them, resolve them, then commit.`,
 	fl.StringVar(&o.Version, "version", "latest", "add-on version: latest, a tag, a constraint (^1.2), a branch or a commit")
 	fl.BoolVar(&o.Pre, "pre", false, "let latest and constraints pick pre-release versions")
 	fl.BoolVar(&o.Offline, "offline", false, "use the cached clone of a git source as it is")
-	fl.StringArrayVar(&o.Set, "set", nil, "an answer as `key=value`; repeatable")
-	fl.StringVar(&o.ValuesFile, "values", "", "answers from a YAML or JSON `file`")
+	fl.StringArrayVar(&o.Answers.Set, "set", nil, "an answer as `key=value`; repeatable")
+	fl.StringVar(&o.Answers.ValuesFile, "values", "", "answers from a YAML or JSON `file`")
 	fl.BoolVar(&o.DryRun, "dry-run", false, "print what would change; write nothing")
 	fl.StringVar(&o.Conflict, "conflict", "inline", "conflicts as {inline|rej}: markers in the file, or the add-on's hunks in FILE.rej")
 	fl.BoolVar(&o.Trust, "trust", false, "run the add-on's hooks (commands) even though its source is not in trusted-sources")
@@ -112,16 +95,14 @@ func (f *Factory) layerDeps(offline bool) layer.Deps {
 		Log: f.IO.ErrOut, Author: f.Author(), Now: f.Now, Display: relDir}
 }
 
-// printLayerResult prints what idp add, remove or adopt did, or would do.
+// printLayerResult prints what idp add, remove or adopt did, or would do; exit status 3 with
+// conflicts left.
 func printLayerResult(f *Factory, res *layer.Result, verb string, dryRun bool) error {
 	f.noteLayer(res, dryRun)
-	if f.Config.Output == "json" {
-		return printJSON(f.IO.Out, res.JSON(relDir, dryRun))
-	}
-	return res.WriteText(f.IO.Out, relDir, verb, dryRun)
+	return f.printResult(&layer.Report{Result: res, Verb: verb, DryRun: dryRun, Display: relDir})
 }
 
-// layerExit is the exit status of idp add, remove or adopt: 3 with conflicts left.
+// layerExit is the exit status of idp remove after printLayerResult: 3 with conflicts left.
 func layerExit(res *layer.Result, dryRun bool) error {
 	if res.Conflicts > 0 && !dryRun {
 		return &exitError{Code: ExitConflicts}

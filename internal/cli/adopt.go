@@ -7,23 +7,14 @@ import (
 
 	"github.com/idp-cli/idp/internal/bot"
 	"github.com/idp-cli/idp/internal/layer"
-	"github.com/idp-cli/idp/internal/render"
 	"github.com/idp-cli/idp/internal/source"
 )
 
 type adoptOptions struct {
-	Dir        string
-	Template   string
-	Source     string
-	Version    string
-	Pre        bool
-	Offline    bool
-	Set        []string
-	ValuesFile string
-	DryRun     bool
-	Conflict   string
-	Render     render.Options
-	Bot        botOptions
+	layer.AdoptOptions
+	Offline  bool
+	Conflict string
+	Bot      botOptions
 }
 
 func newAdoptCmd(f *Factory) *cobra.Command {
@@ -66,31 +57,20 @@ can adopt many repositories by pull request.`,
 			if o.Bot.Push && o.DryRun {
 				return usageErrorf(cmd, fmt.Errorf("--dry-run and --push do not go together; --dry-run alone shows what the pull request would hold"))
 			}
-			ao := layer.AdoptOptions{
-				Dir: o.Dir, Source: o.Source, Template: o.Template, Version: o.Version, Pre: o.Pre,
-				Answers: layer.AnswerOptions{Set: o.Set, ValuesFile: o.ValuesFile, Verbose: f.Config.Verbose},
-				DryRun:  o.DryRun, Rej: o.Conflict == "rej", Render: o.Render,
-			}
+			o.Answers.Verbose, o.Rej = f.Config.Verbose, o.Conflict == "rej"
 			if o.Bot.Push {
-				res, rep, err := bot.Adopt(cmd.Context(), f.layerDeps(o.Offline), f.pushDeps(&o.Bot), ao,
+				res, rep, err := bot.Adopt(cmd.Context(), f.layerDeps(o.Offline), f.pushDeps(&o.Bot), o.AdoptOptions,
 					bot.PushOptions{Branch: o.Bot.Branch, PullRequest: o.Bot.PullRequest, Display: o.Dir})
 				if err != nil {
 					return renderLimitHint(withCmd(cmd, err))
 				}
-				a := &bot.Adopted{Result: res, Report: rep, Display: relDir}
-				if err := f.printResult(a); err != nil || !a.Conflicted() {
-					return err
-				}
-				return &exitError{Code: ExitConflicts}
+				return f.printResult(&bot.Adopted{Result: res, Report: rep, Display: relDir})
 			}
-			res, err := layer.Adopt(cmd.Context(), f.layerDeps(o.Offline), ao)
+			res, err := layer.Adopt(cmd.Context(), f.layerDeps(o.Offline), o.AdoptOptions)
 			if err != nil {
 				return renderLimitHint(withCmd(cmd, err))
 			}
-			if err := printLayerResult(f, res, "adopt", o.DryRun); err != nil {
-				return err
-			}
-			return layerExit(res, o.DryRun)
+			return printLayerResult(f, res, "adopt", o.DryRun)
 		},
 	}
 	fl := cmd.Flags()
@@ -100,8 +80,8 @@ can adopt many repositories by pull request.`,
 	fl.StringVar(&o.Version, "version", "latest", "golden path version: latest, a tag, a constraint (^1.2), a branch or a commit")
 	fl.BoolVar(&o.Pre, "pre", false, "let latest and constraints pick pre-release versions")
 	fl.BoolVar(&o.Offline, "offline", false, "use the cached clone of a git source as it is")
-	fl.StringArrayVar(&o.Set, "set", nil, "an answer as `key=value`; repeatable")
-	fl.StringVar(&o.ValuesFile, "values", "", "answers from a YAML or JSON `file`")
+	fl.StringArrayVar(&o.Answers.Set, "set", nil, "an answer as `key=value`; repeatable")
+	fl.StringVar(&o.Answers.ValuesFile, "values", "", "answers from a YAML or JSON `file`")
 	fl.BoolVar(&o.DryRun, "dry-run", false, "print what would change; write nothing")
 	fl.StringVar(&o.Conflict, "conflict", "inline", "conflicts as {inline|rej}: markers in the file, or the golden path's hunks in FILE.rej")
 	addRenderFlags(cmd, &o.Render, f.Build.Version)

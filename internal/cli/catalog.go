@@ -3,7 +3,6 @@ package cli
 import (
 	"context"
 	"maps"
-	"path/filepath"
 	"slices"
 
 	"github.com/idp-cli/idp/internal/gitauth"
@@ -36,14 +35,8 @@ func (f *Factory) sourceOptions(offline bool) source.OpenOptions {
 	}
 }
 
-// cacheDir is where git sources are cloned: $XDG_CACHE_HOME/idp/sources, else ~/.cache/idp/sources.
-func (f *Factory) cacheDir() string {
-	base := f.Getenv("XDG_CACHE_HOME")
-	if base == "" {
-		base = filepath.Join(f.Getenv("HOME"), ".cache")
-	}
-	return filepath.Join(base, "idp", "sources")
-}
+// cacheDir is where git sources are cloned (source.CacheDir).
+func (f *Factory) cacheDir() string { return source.CacheDir(f.Getenv) }
 
 // gitAuth finds the credential for a git URL and says where it looked.
 func (f *Factory) gitAuth(rawURL string) gitauth.Result {

@@ -16,12 +16,27 @@ type printable interface {
 	WriteText(w io.Writer) error
 }
 
-// printResult prints r on stdout: JSON with --output json, else text.
+// printResult prints r on stdout: JSON with --output json, else text. Then a result that Fails
+// (a check that found errors) ends the command with exit status 1, one Conflicted (files left
+// in conflict) with 3.
 func (f *Factory) printResult(r printable) error {
+	var err error
 	if f.Config.Output == "json" {
-		return printJSON(f.IO.Out, r.JSON())
+		err = printJSON(f.IO.Out, r.JSON())
+	} else {
+		err = r.WriteText(f.IO.Out)
 	}
-	return r.WriteText(f.IO.Out)
+	switch r := r.(type) {
+	case interface{ Fails() bool }:
+		if err == nil && r.Fails() {
+			return &exitError{Code: ExitError}
+		}
+	case interface{ Conflicted() bool }:
+		if err == nil && r.Conflicted() {
+			return &exitError{Code: ExitConflicts}
+		}
+	}
+	return err
 }
 
 var plural = english.Plural

@@ -1,10 +1,8 @@
 package cli
 
 import (
-	"errors"
 	"fmt"
 	"os"
-	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -48,17 +46,14 @@ Exit status 1 when there are errors; warnings alone exit 0.`,
 		Args:              oneDir("the golden path's directory, the one holding template.yaml"),
 		ValidArgsFunction: completeDir,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if info, err := os.Stat(args[0]); err != nil || !info.IsDir() {
-				return usageErrorf(cmd, fmt.Errorf("%s is not a directory; give the golden path's directory, the one holding template.yaml", args[0]))
+			if err := isDir(cmd, args[0]); err != nil {
+				return err
 			}
 			rep, err := lint.Check(cmd.Context(), args[0])
 			if err != nil {
 				return err
 			}
-			if err := f.printResult(rep); err != nil || rep.Errors == 0 {
-				return err
-			}
-			return &exitError{Code: ExitError}
+			return f.printResult(rep)
 		},
 	}
 }
@@ -99,32 +94,18 @@ git diff before committing. Exit status 1 when a case fails.`,
 			if len(args) == 0 {
 				return nil, cobra.ShellCompDirectiveFilterDirs
 			}
-			cases, err := tmpltest.LoadCases(args[0])
-			if err != nil {
-				return nil, cobra.ShellCompDirectiveNoFileComp
-			}
-			var names []string
-			for _, c := range cases {
-				if !slices.Contains(args[1:], c.Name) {
-					names = append(names, c.Name)
-				}
-			}
-			return names, cobra.ShellCompDirectiveNoFileComp
+			return tmpltest.CaseNames(args[0], args[1:]), cobra.ShellCompDirectiveNoFileComp
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
-			dir := args[0]
-			if info, err := os.Stat(dir); err != nil || !info.IsDir() {
-				return usageErrorf(cmd, fmt.Errorf("%s is not a directory; give the golden path's directory, the one holding template.yaml", dir))
+			if err := isDir(cmd, args[0]); err != nil {
+				return err
 			}
 			o.Cases = args[1:]
-			rep, err := tmpltest.Test(cmd.Context(), dir, *o, renderLimitHint)
+			rep, err := tmpltest.Test(cmd.Context(), args[0], *o, renderLimitHint)
 			if err != nil {
 				return err
 			}
-			if err := f.printResult(rep); err != nil || rep.Failed == 0 {
-				return err
-			}
-			return &exitError{Code: ExitError}
+			return f.printResult(rep)
 		},
 	}
 	fl := cmd.Flags()
@@ -152,10 +133,6 @@ It lints clean and its test passes as written; change it from there. See docs/au
 		RunE: func(cmd *cobra.Command, args []string) error {
 			o.Dir = args[0]
 			res, err := starter.Create(cmd.Context(), *o)
-			var oe *starter.OptionError
-			if errors.As(err, &oe) {
-				return usageErrorf(cmd, err)
-			}
 			if err != nil {
 				return err
 			}
@@ -190,4 +167,12 @@ func completeDir(_ *cobra.Command, args []string, _ string) ([]string, cobra.She
 		return nil, cobra.ShellCompDirectiveNoFileComp
 	}
 	return nil, cobra.ShellCompDirectiveFilterDirs
+}
+
+// isDir checks that dir is a golden path's directory, at least a directory.
+func isDir(cmd *cobra.Command, dir string) error {
+	if info, err := os.Stat(dir); err != nil || !info.IsDir() {
+		return usageErrorf(cmd, fmt.Errorf("%s is not a directory; give the golden path's directory, the one holding template.yaml", dir))
+	}
+	return nil
 }

@@ -28,20 +28,14 @@ func newTemplatesCmd(f *Factory) *cobra.Command {
 			if err != nil {
 				return withCmd(cmd, err)
 			}
-			l, err := source.List(cat, showAll)
+			l, err := source.List(cat, showAll, f.IO.ErrOut)
 			if err != nil {
 				return err
 			}
 			if err := f.printResult(l); err != nil {
 				return err
 			}
-			if f.Config.Output != "json" {
-				l.WriteBroken(f.IO.ErrOut)
-			}
-			if err := l.Unusable(); err != nil {
-				return &exitError{Code: ExitError, Msg: err.Error()}
-			}
-			return nil
+			return l.Unusable() // every golden path is broken: exit 1
 		},
 	}
 	list.Flags().StringVarP(&src, "source", "s", "", "golden paths: a git `URL` or a directory (default: config source, else the ones built in)")

@@ -19,9 +19,20 @@ func (r *Result) Shown(display func(dir string) string) string {
 	return rel
 }
 
+// Report is a layer flow's Result as idp add, remove or adopt (Verb) prints it.
+type Report struct {
+	*Result
+	Verb    string // add, remove or adopt
+	DryRun  bool
+	Display func(dir string) string // names the service's directory
+}
+
+// Conflicted: files are left in conflict (idp add, remove and adopt then exit 3).
+func (r *Report) Conflicted() bool { return r.Conflicts > 0 && !r.DryRun }
+
 // JSON is the result as idp add, remove and adopt print it with --output json.
-func (r *Result) JSON(display func(dir string) string, dryRun bool) map[string]any {
-	out := map[string]any{"service": r.Shown(display), "dir": r.Service.Dir, "template": r.Name, "version": r.Version, "dryRun": dryRun,
+func (r *Report) JSON() any {
+	out := map[string]any{"service": r.Shown(r.Display), "dir": r.Service.Dir, "template": r.Name, "version": r.Version, "dryRun": r.DryRun,
 		"changes": r.changes(), "conflicts": r.Conflicts}
 	if r.Commit != "" {
 		out["commit"] = r.Commit
@@ -43,16 +54,16 @@ var heads = map[string][2]string{
 	"adopt":  {"Adopted %[3]s onto %[1]s %[2]s:\n", "Would adopt %[3]s onto %[1]s %[2]s:\n"},
 }
 
-// WriteText writes what idp add, remove or adopt (verb) did, or would do with dryRun: the
-// changes, then the conflicts left or the commit.
-func (r *Result) WriteText(w io.Writer, display func(dir string) string, verb string, dryRun bool) error {
-	form := heads[verb][0]
-	if dryRun {
-		form = heads[verb][1]
+// WriteText writes what idp add, remove or adopt did, or would do with DryRun: the changes,
+// then the conflicts left or the commit.
+func (r *Report) WriteText(w io.Writer) error {
+	form := heads[r.Verb][0]
+	if r.DryRun {
+		form = heads[r.Verb][1]
 	}
-	fmt.Fprintf(w, form, r.Name, unversioned(r.Version), r.Shown(display))
+	fmt.Fprintf(w, form, r.Name, unversioned(r.Version), r.Shown(r.Display))
 	update.WriteChangeLines(w, r.Changes)
-	if dryRun {
+	if r.DryRun {
 		return nil
 	}
 	fmt.Fprintln(w)

@@ -44,3 +44,6 @@ func (r *Report) WriteText(w io.Writer) error {
 	_, err := fmt.Fprintf(w, "%s: %s, %s.\n", r.Template, english.Plural(r.Errors, "error"), english.Plural(r.Warnings, "warning"))
 	return err
 }
+
+// Fails: there are errors, so idp template lint exits 1 (warnings alone do not).
+func (r *Report) Fails() bool { return r.Errors > 0 }

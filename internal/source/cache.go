@@ -16,6 +16,16 @@ import (
 	"github.com/idp-cli/idp/internal/gitauth"
 )
 
+// CacheDir is where git sources are cloned: $XDG_CACHE_HOME/idp/sources, else
+// ~/.cache/idp/sources, with the environment that getenv reads.
+func CacheDir(getenv func(string) string) string {
+	base := getenv("XDG_CACHE_HOME")
+	if base == "" {
+		base = filepath.Join(getenv("HOME"), ".cache")
+	}
+	return filepath.Join(base, "idp", "sources")
+}
+
 // CacheEntry is the directory under cacheDir that holds the clone of the git source rawURL;
 // its lock file is the same path with ".lock", a clone under way ".tmp".
 func CacheEntry(cacheDir, rawURL string) string {

@@ -13,15 +13,17 @@ type Listing struct {
 	Catalog *Catalog
 	// Versions adds each golden path's newest versions to the table (the JSON has them all).
 	Versions bool
+	// Log gets, with the table, why each broken golden path cannot be used, whole (stderr).
+	Log io.Writer
 }
 
 // List is the listing of the catalog. A source that holds no golden paths at all is an error;
 // one whose every golden path is broken is listed, and Unusable says so.
-func List(cat *Catalog, versions bool) (*Listing, error) {
+func List(cat *Catalog, versions bool, log io.Writer) (*Listing, error) {
 	if len(cat.All) == 0 && len(cat.Broken) == 0 {
 		return nil, fmt.Errorf("source %s holds no golden paths: directories with a template.yaml and a skeleton/, at depth 1 or 2", cat.Src.Location)
 	}
-	return &Listing{Catalog: cat, Versions: versions}, nil
+	return &Listing{Catalog: cat, Versions: versions, Log: log}, nil
 }
 
 // Unusable is the error of a source none of whose golden paths can be used, else nil.
@@ -61,7 +63,7 @@ func (l *Listing) JSON() any {
 }
 
 // WriteText writes the table: name, type, newest version and title (and with Versions the
-// newest versions), the broken golden paths last.
+// newest versions), the broken golden paths last, and their errors to Log.
 func (l *Listing) WriteText(w io.Writer) error {
 	cat := l.Catalog
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
@@ -91,14 +93,13 @@ func (l *Listing) WriteText(w io.Writer) error {
 		v, vs := cat.LatestIn(b.Dir)
 		row(b.Name, b.Type, "(cannot be used; the error is below)", v, vs)
 	}
-	return tw.Flush()
-}
-
-// WriteBroken writes, whole, why each broken golden path cannot be used (on stderr).
-func (l *Listing) WriteBroken(w io.Writer) {
-	for _, b := range l.Catalog.Broken {
-		fmt.Fprintf(w, "idp: golden path %s cannot be used: %s\n", b.Name, b.Err)
+	if err := tw.Flush(); err != nil {
+		return err
 	}
+	for _, b := range cat.Broken {
+		fmt.Fprintf(l.Log, "idp: golden path %s cannot be used: %s\n", b.Name, b.Err)
+	}
+	return nil
 }
 
 // cellVersions is how many versions a row of the table shows: a golden path with years of

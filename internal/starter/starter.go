@@ -16,6 +16,7 @@ import (
 
 	"github.com/idp-cli/idp/internal/manifest"
 	"github.com/idp-cli/idp/internal/scaffold"
+	"github.com/idp-cli/idp/internal/source"
 	"github.com/idp-cli/idp/internal/tmpltest"
 )
 
@@ -39,7 +40,7 @@ type Result struct {
 }
 
 // OptionError is a name, type or title that a golden path cannot have: a mistake in what was
-// asked, as a bad answer to idp new is.
+// asked, as a bad answer to idp new is (Create returns it as a source.RequestError).
 type OptionError struct{ Msg string }
 
 func (e *OptionError) Error() string { return e.Msg }
@@ -83,7 +84,7 @@ func Create(ctx context.Context, o Options) (*Result, error) {
 		} else {
 			msgs = append(msgs, err.Error())
 		}
-		return nil, &OptionError{Msg: strings.Join(msgs, "; ") + "; choose another with --name, --type or --title"}
+		return nil, &source.RequestError{Err: &OptionError{Msg: strings.Join(msgs, "; ") + "; choose another with --name, --type or --title"}}
 	}
 
 	st, err := scaffold.NewStage(target)

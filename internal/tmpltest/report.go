@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 
 	"github.com/idp-cli/idp/internal/english"
@@ -100,4 +101,20 @@ func (r *Report) WriteText(w io.Writer) error {
 		fmt.Fprintln(w, "If the render is right, accept it with --update and review the golden trees with git diff.")
 	}
 	return nil
+}
+
+// Fails: a case failed, so idp template test exits 1.
+func (r *Report) Fails() bool { return r.Failed > 0 }
+
+// CaseNames are the names of the golden path's cases in dir, but those in given (for completing
+// the cases of a command line); none when they cannot be read.
+func CaseNames(dir string, given []string) []string {
+	cases, _ := LoadCases(dir)
+	var names []string
+	for _, c := range cases {
+		if !slices.Contains(given, c.Name) {
+			names = append(names, c.Name)
+		}
+	}
+	return names
 }
