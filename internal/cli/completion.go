@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -54,104 +53,43 @@ func (f *Factory) goldenPaths(ctx context.Context, src, name, kind string) (*sou
 	if err != nil {
 		return nil, nil
 	}
-	switch {
-	case name != "":
-		if t := source.Find(cat.All, name); t != nil {
-			return cat, []*source.Template{t}
-		}
-		return cat, nil
-	case kind != "":
-		return cat, source.ByType(cat.All, kind)
-	}
-	return cat, cat.All
+	return cat, cat.Pick(name, kind)
 }
 
 // serviceGoldenPath is the golden path of the service in dir (its layer named layer, else its
 // base), from the cached catalog of its source.
 func (f *Factory) serviceGoldenPath(ctx context.Context, dir, layer string) (*source.Catalog, []*source.Template) {
-	svc, err := update.Open(dir)
-	if err != nil {
-		return nil, nil
+	if t, ok := update.Recorded(dir, layer); ok {
+		return f.goldenPaths(ctx, t.Source, t.Name, "")
 	}
-	i := 0
-	if layer != "" {
-		if i = svc.Record.Find(layer); i < 0 {
-			return nil, nil
-		}
-	}
-	t := svc.Record.Layer(i).Template
-	return f.goldenPaths(ctx, t.Source, t.Name, "")
+	return nil, nil
 }
 
 // completeSet offers the golden paths' parameters as key=, with their help, for --set; after
 // the = it offers a parameter's options, if it has them.
 func completeSet(toComplete string, all []*source.Template) ([]string, cobra.ShellCompDirective) {
-	var out []string
-	if key, _, ok := strings.Cut(toComplete, "="); ok {
-		for _, t := range all {
-			for _, p := range t.Manifest.Parameters {
-				if p.Name != key {
-					continue
-				}
-				for _, opt := range p.Options {
-					if v := key + "=" + opt; !slices.Contains(out, v) {
-						out = append(out, v)
-					}
-				}
-			}
-		}
-		return out, cobra.ShellCompDirectiveNoFileComp
+	choices, values := source.ParamCompletions(toComplete, all)
+	if values {
+		return choices, cobra.ShellCompDirectiveNoFileComp
 	}
-	seen := map[string]bool{}
-	for _, t := range all {
-		for _, p := range t.Manifest.Parameters {
-			if seen[p.Name] {
-				continue
-			}
-			seen[p.Name] = true
-			if !strings.HasPrefix(p.Name+"=", toComplete) {
-				continue
-			}
-			desc := p.Title
-			if desc == "" {
-				desc = p.Help
-			}
-			out = append(out, p.Name+"="+"\t"+firstLine(desc))
-		}
-	}
-	return out, cobra.ShellCompDirectiveNoFileComp | cobra.ShellCompDirectiveNoSpace
+	return choices, cobra.ShellCompDirectiveNoFileComp | cobra.ShellCompDirectiveNoSpace
 }
 
-// completeVersions offers latest and the versions the golden paths have, newest first.
+// completeVersions offers latest and the versions the golden paths have, newest first: in
+// that order, not the shell's sort, as the newest are the likeliest.
 func completeVersions(cat *source.Catalog, all []*source.Template) ([]string, cobra.ShellCompDirective) {
-	out := []string{"latest"}
 	if cat == nil {
-		return out, cobra.ShellCompDirectiveNoFileComp
+		return []string{"latest"}, cobra.ShellCompDirectiveNoFileComp
 	}
-	for _, t := range all {
-		_, vs := cat.Latest(t)
-		for _, v := range vs {
-			if !slices.Contains(out, v) {
-				out = append(out, v)
-			}
-		}
-	}
-	// Keep the shell's order, not its sort: the newest are the likeliest.
-	return out, cobra.ShellCompDirectiveNoFileComp | cobra.ShellCompDirectiveKeepOrder
-}
-
-func firstLine(s string) string {
-	s, _, _ = strings.Cut(strings.TrimSpace(s), "\n")
-	return s
+	return cat.VersionCompletions(all), cobra.ShellCompDirectiveNoFileComp | cobra.ShellCompDirectiveKeepOrder
 }
 
 // addOnGoldenPath is the add-on named name from src, else from the source of the base golden
 // path of the service in dir, as idp add finds it.
 func (f *Factory) addOnGoldenPath(ctx context.Context, src, dir, name string) (*source.Catalog, []*source.Template) {
 	if src == "" {
-		if svc, err := update.Open(dir); err == nil {
-			src = svc.Record.Template.Source
-		}
+		t, _ := update.Recorded(dir, "")
+		src = t.Source
 	}
 	return f.goldenPaths(ctx, src, name, "")
 }

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/idp-cli/idp/internal/doctor"
 	"github.com/idp-cli/idp/internal/forge/forgetest"
 )
 
@@ -27,7 +28,7 @@ func TestDoctorOptions(t *testing.T) {
 		t.Fatalf("exit %d, stderr %q, stdout:\n%s", r.code, r.stderr, r.stdout)
 	}
 	validateDoctorSchema(t, r.stdout)
-	var out doctorJSON
+	var out doctor.Summary
 	if err := json.Unmarshal([]byte(r.stdout), &out); err != nil {
 		t.Fatal(err)
 	}

@@ -6,8 +6,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
-	"log/slog"
 	"os"
 	"os/signal"
 	"runtime/debug"
@@ -17,6 +15,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/idp-cli/idp/internal/config"
 	"github.com/idp-cli/idp/internal/neterr"
 	"github.com/idp-cli/idp/internal/prompt"
 )
@@ -100,24 +99,13 @@ func NewRootCmd(f *Factory) *cobra.Command {
   idp templates list`,
 		PersistentPreRunE: func(cmd *cobra.Command, args []string) error {
 			cfg, err := loadConfig(cmd, f.Getenv)
-			if err != nil && isConfigOptional(cmd) && cmd.Context().Err() == nil {
-				// A command that needs no settings runs on its flags alone, and says what it
-				// ignored; a mistake on the command line is still one.
-				flagsOnly, ferr := loadConfigFrom(cmd, func(string) string { return "" }, false)
-				if ferr == nil {
-					fmt.Fprintf(f.IO.ErrOut, "idp: ignored: %s\n", err)
-				}
-				cfg, err = flagsOnly, ferr
-			}
 			if err != nil {
 				return err
 			}
-			f.Config = cfg
-			level := slog.LevelWarn
-			if cfg.Verbose {
-				level = slog.LevelDebug
+			if cfg.Ignored != nil {
+				fmt.Fprintf(f.IO.ErrOut, "idp: ignored: %s\n", cfg.Ignored)
 			}
-			f.Logger = slog.New(slog.NewTextHandler(f.IO.ErrOut, &slog.HandlerOptions{Level: level}))
+			f.useConfig(cfg)
 			if cfg.File != "" {
 				f.Logger.Debug("read config", "file", cfg.File)
 			}
@@ -134,7 +122,7 @@ func NewRootCmd(f *Factory) *cobra.Command {
 	root.Version = f.Build.Version
 	root.SetVersionTemplate(versionLine(f.Build) + "\n")
 	root.SetHelpCommand(newHelpCmd())
-	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error { return usageErrorf(c, flagParseError(c, err)) })
+	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error { return usageErrorf(c, config.FlagParseError(c.Flags(), err)) })
 	root.RegisterFlagCompletionFunc("output", completeOutput)
 
 	root.AddCommand(
@@ -154,12 +142,6 @@ func NewRootCmd(f *Factory) *cobra.Command {
 		newEnvironmentTopic(),
 	)
 	return root
-}
-
-// printJSON writes v as indented JSON to w.
-func printJSON(w io.Writer, v any) error {
-	enc := newJSONEncoder(w)
-	return enc.Encode(v)
 }
 
 // configOptional marks, in a command's Annotations, one that runs even when the config file or
