@@ -55,7 +55,9 @@ func setup(t *testing.T, content string, env map[string]string) (string, func(st
 func loadFlags(t *testing.T, fl *pflag.FlagSet, getenv func(string) string) (*Config, error) {
 	t.Helper()
 	return Load(context.Background(), Options{Flags: fl, Getenv: getenv, ReadFile: true, Command: "idp new",
-		Keys: func() []string { return []string{"output", "config", "verbose", "no-input", "accessible", "source", "set", "concurrency"} }})
+		Keys: func() []string {
+			return []string{"output", "config", "verbose", "no-input", "accessible", "source", "set", "concurrency"}
+		}})
 }
 
 func TestPrecedence(t *testing.T) {

@@ -3,6 +3,8 @@ package doctor
 import (
 	"fmt"
 	"io"
+
+	"github.com/idp-cli/idp/internal/english"
 )
 
 // About is idp doctor's help: what each check looks at, and what its outcomes mean.
@@ -47,7 +49,7 @@ func (r *Report) WriteText(w io.Writer) error {
 		}
 	}
 	s := r.Summary()
-	_, err := fmt.Fprintf(w, "%s: %d ok, %s, %d failed\n", plural(len(r.Checks), "check"), s.OK, plural(s.Warnings, "warning"), s.Failed)
+	_, err := fmt.Fprintf(w, "%s: %d ok, %s, %d failed\n", english.Plural(len(r.Checks), "check"), s.OK, english.Plural(s.Warnings, "warning"), s.Failed)
 	return err
 }
 
