@@ -79,6 +79,7 @@ func newScaleRig(tb testing.TB, n int) *scaleRig {
 	os.MkdirAll(filepath.Join(srv.Root, "acme"), 0o755)
 
 	r.fake = forgetest.GitHub(tb)
+	r.fake.LogBriefly() // thousands of requests: idp's memory is measured, not the fake's log
 	for i := range n {
 		name := fmt.Sprintf("svc-%04d", i)
 		if err := os.Symlink(filepath.Join(srv.Root, "proto", "service.git"), filepath.Join(srv.Root, "acme", name+".git")); err != nil {

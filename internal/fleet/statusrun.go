@@ -91,6 +91,11 @@ type entry struct {
 // history, measures each service's drift and lead times from its golden path's versions,
 // reads the bot's pull requests, and with Divergence renders what each service's files would
 // be and compares.
+//
+// It works through the repositories chunkSize at a time, reading and measuring each chunk
+// before the next, so that what it holds of a repository while it works (its parsed
+// .idp.yaml, its cloned history, its pull requests) is let go once its row is made: memory
+// grows with the rows alone.
 func ReadStatus(ctx context.Context, d StatusDeps, o StatusOptions) (*StatusResult, error) {
 	if d.Progress == nil {
 		d.Progress = NoProgress{}
@@ -99,25 +104,30 @@ func ReadStatus(ctx context.Context, d StatusDeps, o StatusOptions) (*StatusResu
 		d.Now = time.Now
 	}
 	res := &StatusResult{}
-	var entries []entry
+	m := &measurer{d: d, o: o, paths: map[PathKey]*pathInfo{}, tags: map[PathKey][]versions.Version{},
+		renders: &renderCache{m: map[string]*renderEntry{}}, now: d.Now()}
 	var adoption *Adoption
 	var err error
 	if d.Forge != nil {
-		res.Rows, entries, adoption, res.NotOnGoldenPath, err = forgeRecords(ctx, d, o)
+		adoption, res.NotOnGoldenPath, err = forgeRecords(ctx, d, o, m)
 	} else {
-		res.Rows, entries, err = repoRecords(ctx, d, o)
+		err = repoRecords(ctx, d, o, m)
 	}
 	if err != nil {
 		return nil, err
 	}
-	tags := measure(ctx, d, o, res.Rows, entries)
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	res.Summary = Summarize(res.Rows, tags)
+	res.Rows = m.rows
+	res.Summary = Summarize(res.Rows, m.tags)
 	res.Summary.Adoption = adoption
 	return res, nil
 }
+
+// chunkSize is how many repositories ReadStatus reads and measures at a time: one batched
+// query's worth.
+const chunkSize = forge.BatchSize
 
 // ListError is a --repos file that cannot be read: the command line's fault.
 type ListError struct{ Err error }
@@ -125,46 +135,59 @@ type ListError struct{ Err error }
 func (e *ListError) Error() string { return e.Err.Error() }
 func (e *ListError) Unwrap() error { return e.Err }
 
-// repoRecords reads the .idp.yaml and history of every repository in the list, in parallel.
-func repoRecords(ctx context.Context, d StatusDeps, o StatusOptions) ([]Row, []entry, error) {
+// repoRecords reads the .idp.yaml and history of every repository in the list, in parallel,
+// and measures them, a chunk at a time.
+func repoRecords(ctx context.Context, d StatusDeps, o StatusOptions, m *measurer) error {
 	repos, err := ReadRepos(ctx, o.Repos)
 	if err != nil {
-		return nil, nil, &ListError{Err: err}
+		return &ListError{Err: err}
 	}
 	repos = slices.DeleteFunc(repos, func(r Repo) bool { return !o.Shard.Has(r.FullName()) })
-	rows := make([]Row, len(repos))
-	entries := make([]entry, len(repos))
 	set, finish := d.Progress.Start("reading", len(repos))
-	Each(ctx, len(repos), o.Jobs, func(ctx context.Context, i int) {
-		repo := repos[i].Location
-		rows[i].Repo = gitauth.Redact(repos[i].Name)
-		cred := d.Credentials(repo)
-		if cred.Err != nil {
-			rows[i].Error = cred.Err.Error()
-			return
-		}
-		svc, err := readService(ctx, repo, cred.Auth, gitauth.HintFor(repo, cred.Tried))
-		if err != nil {
-			rows[i].Error = err.Error()
-			return
-		}
-		rows[i].fill(svc.rec)
-		entries[i].svc = svc
-		if d.PullRequestsFor != nil && source.IsGitURL(repo) {
-			entries[i].prs = d.PullRequestsFor(repo)
-		}
-	}, set)
-	finish()
-	return rows, entries, ctx.Err()
+	defer finish()
+	for lo := 0; lo < len(repos) && ctx.Err() == nil; lo += chunkSize {
+		part := repos[lo:min(lo+chunkSize, len(repos))]
+		rows := make([]Row, len(part))
+		entries := make([]entry, len(part))
+		Each(ctx, len(part), o.Jobs, func(ctx context.Context, i int) {
+			repo := part[i].Location
+			rows[i].Repo = gitauth.Redact(part[i].Name)
+			cred := d.Credentials(repo)
+			if cred.Err != nil {
+				rows[i].Error = cred.Err.Error()
+				return
+			}
+			svc, err := readService(ctx, repo, cred.Auth, gitauth.HintFor(repo, cred.Tried))
+			if err != nil {
+				rows[i].Error = err.Error()
+				return
+			}
+			rows[i].fill(svc.rec)
+			entries[i].svc = svc
+			if d.PullRequestsFor != nil && source.IsGitURL(repo) {
+				entries[i].prs = d.PullRequestsFor(repo)
+			}
+		}, func(int) {})
+		m.measure(ctx, rows, entries, func(done int) { set(lo + done) })
+	}
+	return ctx.Err()
+}
+
+// forgeChunk is a chunk of an owner's repositories: their .idp.yaml when a batched query read
+// them, and the bot's pull requests read with them.
+type forgeChunk struct {
+	repos []*forge.Listed
+	files map[forge.RepoRef]forge.FileRead
+	pulls map[forge.PullsRef]forge.PullsRead
 }
 
 // forgeRecords lists the owner's repositories on the forge and reads each one's .idp.yaml
-// through the API; archived repositories and those without one (not services) get no row,
-// and are counted in the adoption.
-func forgeRecords(ctx context.Context, d StatusDeps, o StatusOptions) ([]Row, []entry, *Adoption, []Repository, error) {
+// through the API, and measures them, a chunk at a time; archived repositories and those
+// without one (not services) get no row, and are counted in the adoption.
+func forgeRecords(ctx context.Context, d StatusDeps, o StatusOptions, m *measurer) (*Adoption, []Repository, error) {
 	listed, err := d.Forge.ListRepos(ctx, o.Owner)
 	if err != nil {
-		return nil, nil, nil, nil, err
+		return nil, nil, err
 	}
 	ad := &Adoption{}
 	var repos []*forge.Listed
@@ -177,32 +200,72 @@ func forgeRecords(ctx context.Context, d StatusDeps, o StatusOptions) ([]Row, []
 			repos = append(repos, r)
 		}
 	}
-	rows := make([]Row, len(repos))
-	entries := make([]entry, len(repos))
-	has := make([]bool, len(repos))    // a .idp.yaml, or an error reading it
-	unread := make([]bool, len(repos)) // an error reading it
+	listed = nil
+	var not []Repository
 	set, finish := d.Progress.Start("reading", len(repos))
+	defer finish()
+	done := 0
+	measure := func(c *forgeChunk) {
+		rows, entries := forgeChunkRecords(ctx, d, o, c, ad, &not)
+		m.measure(ctx, rows, entries, func(n int) { set(done + n*len(c.repos)/max(len(rows), 1)) })
+		done += len(c.repos)
+		set(done)
+		clear(c.repos) // the listing of repositories done is let go too
+	}
+	if b, ok := d.Forge.(forge.BatchReader); ok {
+		// One query reads forge.BatchSize repositories' files and the bot's pull requests
+		// (GitHub's GraphQL); a chunk is measured once the query after it has read the pull
+		// requests its own could not guess.
+		br := &batchReads{b: b, branch: o.Branch, seen: map[string]int{}}
+		var prev *forgeChunk
+		for lo := 0; lo < len(repos) || prev != nil; lo += chunkSize {
+			if err := ctx.Err(); err != nil {
+				return nil, nil, err
+			}
+			var c *forgeChunk
+			if lo < len(repos) {
+				c = &forgeChunk{repos: repos[lo:min(lo+chunkSize, len(repos))]}
+			}
+			if err := br.read(ctx, c, prev); err != nil {
+				return nil, nil, err
+			}
+			if prev != nil {
+				measure(prev)
+			}
+			prev = c
+		}
+	} else {
+		for lo := 0; lo < len(repos) && ctx.Err() == nil; lo += chunkSize {
+			measure(&forgeChunk{repos: repos[lo:min(lo+chunkSize, len(repos))]})
+		}
+	}
+	ad.Repositories = len(repos)
+	if ad.Repositories > 0 {
+		ad.Share = float64(ad.OnGoldenPath) / float64(ad.Repositories)
+	}
+	return ad, not, ctx.Err()
+}
+
+// forgeChunkRecords reads the .idp.yaml of a chunk's repositories (from its batched read, else
+// one API call each) into rows, counting each in the adoption.
+func forgeChunkRecords(ctx context.Context, d StatusDeps, o StatusOptions, c *forgeChunk, ad *Adoption, not *[]Repository) ([]Row, []entry) {
+	rows := make([]Row, len(c.repos))
+	entries := make([]entry, len(c.repos))
+	has := make([]bool, len(c.repos))    // a .idp.yaml, or an error reading it
+	unread := make([]bool, len(c.repos)) // an error reading it
 	read := func(ctx context.Context, r *forge.Listed) ([]byte, error) {
 		return d.Forge.ReadFile(ctx, r.Owner, r.Name, provenance.FileName, "")
 	}
 	var pulls PullRequestLister = d.Forge
-	if b, ok := d.Forge.(forge.BatchReader); ok {
-		// One query reads forge.BatchSize repositories' files and the bot's pull requests
-		// (GitHub's GraphQL).
-		got, pre, err := readBatched(ctx, b, repos, o.Branch, set)
-		if err != nil {
-			finish()
-			return nil, nil, nil, nil, err
-		}
+	if c.files != nil {
 		read = func(_ context.Context, r *forge.Listed) ([]byte, error) {
-			f := got[forge.RepoRef{Owner: r.Owner, Name: r.Name}]
+			f := c.files[forge.RepoRef{Owner: r.Owner, Name: r.Name}]
 			return f.Data, f.Err
 		}
-		pulls = &prefetched{api: d.Forge, got: pre}
-		set = func(int) {} // the queries moved it
+		pulls = &prefetched{api: d.Forge, got: c.pulls}
 	}
-	Each(ctx, len(repos), o.Jobs, func(ctx context.Context, i int) {
-		r := repos[i]
+	Each(ctx, len(c.repos), o.Jobs, func(ctx context.Context, i int) {
+		r := c.repos[i]
 		rows[i].Repo = r.Owner + "/" + r.Name
 		data, err := read(ctx, r)
 		switch {
@@ -222,18 +285,15 @@ func forgeRecords(ctx context.Context, d StatusDeps, o StatusOptions) ([]Row, []
 			}
 		}
 		has[i] = true
-	}, set)
-	finish()
+	}, func(int) {})
 	var out []Row
 	var keep []entry
-	var not []Repository
-	ad.Repositories = len(repos)
 	for i := range rows {
 		switch {
 		case !has[i]:
 			ad.NotOnGoldenPath++
 			if o.All {
-				not = append(not, Repository{Repo: rows[i].Repo, WebURL: repos[i].WebURL})
+				*not = append(*not, Repository{Repo: rows[i].Repo, WebURL: c.repos[i].WebURL})
 			}
 			continue
 		case unread[i]:
@@ -244,67 +304,76 @@ func forgeRecords(ctx context.Context, d StatusDeps, o StatusOptions) ([]Row, []
 		out = append(out, rows[i])
 		keep = append(keep, entries[i])
 	}
-	if ad.Repositories > 0 {
-		ad.Share = float64(ad.OnGoldenPath) / float64(ad.Repositories)
-	}
-	return out, keep, ad, not, ctx.Err()
+	return out, keep
 }
 
 // guessBranches is how many of the bot's branches seen so far each query asks every
 // repository's pull requests of, before its .idp.yaml says which it has.
 const guessBranches = 2
 
-// readBatched reads the .idp.yaml of repos through b, forge.BatchSize at a time, so that the
-// progress moves with each query, and the bot's pull requests of each service in the same
-// queries: those of the branches most services so far have (in a fleet on a few golden paths,
-// all of them) with its .idp.yaml, and any other in the next query. 1,000 repositories take
-// 10 queries, where a REST call per service took 900.
-func readBatched(ctx context.Context, b forge.BatchReader, repos []*forge.Listed, branch string, set func(int)) (map[forge.RepoRef]forge.FileRead, map[forge.PullsRef]forge.PullsRead, error) {
-	got := make(map[forge.RepoRef]forge.FileRead, len(repos))
-	pulls := map[forge.PullsRef]forge.PullsRead{}
-	seen := map[string]int{} // the bot's branches of the services read so far
-	var later []forge.PullsRef
-	for lo := 0; lo < len(repos) || len(later) > 0; lo += forge.BatchSize {
-		part := repos[min(lo, len(repos)):min(lo+forge.BatchSize, len(repos))]
-		refs := make([]forge.RepoRef, 0, len(part))
-		for _, r := range part {
-			refs = append(refs, forge.RepoRef{Owner: r.Owner, Name: r.Name})
-		}
-		ask := later
-		guess := mostSeen(seen, guessBranches)
-		for _, r := range refs {
-			for _, br := range guess {
-				ask = append(ask, forge.PullsRef{RepoRef: r, Head: br})
+// batchReads reads chunks' .idp.yaml through a BatchReader, forge.BatchSize repositories per
+// query, and the bot's pull requests of each service in the same queries: those of the
+// branches most services so far have (in a fleet on a few golden paths, all of them) with its
+// .idp.yaml, and any other in the next query. 1,000 repositories take 10 queries, where a REST
+// call per service took 900.
+type batchReads struct {
+	b      forge.BatchReader
+	branch string
+	seen   map[string]int // the bot's branches of the services read so far
+	later  []forge.PullsRef
+}
+
+// read reads c's files and guessed pull requests, and the pull requests of prev that were not
+// guessed; c is nil after the last chunk.
+func (br *batchReads) read(ctx context.Context, c, prev *forgeChunk) error {
+	var refs []forge.RepoRef
+	ask := br.later
+	guess := mostSeen(br.seen, guessBranches)
+	if c != nil {
+		refs = make([]forge.RepoRef, 0, len(c.repos))
+		for _, r := range c.repos {
+			ref := forge.RepoRef{Owner: r.Owner, Name: r.Name}
+			refs = append(refs, ref)
+			for _, b := range guess {
+				ask = append(ask, forge.PullsRef{RepoRef: ref, Head: b})
 			}
 		}
-		files, prs, err := b.ReadBatch(ctx, refs, provenance.FileName, ask)
-		if err != nil {
-			return nil, nil, err
-		}
-		for k, v := range prs {
-			pulls[k] = v
-		}
-		later = nil
-		for _, r := range refs {
-			f := files[r]
-			got[r] = f
-			if f.Err != nil {
-				continue
-			}
-			rec, err := provenance.Parse(f.Data, r.Owner+"/"+r.Name+"/"+provenance.FileName)
-			if err != nil {
-				continue
-			}
-			for _, br := range botBranches(rec, branch) {
-				seen[br]++
-				if !slices.Contains(guess, br) {
-					later = append(later, forge.PullsRef{RepoRef: r, Head: br})
-				}
-			}
-		}
-		set(min(lo+forge.BatchSize, len(repos)))
 	}
-	return got, pulls, nil
+	if len(refs) == 0 && len(ask) == 0 {
+		return nil
+	}
+	files, prs, err := br.b.ReadBatch(ctx, refs, provenance.FileName, ask)
+	if err != nil {
+		return err
+	}
+	br.later = nil
+	if c != nil {
+		c.files, c.pulls = files, map[forge.PullsRef]forge.PullsRead{}
+	}
+	for k, v := range prs {
+		if _, mine := files[k.RepoRef]; mine && c != nil {
+			c.pulls[k] = v
+		} else if prev != nil {
+			prev.pulls[k] = v
+		}
+	}
+	for _, r := range refs {
+		f := files[r]
+		if f.Err != nil {
+			continue
+		}
+		rec, err := provenance.Parse(f.Data, r.Owner+"/"+r.Name+"/"+provenance.FileName)
+		if err != nil {
+			continue
+		}
+		for _, b := range botBranches(rec, br.branch) {
+			br.seen[b]++
+			if !slices.Contains(guess, b) {
+				br.later = append(br.later, forge.PullsRef{RepoRef: r, Head: b})
+			}
+		}
+	}
+	return nil
 }
 
 // botBranches are the branches the bot pushes a service's updates to: branch (or the
@@ -329,7 +398,7 @@ func mostSeen(seen map[string]int, n int) []string {
 	return out[:min(n, len(out))]
 }
 
-// prefetched answers the pull requests readBatched read, once each (a service's row reads
+// prefetched answers the pull requests a batched query read, once each (a service's row reads
 // them once, and the bodies are let go), and asks api for any other.
 type prefetched struct {
 	api PullRequestLister
@@ -364,12 +433,24 @@ type pathInfo struct {
 	err     string
 }
 
+// measurer measures chunks of rows, and keeps them; the golden paths' versions and renders
+// are shared between chunks.
+type measurer struct {
+	d       StatusDeps
+	o       StatusOptions
+	paths   map[PathKey]*pathInfo
+	tags    map[PathKey][]versions.Version // the versions of each golden path
+	renders *renderCache
+	now     time.Time
+	rows    []Row
+	strs    map[string]string // for intern
+}
+
 // measure fills each row's drift from its source's tags, then, on Jobs workers, its history
-// with lead times, the bot's pull requests and its divergence. It returns the versions of each
-// golden path.
-func measure(ctx context.Context, d StatusDeps, o StatusOptions, rows []Row, entries []entry) map[PathKey][]versions.Version {
-	paths := map[PathKey]*pathInfo{}
-	tags := map[PathKey][]versions.Version{}
+// with lead times, the bot's pull requests and its divergence, and keeps the rows; entries
+// are let go. set tells how many of rows are done.
+func (m *measurer) measure(ctx context.Context, rows []Row, entries []entry, set func(int)) {
+	d, o, paths, tags, renders, now := m.d, m.o, m.paths, m.tags, m.renders, m.now
 	drift := func(r *Row) {
 		k := PathKey{r.Template, r.Source}
 		p := paths[k]
@@ -395,9 +476,6 @@ func measure(ctx context.Context, d StatusDeps, o StatusOptions, rows []Row, ent
 			drift(&rows[i].Layers[j])
 		}
 	}
-	now := d.Now()
-	renders := &renderCache{m: map[string]*renderEntry{}}
-	set, finish := d.Progress.Start("measuring", len(rows))
 	Each(ctx, len(rows), o.Jobs, func(ctx context.Context, i int) {
 		r, e := &rows[i], &entries[i]
 		if r.Error != "" || e.svc == nil {
@@ -462,8 +540,37 @@ func measure(ctx context.Context, d StatusDeps, o StatusOptions, rows []Row, ent
 			}
 		}
 	}, set)
-	finish()
-	return tags
+	for i := range rows {
+		m.intern(&rows[i])
+	}
+	m.rows = append(m.rows, rows...)
+}
+
+// intern makes the rows' names and versions, the same in most rows, share one copy each: the
+// rows are what a run keeps of each repository.
+func (m *measurer) intern(r *Row) {
+	if m.strs == nil {
+		m.strs = map[string]string{}
+	}
+	one := func(s *string) {
+		if v, ok := m.strs[*s]; ok {
+			*s = v
+		} else {
+			m.strs[*s] = *s
+		}
+	}
+	one(&r.Template)
+	one(&r.Source)
+	one(&r.Version)
+	one(&r.Latest)
+	for j := range r.Moves {
+		one(&r.Moves[j].Template)
+		one(&r.Moves[j].Version)
+		one(&r.Moves[j].From)
+	}
+	for j := range r.Layers {
+		m.intern(&r.Layers[j])
+	}
 }
 
 // findPath opens a golden path's source and finds it there.

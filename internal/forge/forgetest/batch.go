@@ -65,8 +65,7 @@ func isGitHubBatchRead(query string) bool {
 func (f *Fake) BatchReads() int {
 	n := 0
 	for _, r := range f.Requests() {
-		q, _ := str(r.Body, "query")
-		if r.Method == http.MethodPost && strings.HasSuffix(r.Path, "/graphql") && isGitHubBatchRead(q) {
+		if r.batchRead {
 			n++
 		}
 	}
