@@ -10,6 +10,7 @@ import (
 	"path"
 	"regexp"
 	"strings"
+	"sync"
 )
 
 // Syntax is how a file's line comments start and end.
@@ -25,40 +26,45 @@ var (
 	pct   = Syntax{Open: "% "}
 )
 
-// byExt maps a file name's extension to its comment syntax.
-var byExt = map[string]Syntax{
-	".yaml": hash, ".yml": hash, ".toml": hash, ".sh": hash, ".bash": hash, ".zsh": hash, ".py": hash,
-	".rb": hash, ".tf": hash, ".tfvars": hash, ".hcl": hash, ".cfg": hash, ".conf": hash,
-	".properties": hash, ".env": hash, ".r": hash, ".pl": hash, ".ps1": hash, ".nix": hash,
-	".mk": hash, ".cmake": hash, ".dockerfile": hash, ".containerfile": hash,
-	".go": slash, ".js": slash, ".mjs": slash, ".cjs": slash, ".ts": slash, ".tsx": slash, ".jsx": slash,
-	".java": slash, ".kt": slash, ".kts": slash, ".scala": slash, ".c": slash, ".h": slash, ".cc": slash,
-	".cpp": slash, ".hpp": slash, ".cs": slash, ".rs": slash, ".swift": slash, ".proto": slash,
-	".groovy": slash, ".gradle": slash, ".jsonnet": slash, ".libsonnet": slash, ".dart": slash,
-	".sql": dash, ".lua": dash, ".hs": dash,
-	".ini": semi,
-	".md":  html, ".markdown": html, ".html": html, ".htm": html, ".xml": html, ".svg": html,
-	".css": star,
-	".tex": pct, ".erl": pct,
-}
+// byExt maps a file name's extension to its comment syntax. It and byName are built on first
+// use: every run of idp would otherwise pay at start-up for maps that only add and update read.
+var byExt = sync.OnceValue(func() map[string]Syntax {
+	return map[string]Syntax{
+		".yaml": hash, ".yml": hash, ".toml": hash, ".sh": hash, ".bash": hash, ".zsh": hash, ".py": hash,
+		".rb": hash, ".tf": hash, ".tfvars": hash, ".hcl": hash, ".cfg": hash, ".conf": hash,
+		".properties": hash, ".env": hash, ".r": hash, ".pl": hash, ".ps1": hash, ".nix": hash,
+		".mk": hash, ".cmake": hash, ".dockerfile": hash, ".containerfile": hash,
+		".go": slash, ".js": slash, ".mjs": slash, ".cjs": slash, ".ts": slash, ".tsx": slash, ".jsx": slash,
+		".java": slash, ".kt": slash, ".kts": slash, ".scala": slash, ".c": slash, ".h": slash, ".cc": slash,
+		".cpp": slash, ".hpp": slash, ".cs": slash, ".rs": slash, ".swift": slash, ".proto": slash,
+		".groovy": slash, ".gradle": slash, ".jsonnet": slash, ".libsonnet": slash, ".dart": slash,
+		".sql": dash, ".lua": dash, ".hs": dash,
+		".ini": semi,
+		".md":  html, ".markdown": html, ".html": html, ".htm": html, ".xml": html, ".svg": html,
+		".css": star,
+		".tex": pct, ".erl": pct,
+	}
+})
 
 // byName maps whole file names without a telling extension.
-var byName = map[string]Syntax{
-	"Dockerfile": hash, "Containerfile": hash, "Makefile": hash, "GNUmakefile": hash, "CODEOWNERS": hash,
-	".gitignore": hash, ".dockerignore": hash, ".gitattributes": hash, ".helmignore": hash,
-	".env": hash, "Procfile": hash, "Jenkinsfile": slash, "Tiltfile": hash, "BUILD": hash, "WORKSPACE": hash,
-	"go.mod": slash, "go.work": slash,
-}
+var byName = sync.OnceValue(func() map[string]Syntax {
+	return map[string]Syntax{
+		"Dockerfile": hash, "Containerfile": hash, "Makefile": hash, "GNUmakefile": hash, "CODEOWNERS": hash,
+		".gitignore": hash, ".dockerignore": hash, ".gitattributes": hash, ".helmignore": hash,
+		".env": hash, "Procfile": hash, "Jenkinsfile": slash, "Tiltfile": hash, "BUILD": hash, "WORKSPACE": hash,
+		"go.mod": slash, "go.work": slash,
+	}
+})
 
 // SyntaxFor returns the comment syntax of the file at p (slash-separated), or an error that
 // says why a managed block cannot go in it.
 func SyntaxFor(p string) (Syntax, error) {
 	base := path.Base(p)
-	if s, ok := byName[base]; ok {
+	if s, ok := byName()[base]; ok {
 		return s, nil
 	}
 	ext := strings.ToLower(path.Ext(base))
-	if s, ok := byExt[ext]; ok {
+	if s, ok := byExt()[ext]; ok {
 		return s, nil
 	}
 	if ext == ".json" {

@@ -10,6 +10,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"sync"
 
 	git "github.com/go-git/go-git/v5"
 
@@ -51,7 +52,7 @@ type StaleEntry struct {
 	Why  string
 }
 
-var reEntry = regexp.MustCompile(`^[0-9a-f]{24}$`)
+var reEntry = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[0-9a-f]{24}$`) })
 
 // ScanCache reads the source cache in dir without changing it: its clones and their size,
 // and what killed or failed runs left: lock files of clones that never happened, clones cut
@@ -96,7 +97,7 @@ func scanEntries(dir string, entries []os.DirEntry, deep bool) (stale []StaleEnt
 		if i := strings.IndexByte(name, '.'); i > 0 {
 			base, ext = name[:i], name[i:]
 		}
-		if !reEntry.MatchString(base) {
+		if !reEntry().MatchString(base) {
 			continue
 		}
 		lock := filepath.Join(dir, base+".lock")

@@ -49,7 +49,7 @@ func NewBudget(ctx context.Context, max int64) *Budget {
 	raw := rawFuncs(ctx)
 	b.funcs = make(template.FuncMap, len(raw)+1)
 	for name, fn := range raw {
-		b.funcs[name] = b.wrap(name, fn, specs[name])
+		b.funcs[name] = b.wrap(name, fn, specs()[name])
 	}
 	b.funcs[OutputFunc] = b.output
 	return b
