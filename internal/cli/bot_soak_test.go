@@ -5,9 +5,12 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/idp-cli/idp/internal/update"
 )
 
 // testNow is the clock of run and runWith.
@@ -63,6 +66,10 @@ func TestBotMinAge(t *testing.T) {
 	if !strings.Contains(stderr, "idp: svc v1.2.0 was tagged 2026-11-25 00:00 UTC, less than --min-age ago") {
 		t.Errorf("stderr:\n%s", stderr)
 	}
+	tagged := testNow.Add(-24 * time.Hour)
+	if want := []update.Passed{{Version: "v1.2.0", Reason: "min-age", Tagged: tagged, Until: tagged.Add(3 * 24 * time.Hour)}}; !reflect.DeepEqual(out.PassedOver, want) {
+		t.Errorf("passedOver %+v, want %+v", out.PassedOver, want)
+	}
 
 	// Nothing is old enough: nothing is proposed, and nothing changes on the forge.
 	r2 := newBotRig(t, "github")
@@ -74,8 +81,8 @@ func TestBotMinAge(t *testing.T) {
 
 	// Three days on, v1.2.0 has soaked: the pull request moves to it.
 	out, _ = r.botAt(testNow.Add(3*24*time.Hour), 0, "--min-age", "3d")
-	if out.To != "v1.2.0" || out.Push.PullRequest.Action != "updated" {
-		t.Errorf("once old enough: to %s, %+v", out.To, out.Push.PullRequest)
+	if out.To != "v1.2.0" || out.Push.PullRequest.Action != "updated" || out.PassedOver != nil {
+		t.Errorf("once old enough: to %s, %+v, passed over %+v", out.To, out.Push.PullRequest, out.PassedOver)
 	}
 	if prs := r.fake.PullRequests("acme", "shop"); len(prs) != 1 || !strings.HasSuffix(prs[0].Title, "from v1.0.0 to v1.2.0") || strings.Contains(prs[0].Body, "Not proposed") {
 		t.Errorf("pull request: %+v", prs)
@@ -98,6 +105,9 @@ func TestBotSkip(t *testing.T) {
 	if out.To != "v1.1.0" || out.Push.PullRequest.Action != "created" {
 		t.Fatalf("to %s, %+v", out.To, out.Push.PullRequest)
 	}
+	if want := []update.Passed{{Version: "v1.2.0", Reason: "skip"}}; !reflect.DeepEqual(out.PassedOver, want) {
+		t.Errorf("passedOver %+v, want %+v", out.PassedOver, want)
+	}
 	prs := r.fake.PullRequests("acme", "shop")
 	if len(prs) != 1 || !strings.HasSuffix(prs[0].Title, "from v1.0.0 to v1.1.0") || !strings.Contains(prs[0].Body, "**Not proposed**: svc v1.2.0 is skipped (skip: in .idp.yaml).") {
 		t.Errorf("pull request: %+v", prs)
@@ -112,5 +122,8 @@ func TestBotSkip(t *testing.T) {
 	out = r.bot(0)
 	if out.To != "v1.0.0" || out.Push.Push != "deleted" || out.Push.PullRequest.Action != "closed" {
 		t.Errorf("all skipped: to %s, %+v %+v", out.To, out.Push, out.Push.PullRequest)
+	}
+	if want := []update.Passed{{Version: "v1.2.0", Reason: "skip"}, {Version: "v1.1.0", Reason: "skip"}}; !reflect.DeepEqual(out.PassedOver, want) {
+		t.Errorf("all skipped: passedOver %+v, want %+v", out.PassedOver, want)
 	}
 }

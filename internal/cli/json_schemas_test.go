@@ -2,9 +2,12 @@ package cli
 
 import (
 	"os"
+	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 )
 
 // TestCommandsJSONMatchTheirSchemas: new (and --dry-run), check (current, behind, error),
@@ -174,5 +177,86 @@ func TestTemplateInitJSONMatchesItsSchema(t *testing.T) {
 	validateAgainst(t, "template-init.schema.json", r.stdout)
 	if !strings.Contains(r.stdout, `"dir": "`+filepath.Join(parent, "node-service")+`"`) {
 		t.Errorf("dir is not absolute:\n%s", r.stdout)
+	}
+}
+
+// TestPassedOverJSONMatchesTheSchemas: the versions an update passes over, one too young for
+// --min-age and one under skip: in .idp.yaml, are in idp update's and idp fleet update's JSON,
+// newest first, as update.schema.json and fleet-update.schema.json say; the text output names
+// them on stderr.
+func TestPassedOverJSONMatchesTheSchemas(t *testing.T) {
+	src := t.TempDir()
+	writeFiles(t, src, map[string]string{
+		"svc/template.yaml":     "apiVersion: idp/v1\nkind: Template\ntype: service\nparameters:\n  - name: name\n    required: true\n",
+		"svc/skeleton/app.yaml": "name: {{ .name }}\n",
+	})
+	tag := func(v string, at time.Time) {
+		date := at.Format(time.RFC3339)
+		for _, args := range [][]string{{"add", "-A"}, {"commit", "-q", "--allow-empty", "-m", v}, {"tag", v}} {
+			cmd := exec.Command("git", args...)
+			cmd.Dir = src
+			cmd.Env = append(os.Environ(), "HOME="+src, "GIT_CONFIG_NOSYSTEM=1", "GIT_AUTHOR_NAME=t", "GIT_AUTHOR_EMAIL=t@x",
+				"GIT_COMMITTER_NAME=t", "GIT_COMMITTER_EMAIL=t@x", "GIT_AUTHOR_DATE="+date, "GIT_COMMITTER_DATE="+date)
+			if out, err := cmd.CombinedOutput(); err != nil {
+				t.Fatalf("git %v: %v\n%s", args, err, out)
+			}
+		}
+	}
+	gitIn(t, src, "init", "-q", "-b", "main")
+	tag("v1.0.0", testNow.Add(-30*24*time.Hour))
+	root := t.TempDir()
+	env := map[string]string{"HOME": t.TempDir()}
+	svc := filepath.Join(root, "shop")
+	if r := run(t, env, nil, "new", "service", "shop", "-s", "file://"+src, "-o", svc); r.code != 0 {
+		t.Fatalf("new: %+v", r)
+	}
+	for i, v := range []string{"v1.1.0", "v1.2.0", "v1.3.0"} {
+		writeFiles(t, src, map[string]string{"svc/skeleton/app.yaml": "name: {{ .name }}\nport: 8" + strconv.Itoa(i) + "\n"})
+		tag(v, testNow.Add(-time.Duration(20-9*i)*24*time.Hour)) // 20, 11 and 2 days old
+	}
+	rec, err := os.ReadFile(filepath.Join(svc, ".idp.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	writeFiles(t, svc, map[string]string{".idp.yaml": string(rec) + "skip: [v1.2.0]\n"})
+	gitIn(t, svc, "commit", "-q", "-am", "skip v1.2.0")
+
+	want := `"passedOver": [
+    {
+      "version": "v1.3.0",
+      "reason": "min-age",
+      "tagged": "2026-11-24T00:00:00Z",
+      "until": "2026-11-27T00:00:00Z"
+    },
+    {
+      "version": "v1.2.0",
+      "reason": "skip"
+    }
+  ]`
+	r := run(t, env, nil, "update", "--dir", svc, "--dry-run", "--min-age", "3d", "--output", "json")
+	if r.code != 0 {
+		t.Fatalf("update: %+v", r)
+	}
+	validateAgainst(t, "update.schema.json", r.stdout)
+	if !strings.Contains(r.stdout, `"to": "v1.1.0"`) || !strings.Contains(r.stdout, want) {
+		t.Errorf("update JSON:\n%s\nwant %s", r.stdout, want)
+	}
+	wantStderr := "idp: svc v1.3.0 was tagged 2026-11-24 00:00 UTC, less than --min-age ago; it is taken from 2026-11-27 00:00 UTC\n" +
+		"idp: svc v1.2.0 is skipped (skip: in .idp.yaml)\n"
+	if r = run(t, env, nil, "update", "--dir", svc, "--dry-run", "--min-age", "3d"); r.code != 0 || r.stderr != wantStderr {
+		t.Errorf("update: exit %d, stderr:\n%s\nwant:\n%s", r.code, r.stderr, wantStderr)
+	}
+
+	remote := filepath.Join(root, "shop.git")
+	gitIn(t, root, "init", "-q", "--bare", "-b", "main", remote)
+	gitIn(t, svc, "push", "-q", remote, "main")
+	writeFiles(t, root, map[string]string{"repos.txt": "file://" + remote + "\n"})
+	r = run(t, env, nil, "fleet", "update", "--repos", filepath.Join(root, "repos.txt"), "--min-age", "3d", "--output", "json")
+	if r.code != 0 {
+		t.Fatalf("fleet update: %+v", r)
+	}
+	validateAgainst(t, "fleet-update.schema.json", r.stdout)
+	if !strings.Contains(r.stdout, `"reason": "min-age"`) || !strings.Contains(r.stdout, `"reason": "skip"`) {
+		t.Errorf("fleet update JSON:\n%s", r.stdout)
 	}
 }

@@ -252,10 +252,14 @@ func printHeld(f *Factory, p *update.Planned) {
 func needsInput(f *Factory, p *update.Planned) error {
 	msg := needsInputMsg(p)
 	if f.Config.Output == "json" {
-		if err := printJSON(f.IO.Out, map[string]any{
+		doc := map[string]any{
 			"service": display(p), "template": p.Name, "from": p.Current, "to": p.Current,
 			"status": "needsInput", "held": p.Held,
-		}); err != nil {
+		}
+		if len(p.Passed) > 0 {
+			doc["passedOver"] = p.Passed
+		}
+		if err := printJSON(f.IO.Out, doc); err != nil {
 			return err
 		}
 	}

@@ -17,7 +17,9 @@ type layerStatus struct {
 	To       string       `json:"to"`
 	Status   string       `json:"status"` // newer, needsInput, failed
 	Held     *update.Held `json:"held,omitempty"`
-	Error    string       `json:"error,omitempty"`
+	// PassedOver are the newer versions not taken: too young for --min-age, or under skip:.
+	PassedOver []update.Passed `json:"passedOver,omitempty"`
+	Error      string          `json:"error,omitempty"`
 }
 
 // layeredJSON is a layered update for --output json: one entry per layer, in order, each an
@@ -40,7 +42,7 @@ func (doc *layeredJSON) noMerge(f *Factory, out *update.Outcome) (done, held boo
 		f.say("%s is on %s %s, newer than the latest %s; nothing to update.\n", display(p), p.Name, p.Current, p.Wants)
 		return true, false
 	case out.NeedsInput:
-		doc.Layers = append(doc.Layers, layerStatus{Template: p.Name, From: p.Current, To: p.Current, Status: "needsInput", Held: p.Held})
+		doc.Layers = append(doc.Layers, layerStatus{Template: p.Name, From: p.Current, To: p.Current, Status: "needsInput", Held: p.Held, PassedOver: p.Passed})
 		fmt.Fprintf(f.IO.ErrOut, "idp: %s\n", needsInputMsg(p))
 		return true, true
 	}

@@ -35,6 +35,8 @@ type updateJSON struct {
 	Push *bot.Report `json:"push,omitempty"`
 	// Held is the newer version an update without input did not take, and what it needs.
 	Held *update.Held `json:"held,omitempty"`
+	// PassedOver are the newer versions not taken: too young for --min-age, or under skip:.
+	PassedOver []update.Passed `json:"passedOver,omitempty"`
 	// Diff is idp diff's unified diff of the same changes.
 	Diff *string `json:"diff,omitempty"`
 }
@@ -69,7 +71,7 @@ func updateReport(p *update.Planned, res *update.Result, dryRun bool, rep *bot.R
 		Service: display(p), Dir: p.Service.Dir, Template: p.Name, From: res.From, To: res.To, DryRun: dryRun,
 		Changes: changes, Conflicts: res.Conflicts, NewAnswers: newAnswers(res),
 		PendingMigrations: append([]string{}, res.Own().PendingMigrations...),
-		Push:              rep, Held: p.Held,
+		Push:              rep, Held: p.Held, PassedOver: p.Passed,
 	}
 }
 

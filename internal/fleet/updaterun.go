@@ -68,8 +68,10 @@ type UpdateRow struct {
 	Conflicts int         `json:"conflicts"`
 	Push      *bot.Report `json:"push,omitempty"`
 	// Held is a newer version not taken because it needs answers only a person can give.
-	Held  *update.Held `json:"held,omitempty"`
-	Error string       `json:"error,omitempty"`
+	Held *update.Held `json:"held,omitempty"`
+	// PassedOver are newer versions not taken: too young for --min-age, or under skip:.
+	PassedOver []update.Passed `json:"passedOver,omitempty"`
+	Error      string          `json:"error,omitempty"`
 	// Took is how long this repository's update took, for its opt-in event.
 	Took time.Duration `json:"-"`
 }
@@ -162,7 +164,7 @@ func updateOne(ctx context.Context, d UpdateDeps, o UpdateOptions, r Repo, rende
 	out, err := update.Do(ctx, d.Update, do)
 	renderMu.Unlock()
 	if out != nil {
-		row.Template, row.From, row.Held = out.Name, out.Current, out.Held
+		row.Template, row.From, row.Held, row.PassedOver = out.Name, out.Current, out.Held, out.Passed
 	}
 	if err != nil {
 		return fail(err)

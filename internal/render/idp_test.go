@@ -17,7 +17,7 @@ func TestIdpVersion(t *testing.T) {
 		"data/{{ .name }}.yaml":  "{{ .name }}",
 		"copied/plain.txt":       "no delimiters",
 	})
-	for _, tc := range []struct{ version, want string }{{"v1.4.0", "v1.4.0"}, {"", "dev"}} {
+	for _, tc := range []struct{ version, want string }{{"v1.4.0", "v1.4.0"}, {"1.4.0", "v1.4.0"}, {"", "dev"}, {"(devel)", "(devel)"}} {
 		tree, err := renderOpts(t, dir, render.Options{IdpVersion: tc.version})
 		if err != nil {
 			t.Fatal(err)
@@ -65,6 +65,8 @@ func TestIdpVersionOfAnUpdate(t *testing.T) {
 		{"", "dev", "dev", "dev", "dev"},
 		{"v1.0.0", "", "v1.0.0", "v1.0.0", "v1.0.0"},
 		{"", "", "dev", "dev", ""},
+		{"1.0.0", "v0.9.0", "v0.9.0", "v1.0.0", "v1.0.0"}, // goreleaser's main.version has no v
+		{"1.0.0", "v1.0.0", "v1.0.0", "v1.0.0", "v1.0.0"},
 	} {
 		o := render.Options{IdpVersion: tc.running}
 		base, target := o.AsRendered(tc.recorded), o.Updating(tc.recorded)

@@ -6,21 +6,23 @@ import (
 	"github.com/Masterminds/semver/v3"
 )
 
-// Version is the .idp.version o renders: IdpVersion, or DevVersion when it is empty.
+// Version is the .idp.version o renders: IdpVersion, a release's with its v as its tag has it
+// (goreleaser sets 1.4.0 for the tag v1.4.0, go install v1.4.0), or DevVersion when it is empty.
 func (o Options) Version() string {
-	if o.IdpVersion == "" {
+	v := o.IdpVersion
+	if v == "" {
 		return DevVersion
 	}
-	return o.IdpVersion
+	if _, err := semver.StrictNewVersion(v); err == nil {
+		return "v" + v
+	}
+	return v
 }
 
-// Release reports whether v names a release of idp (v1.4.0, v1.5.0-rc.1, a Go pseudo-version),
-// rather than a development build ("dev", empty, "(devel)").
+// Release reports whether v names a release of idp (v1.4.0, 1.4.0, v1.5.0-rc.1, a Go
+// pseudo-version), rather than a development build ("dev", empty, "(devel)").
 func Release(v string) bool {
-	if !strings.HasPrefix(v, "v") {
-		return false
-	}
-	_, err := semver.StrictNewVersion(v[1:])
+	_, err := semver.StrictNewVersion(strings.TrimPrefix(v, "v"))
 	return err == nil
 }
 

@@ -179,7 +179,7 @@ func RenderWith(ctx context.Context, tmpl fs.FS, m *manifest.Manifest, data map[
 		rctx, cancel = context.WithCancel(ctx)
 	}
 	defer cancel()
-	r := &renderer{m: m, data: withIdp(copyData(data), o.IdpVersion), left: "{{", right: "}}", seen: map[string]string{}, ctx: rctx, opts: o}
+	r := &renderer{m: m, data: withIdp(copyData(data), o.Version()), left: "{{", right: "}}", seen: map[string]string{}, ctx: rctx, opts: o}
 	r.current.Store(new(string))
 	type result struct {
 		tree *Tree
