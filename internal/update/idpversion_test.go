@@ -26,10 +26,10 @@ func pinLine(v string) string {
 // workflow (wf) pins idp to .idp.version; and a service made from v1.0.0 by idp made (its files
 // rendered by it, .idp.yaml recording it unless made is ""), with edit applied to its workflow,
 // committed in a real git repository.
-func pinFixture(t *testing.T, wf, made string, edit func(string) string) (svc string, d Deps) {
+func pinFixture(t *testing.T, wf, made string, edit func(string) string, manifest ...string) (svc string, d Deps) {
 	t.Helper()
 	src := t.TempDir()
-	put(t, src, map[string]string{"svc/template.yaml": manifestV1, "svc/skeleton/app.txt": "one\n", "svc/skeleton/.github/workflows/idp.yaml": wf})
+	put(t, src, map[string]string{"svc/template.yaml": manifestV1 + strings.Join(manifest, ""), "svc/skeleton/app.txt": "one\n", "svc/skeleton/.github/workflows/idp.yaml": wf})
 	gitRun(t, src, "init", "-q", "-b", "main")
 	gitRun(t, src, "add", "-A")
 	gitRun(t, src, "commit", "-q", "-m", "v1")
@@ -185,5 +185,119 @@ func TestIdpPinOnTheSameVersion(t *testing.T) {
 	}
 	if got := readFile(t, filepath.Join(svc, ".github/workflows/idp.yaml")); got != pinLine("v0.9.0") {
 		t.Errorf("workflow:\n%s", got)
+	}
+}
+
+// TestLayersMoveTheirOwnIdpPins: each layer records the idp that last rendered its files, and
+// its update moves only its own pin: an add-on made by v0.8.0 on a service made by v0.9.0,
+// updated by v1.0.0, add-on first (--layer docs), then every layer.
+func TestLayersMoveTheirOwnIdpPins(t *testing.T) {
+	ctx := context.Background()
+	src := t.TempDir()
+	put(t, src, map[string]string{
+		"svc/template.yaml":                       manifestV1,
+		"svc/skeleton/app.txt":                    "one\n",
+		"svc/skeleton/.github/workflows/idp.yaml": pinSkeleton,
+		"docs/template.yaml":                      "apiVersion: idp/v1\nkind: Template\ntype: addon\nparameters:\n  - name: name\n    required: true\n",
+		"docs/skeleton/docs/pin.txt":              "idp {{ .idp.version }}\n",
+		"docs/skeleton/docs/index.md":             "# {{ .name }}\n",
+	})
+	gitRun(t, src, "init", "-q", "-b", "main")
+	gitRun(t, src, "add", "-A")
+	gitRun(t, src, "commit", "-q", "-m", "v1")
+	gitRun(t, src, "tag", "v1.0.0")
+	put(t, src, map[string]string{"svc/skeleton/app.txt": "two\n", "docs/skeleton/docs/index.md": "# {{ .name }}, documented\n"})
+	gitRun(t, src, "commit", "-q", "-am", "v1.1")
+	gitRun(t, src, "tag", "v1.1.0")
+
+	d := Deps{
+		OpenCatalog: func(ctx context.Context, loc string) (*source.Catalog, error) {
+			return source.OpenCatalog(ctx, loc, source.OpenOptions{Builtin: &builtin.History{}})
+		},
+		Log: &bytes.Buffer{},
+	}
+	cat, err := d.OpenCatalog(ctx, src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	files := map[string]string{}
+	var layers []*provenance.File
+	for _, l := range []struct{ name, made string }{{"svc", "v0.9.0"}, {"docs", "v0.8.0"}} {
+		at, tmpl, err := cat.At(source.Find(cat.All, l.name), "--version", "v1.0.0", false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		tree, err := render.RenderWith(ctx, tmpl.FS, tmpl.Manifest, map[string]any{"name": "shop"}, render.Options{IdpVersion: l.made})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, f := range tree.Files {
+			files[f.Path] = string(f.Data)
+		}
+		layers = append(layers, &provenance.File{
+			Template: provenance.Template{Source: src, Name: l.name, Version: "v1.0.0", Commit: at.Commit},
+			Answers:  []answers.KV{{Key: "name", Value: "shop"}}, IdpVersion: l.made,
+		})
+	}
+	rec, err := provenance.Marshal(layers[0].AddLayer(layers[1]))
+	if err != nil {
+		t.Fatal(err)
+	}
+	files[".idp.yaml"] = string(rec)
+	svc := filepath.Join(t.TempDir(), "shop")
+	put(t, svc, files)
+	gitRun(t, svc, "init", "-q", "-b", "main")
+	gitRun(t, svc, "add", "-A")
+	gitRun(t, svc, "commit", "-q", "-m", "made")
+
+	pins := func() (string, string, string, string) {
+		f, err := provenance.Parse([]byte(readFile(t, filepath.Join(svc, ".idp.yaml"))), ".idp.yaml")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return readFile(t, filepath.Join(svc, ".github/workflows/idp.yaml")), readFile(t, filepath.Join(svc, "docs/pin.txt")), f.IdpVersion, f.Layer(1).IdpVersion
+	}
+	running := render.Options{IdpVersion: "v1.0.0"}
+	if _, err := DoLayers(ctx, d, DoOptions{Dir: svc, Layer: "docs", To: "latest", Mode: ModeWrite, Render: running}); err != nil {
+		t.Fatal(err)
+	}
+	if wf, pin, base, docs := pins(); wf != pinLine("v0.9.0") || pin != "idp v1.0.0\n" || base != "v0.9.0" || docs != "v1.0.0" {
+		t.Fatalf("--layer docs: workflow %q, docs/pin.txt %q, idp-version %q and %q", wf, pin, base, docs)
+	}
+	gitRun(t, svc, "commit", "-q", "-am", "docs v1.1.0")
+	lo, err := DoLayers(ctx, d, DoOptions{Dir: svc, To: "latest", Mode: ModeWrite, Render: running})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(lo.Outcomes) != 2 || lo.Outcomes[0].Result.To != "v1.1.0" || !lo.Outcomes[1].Result.Unchanged(lo.Outcomes[1].Service.Record) {
+		t.Fatalf("every layer: %+v", lo.Outcomes)
+	}
+	if wf, pin, base, docs := pins(); wf != pinLine("v1.0.0") || pin != "idp v1.0.0\n" || base != "v1.0.0" || docs != "v1.0.0" {
+		t.Errorf("every layer: workflow %q, docs/pin.txt %q, idp-version %q and %q", wf, pin, base, docs)
+	}
+	if got := readFile(t, filepath.Join(svc, "app.txt")); got != "two\n" {
+		t.Errorf("app.txt = %q", got)
+	}
+}
+
+// TestEnforcedPinOfAnOlderIdp: idp check --strict compares an enforced file with the recorded
+// version rendered by the recorded idp: a pin that idp v0.9.0 wrote is what the service should
+// have, whichever idp checks; one changed by hand differs.
+func TestEnforcedPinOfAnOlderIdp(t *testing.T) {
+	ctx := context.Background()
+	enforced := "files:\n  enforced: [.github/workflows/idp.yaml]\n"
+	for _, tc := range []struct {
+		edit func(string) string
+		want int
+	}{{nil, 0}, {func(s string) string { return strings.Replace(s, "@v0.9.0", "@v0.9.5", 1) }, 1}} {
+		svc, d := pinFixture(t, pinSkeleton, "v0.9.0", tc.edit, enforced)
+		p, err := Resolve(ctx, d, svc, "latest", false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		div, err := Enforced(ctx, p, render.Options{IdpVersion: "v1.0.0"})
+		if err != nil || len(div) != tc.want {
+			t.Errorf("divergences %+v (%v), want %d", div, err, tc.want)
+		}
 	}
 }
