@@ -88,17 +88,10 @@ can adopt many repositories by pull request.`,
 	addBotFlags(cmd, &o.Bot, false)
 	cmd.Flags().Lookup("branch").Usage = "the bot's `branch` (default idp/adopt-<template>)"
 	cmd.RegisterFlagCompletionFunc("template", func(cmd *cobra.Command, args []string, _ string) ([]string, cobra.ShellCompDirective) {
-		cat, _ := f.goldenPaths(cmd.Context(), o.Source, "", "")
-		if cat == nil {
-			return nil, cobra.ShellCompDirectiveError
+		if cat, _ := f.goldenPaths(cmd.Context(), o.Source, "", ""); cat != nil {
+			return source.Names(source.Bases(cat.All)), cobra.ShellCompDirectiveNoFileComp
 		}
-		var names []string
-		for _, t := range cat.All {
-			if !t.Manifest.IsAddon() {
-				names = append(names, t.Manifest.Name)
-			}
-		}
-		return names, cobra.ShellCompDirectiveNoFileComp
+		return nil, cobra.ShellCompDirectiveError
 	})
 	completeAnswers(cmd, func(cmd *cobra.Command, _ []string) (*source.Catalog, []*source.Template) {
 		return f.goldenPaths(cmd.Context(), o.Source, o.Template, "")

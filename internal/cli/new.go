@@ -17,6 +17,7 @@ type newOptions struct {
 	scaffold.CreateOptions
 	Offline bool
 
+	// --provider and its flags: the forge repository to create (provider.go)
 	Provider, Owner, Host string
 	Private, UseExisting  bool
 }

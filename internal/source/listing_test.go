@@ -54,3 +54,22 @@ func TestListing(t *testing.T) {
 		t.Errorf("empty: %v", err)
 	}
 }
+
+// TestBases: the golden paths idp adopt offers leave out the add-ons.
+func TestBases(t *testing.T) {
+	dir := writeFiles(t, map[string]string{
+		"svc/template.yaml":  manifestOf + "service\n",
+		"svc/skeleton/a":     "",
+		"docs/template.yaml": manifestOf + "addon\n",
+		"docs/skeleton/b":    "",
+		"lib/template.yaml":  manifestOf + "library\n",
+		"lib/skeleton/c":     "",
+	})
+	cat, err := OpenCatalog(context.Background(), dir, OpenOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Join(Names(Bases(cat.All)), " "); got != "lib svc" {
+		t.Errorf("bases: %q", got)
+	}
+}

@@ -240,6 +240,18 @@ func ByType(all []*Template, kind string) []*Template {
 	return out
 }
 
+// Bases returns the templates that are not add-ons: the golden paths a repository is made
+// from or adopted onto.
+func Bases(all []*Template) []*Template {
+	var out []*Template
+	for _, t := range all {
+		if !t.Manifest.IsAddon() {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
 // Types lists the distinct types in the catalog that idp new makes: add-ons are left out.
 func Types(all []*Template) []string {
 	var kinds []string
