@@ -28,16 +28,7 @@ func completeOutput(cmd *cobra.Command, _ []string, _ string) ([]string, cobra.S
 // plainFlagUsages takes pflag's backquotes (the name of a flag's value in help) out of every
 // flag's usage: completion shows the usage as it is written.
 func plainFlagUsages(root *cobra.Command) {
-	var walk func(c *cobra.Command)
-	plain := func(fl *pflag.Flag) { fl.Usage = strings.ReplaceAll(fl.Usage, "`", "") }
-	walk = func(c *cobra.Command) {
-		c.LocalNonPersistentFlags().VisitAll(plain)
-		c.PersistentFlags().VisitAll(plain)
-		for _, sub := range c.Commands() {
-			walk(sub)
-		}
-	}
-	walk(root)
+	eachFlag(root, (*cobra.Command).LocalNonPersistentFlags, func(fl *pflag.Flag) { fl.Usage = strings.ReplaceAll(fl.Usage, "`", "") })
 }
 
 // isCompletion reports a run that completes a command line rather than runs it.

@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"errors"
+	"fmt"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
@@ -16,18 +17,29 @@ type Config struct{ config.Config }
 func (c *Config) trusts(src string) bool          { return c.Trusts(src) }
 func (c *Config) resolveSource(loc string) string { return c.ResolveSource(loc) }
 
-// loadConfig is config.Load for cmd: its flags, idp's keys, a mistake in either a usage error.
-func loadConfig(cmd *cobra.Command, getenv func(string) string) (*config.Config, error) {
+// readConfig reads idp's configuration for cmd, from its flags, the IDP_* variables and the
+// config file (internal/config), into the factory with a logger at its level. A mistake in any
+// of them is a usage error.
+func (f *Factory) readConfig(cmd *cobra.Command) error {
 	ctx := cmd.Context()
 	if ctx == nil {
 		ctx = context.Background()
 	}
-	cfg, err := config.Load(ctx, config.Options{Flags: cmd.Flags(), Getenv: getenv, ReadFile: true, Optional: isConfigOptional(cmd),
+	cfg, err := config.Load(ctx, config.Options{Flags: cmd.Flags(), Getenv: f.Getenv, ReadFile: true, Optional: isConfigOptional(cmd),
 		Keys: func() []string { return allFlagNames(cmd.Root()) }, CSV: cmd.Annotations["output-csv"] != "", Command: cmd.CommandPath()})
-	if err != nil && !errors.Is(err, context.Canceled) && !errors.Is(err, context.DeadlineExceeded) {
-		return nil, usageErrorf(cmd, err)
+	switch {
+	case errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded):
+		return err
+	case err != nil:
+		return usageErrorf(cmd, err)
+	case cfg.Ignored != nil:
+		fmt.Fprintf(f.IO.ErrOut, "idp: ignored: %s\n", cfg.Ignored)
 	}
-	return cfg, err
+	f.useConfig(cfg)
+	if cfg.File != "" {
+		f.Logger.Debug("read config", "file", cfg.File)
+	}
+	return nil
 }
 
 // useConfig is what the factory holds once the config is read: it, and a logger at its level.
@@ -35,17 +47,19 @@ func (f *Factory) useConfig(cfg *config.Config) {
 	f.Config, f.Logger = &Config{*cfg}, cfg.Logger(f.IO.ErrOut)
 }
 
+// allFlagNames are the names of every command's flags: the keys a config file may hold.
 func allFlagNames(root *cobra.Command) []string {
 	var names []string
-	add := func(f *pflag.Flag) { names = append(names, f.Name) }
-	var walk func(c *cobra.Command)
-	walk = func(c *cobra.Command) {
-		c.Flags().VisitAll(add)
-		c.PersistentFlags().VisitAll(add)
-		for _, sub := range c.Commands() {
-			walk(sub)
-		}
-	}
-	walk(root)
+	eachFlag(root, (*cobra.Command).Flags, func(f *pflag.Flag) { names = append(names, f.Name) })
 	return names
+}
+
+// eachFlag calls fn on every flag of root and the commands under it: those of set(c), and the
+// persistent ones c declares.
+func eachFlag(c *cobra.Command, set func(*cobra.Command) *pflag.FlagSet, fn func(*pflag.Flag)) {
+	set(c).VisitAll(fn)
+	c.PersistentFlags().VisitAll(fn)
+	for _, sub := range c.Commands() {
+		eachFlag(sub, set, fn)
+	}
 }

@@ -97,20 +97,7 @@ func NewRootCmd(f *Factory) *cobra.Command {
 
   # The golden paths on offer
   idp templates list`,
-		PersistentPreRunE: func(cmd *cobra.Command, args []string) error {
-			cfg, err := loadConfig(cmd, f.Getenv)
-			if err != nil {
-				return err
-			}
-			if cfg.Ignored != nil {
-				fmt.Fprintf(f.IO.ErrOut, "idp: ignored: %s\n", cfg.Ignored)
-			}
-			f.useConfig(cfg)
-			if cfg.File != "" {
-				f.Logger.Debug("read config", "file", cfg.File)
-			}
-			return nil
-		},
+		PersistentPreRunE: func(cmd *cobra.Command, args []string) error { return f.readConfig(cmd) },
 	}
 	pf := root.PersistentFlags()
 	pf.String("output", "text", "print data as {text|json} (fleet status also csv)")
