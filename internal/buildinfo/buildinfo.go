@@ -3,6 +3,8 @@
 package buildinfo
 
 import (
+	"fmt"
+	"io"
 	"runtime"
 	"runtime/debug"
 )
@@ -27,8 +29,14 @@ func (b Info) Line() string {
 	return line
 }
 
+// WriteText writes Line, as idp version prints it.
+func (b Info) WriteText(w io.Writer) error {
+	_, err := fmt.Fprintln(w, b.Line())
+	return err
+}
+
 // JSON is idp version --output json: the version, commit, date and Go's version.
-func (b Info) JSON() map[string]string {
+func (b Info) JSON() any {
 	return map[string]string{"version": b.Version, "commit": b.Commit, "date": b.Date, "go": runtime.Version()}
 }
 

@@ -1,7 +1,9 @@
 package buildinfo
 
 import (
+	"runtime"
 	"runtime/debug"
+	"strings"
 	"testing"
 )
 
@@ -14,6 +16,17 @@ func TestLine(t *testing.T) {
 		if got := b.Line(); got != want {
 			t.Errorf("%+v: %q, want %q", b, got, want)
 		}
+	}
+}
+
+func TestPrint(t *testing.T) {
+	var out strings.Builder
+	b := Info{Version: "v1.2.3", Commit: "abc1234"}
+	if err := b.WriteText(&out); err != nil || out.String() != "idp v1.2.3 (commit abc1234)\n" {
+		t.Errorf("text %q, %v", out.String(), err)
+	}
+	if j := b.JSON().(map[string]string); j["version"] != "v1.2.3" || j["commit"] != "abc1234" || j["date"] != "" || j["go"] != runtime.Version() {
+		t.Errorf("json %v", j)
 	}
 }
 

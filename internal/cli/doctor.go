@@ -64,15 +64,10 @@ func newDoctorCmd(f *Factory) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			if f.Config.Output == "json" {
-				err = printJSON(f.IO.Out, rep.Summary())
-			} else {
-				err = rep.WriteText(f.IO.Out)
+			if err := f.printResult(rep); err != nil || rep.Failures() == "" {
+				return err
 			}
-			if msg := rep.Failures(); err == nil && msg != "" {
-				return &exitError{Code: ExitError, Msg: msg}
-			}
-			return err
+			return &exitError{Code: ExitError, Msg: rep.Failures()}
 		},
 	}
 	fl := cmd.Flags()

@@ -15,6 +15,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/idp-cli/idp/internal/buildinfo"
 	"github.com/idp-cli/idp/internal/config"
 	"github.com/idp-cli/idp/internal/neterr"
 	"github.com/idp-cli/idp/internal/prompt"
@@ -107,7 +108,7 @@ func NewRootCmd(f *Factory) *cobra.Command {
 	pf.Bool("accessible", false, "prompt in plain lines, for screen readers (also when TERM=dumb)")
 	root.Flags().BoolP("version", "v", false, "print idp's version, as idp version does")
 	root.Version = f.Build.Version
-	root.SetVersionTemplate(versionLine(f.Build) + "\n")
+	root.SetVersionTemplate(buildinfo.Info(f.Build).Line() + "\n")
 	root.SetHelpCommand(newHelpCmd())
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error { return usageErrorf(c, config.FlagParseError(c.Flags(), err)) })
 	root.RegisterFlagCompletionFunc("output", completeOutput)

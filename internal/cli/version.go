@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"fmt"
 	"runtime/debug"
 
 	"github.com/spf13/cobra"
@@ -17,16 +16,9 @@ func newVersionCmd(f *Factory) *cobra.Command {
 		Example: "  idp version\n  idp --version\n  idp version --output json",
 		// idp's version is worth knowing most when something is wrong, a config file too.
 		Annotations: map[string]string{configOptional: "true"},
-		RunE: func(cmd *cobra.Command, args []string) error {
-			if f.Config.Output == "json" {
-				return printJSON(f.IO.Out, buildinfo.Info(f.Build).JSON())
-			}
-			_, err := fmt.Fprintln(f.IO.Out, versionLine(f.Build))
-			return err
-		},
+		RunE: func(cmd *cobra.Command, args []string) error { return f.printResult(buildinfo.Info(f.Build)) },
 	}
 }
 
-func versionLine(b Build) string { return buildinfo.Info(b).Line() }
-
+// withBuildInfo fills what -ldflags did not set from the binary's build info.
 func withBuildInfo(b Build, info *debug.BuildInfo) Build { return Build(buildinfo.Info(b).Fill(info)) }

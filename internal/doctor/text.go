@@ -32,8 +32,11 @@ type Summary struct {
 	Failed   int     `json:"failed"`
 }
 
-// Summary is every check and how many came out each way.
-func (r *Report) Summary() Summary {
+// JSON is the report as idp doctor --output json prints it: every check and how many came out
+// each way.
+func (r *Report) JSON() any { return r.summary() }
+
+func (r *Report) summary() Summary {
 	return Summary{Checks: r.Checks, OK: r.Count(OK), Warnings: r.Count(Warn), Failed: r.Count(Fail)}
 }
 
@@ -48,7 +51,7 @@ func (r *Report) WriteText(w io.Writer) error {
 			fmt.Fprintf(w, "      fix: %s\n", c.Fix)
 		}
 	}
-	s := r.Summary()
+	s := r.summary()
 	_, err := fmt.Fprintf(w, "%s: %d ok, %s, %d failed\n", english.Plural(len(r.Checks), "check"), s.OK, english.Plural(s.Warnings, "warning"), s.Failed)
 	return err
 }

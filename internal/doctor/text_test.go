@@ -25,7 +25,7 @@ warn  cache: 3 stale clones
 	if out.String() != want {
 		t.Errorf("got:\n%s\nwant:\n%s", out.String(), want)
 	}
-	if s := rep.Summary(); s.OK != 1 || s.Warnings != 1 || s.Failed != 1 || len(s.Checks) != 3 {
+	if s := rep.JSON().(Summary); s.OK != 1 || s.Warnings != 1 || s.Failed != 1 || len(s.Checks) != 3 {
 		t.Errorf("summary %+v", s)
 	}
 	if got := rep.Failures(); got != "1 check failed; do what its fix says, then run idp doctor again" {
