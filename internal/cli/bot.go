@@ -2,25 +2,19 @@ package cli
 
 import (
 	"fmt"
-	"strconv"
 	"strings"
 	"time"
 
-	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/spf13/cobra"
 
 	"github.com/idp-cli/idp/internal/bot"
 	"github.com/idp-cli/idp/internal/forge"
-	"github.com/idp-cli/idp/internal/gitauth"
 )
 
-// botOptions are the flags of bot mode, shared by update and fleet update.
+// botOptions are the flags of bot mode, shared by update, adopt and fleet update.
 type botOptions struct {
-	Push        bool
-	PullRequest bool
-	Branch      string
-	Provider    string
-	Host        string
+	Push, PullRequest      bool
+	Branch, Provider, Host string
 
 	// What the pull request gets: labels, reviewers, assignees, auto-merge.
 	Labels, Reviewers, Assignees []string
@@ -52,25 +46,6 @@ func addBotFlags(cmd *cobra.Command, o *botOptions, fleet bool) {
 	}
 }
 
-// pullRequestFlags are the flags that only mean something for a pull request.
-var pullRequestFlags = []string{"label", "reviewer", "assignee", "reviewers-from-codeowners", "auto-merge"}
-
-// parseAge reads a soak time: a Go duration (72h, 90m) or a number of days (3d).
-func parseAge(s string) (time.Duration, error) {
-	if days, ok := strings.CutSuffix(s, "d"); ok {
-		n, err := strconv.ParseFloat(days, 64)
-		if err != nil || n < 0 {
-			return 0, fmt.Errorf("--min-age %q is not a duration; give one as 72h or 3d", s)
-		}
-		return time.Duration(n * float64(24*time.Hour)), nil
-	}
-	d, err := time.ParseDuration(s)
-	if err != nil || d < 0 {
-		return 0, fmt.Errorf("--min-age %q is not a duration; give one as 72h or 3d", s)
-	}
-	return d, nil
-}
-
 // pushOptions are the bot flags as the bot engine takes them.
 func (o *botOptions) pushOptions(display string) bot.PushOptions {
 	return bot.PushOptions{Branch: o.Branch, PullRequest: o.PullRequest, Display: display,
@@ -80,40 +55,22 @@ func (o *botOptions) pushOptions(display string) bot.PushOptions {
 
 // validate checks the bot flags before any work.
 func (o *botOptions) validate(cmd *cobra.Command) error {
-	if o.PullRequest {
-		o.Push = true
-	}
-	if !o.Push {
-		for _, name := range []string{"branch", "provider", "host"} {
-			if cmd.Flags().Changed(name) {
-				return usageErrorf(cmd, fmt.Errorf("--%s goes with --push or --pull-request", name))
-			}
+	o.Push = o.Push || o.PullRequest
+	for _, name := range []string{"branch", "provider", "host"} {
+		if !o.Push && cmd.Flags().Changed(name) {
+			return usageErrorf(cmd, fmt.Errorf("--%s goes with --push or --pull-request", name))
 		}
 	}
-	if !o.PullRequest {
-		for _, name := range pullRequestFlags {
-			if cmd.Flags().Changed(name) {
-				return usageErrorf(cmd, fmt.Errorf("--%s is for the pull request: it goes with --pull-request", name))
-			}
+	for _, name := range []string{"label", "reviewer", "assignee", "reviewers-from-codeowners", "auto-merge"} {
+		if !o.PullRequest && cmd.Flags().Changed(name) {
+			return usageErrorf(cmd, fmt.Errorf("--%s is for the pull request: it goes with --pull-request", name))
 		}
 	}
-	for _, l := range o.Labels {
-		if strings.TrimSpace(l) == "" || strings.Contains(l, ",") {
-			return usageErrorf(cmd, fmt.Errorf("--label %q is not a label name: give one label, without commas, per --label", l))
-		}
-	}
-	for _, r := range append(append([]string{}, o.Reviewers...), o.Assignees...) {
-		if r = strings.TrimPrefix(r, "@"); r == "" || strings.ContainsAny(r, " ,") || strings.Count(r, "/") > 1 {
-			return usageErrorf(cmd, fmt.Errorf("--reviewer and --assignee take a user name (or, for --reviewer, a team as org/team); got %q", r))
-		}
-	}
-	for _, a := range o.Assignees {
-		if strings.Contains(a, "/") {
-			return usageErrorf(cmd, fmt.Errorf("--assignee %q: assignees are users, not teams", a))
-		}
+	if err := o.pushOptions("").Check(); err != nil {
+		return usageErrorf(cmd, err)
 	}
 	if o.minAgeArg != "" {
-		d, err := parseAge(o.minAgeArg)
+		d, err := bot.ParseAge(o.minAgeArg)
 		if err != nil {
 			return usageErrorf(cmd, err)
 		}
@@ -122,37 +79,7 @@ func (o *botOptions) validate(cmd *cobra.Command) error {
 	if o.Provider != "" && forge.TokenVar(o.Provider) == "" {
 		return usageErrorf(cmd, fmt.Errorf("--provider %q: use one of %s", o.Provider, strings.Join(forge.Names(), ", ")))
 	}
-	if o.Branch != "" && (strings.HasPrefix(o.Branch, "-") || plumbing.NewBranchReferenceName(o.Branch).Validate() != nil) {
-		return usageErrorf(cmd, fmt.Errorf("--branch %q is not a valid branch name", o.Branch))
-	}
 	return nil
-}
-
-// forgeFor is the forge API for the pull request of the repository at remote url.
-func (f *Factory) forgeFor(url string, o *botOptions) (*bot.Forge, error) {
-	r, err := forge.ParseRemote(url)
-	if err != nil {
-		return nil, fmt.Errorf("--pull-request: %w", err)
-	}
-	provider, host := r.Provider, r.Host
-	if o.Provider != "" {
-		provider = o.Provider
-	}
-	if o.Host != "" {
-		host = o.Host
-	}
-	if provider == "" {
-		return nil, &UsageError{Err: fmt.Errorf("--pull-request: cannot tell which forge hosts %s; give --provider (%s)", gitauth.Redact(url), strings.Join(forge.Names(), ", "))}
-	}
-	token := f.forgeToken(provider)
-	if token == "" {
-		return nil, &forge.AuthError{Provider: provider, Reason: "no token for the pull request"}
-	}
-	api, err := forge.New(provider, forge.Options{Host: host, Token: token, HTTPClient: f.HTTPClient})
-	if err != nil {
-		return nil, err
-	}
-	return &bot.Forge{API: api, Owner: r.Owner, Name: r.Name}, nil
 }
 
 // forgeToken is the token for a forge's API: its own variable, else IDP_GIT_TOKEN.

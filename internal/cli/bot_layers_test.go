@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
+
+	"github.com/idp-cli/idp/internal/updaterun"
 )
 
 // TestBotPullRequestPerLayer: a service with an add-on gets one pull request per layer, each
@@ -29,13 +31,13 @@ func TestBotPullRequestPerLayer(t *testing.T) {
 	gitIn(t, r.src, "commit", "-q", "-am", "v1.1.0")
 	gitIn(t, r.src, "tag", "v1.1.0")
 
-	bot := func() layeredJSON {
+	bot := func() updaterun.Layered {
 		t.Helper()
 		res := run(t, r.env, nil, "update", "--dir", r.work, "--no-input", "--pull-request", "--provider", r.provider, "--host", r.fake.URL, "--output", "json")
 		if res.code != 0 {
 			t.Fatalf("bot: exit %d\n%s\n%s", res.code, res.stdout, res.stderr)
 		}
-		var out layeredJSON
+		var out updaterun.Layered
 		if err := json.Unmarshal([]byte(res.stdout), &out); err != nil {
 			t.Fatalf("%v\n%s", err, res.stdout)
 		}

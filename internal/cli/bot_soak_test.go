@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/idp-cli/idp/internal/update"
+	"github.com/idp-cli/idp/internal/updaterun"
 )
 
 // testNow is the clock of run and runWith.
@@ -33,14 +34,14 @@ func (r *botRig) releaseAt(tag, app string, at time.Time) {
 }
 
 // botAt is bot with idp's clock at now.
-func (r *botRig) botAt(now time.Time, wantCode int, extra ...string) (updateJSON, string) {
+func (r *botRig) botAt(now time.Time, wantCode int, extra ...string) (updaterun.Report, string) {
 	r.t.Helper()
 	args := append([]string{"update", "--dir", r.work, "--no-input", "--pull-request", "--provider", r.provider, "--host", r.fake.URL, "--output", "json"}, extra...)
 	res := runWith(r.t, r.env, nil, func(f *Factory) { f.Now = func() time.Time { return now } }, args...)
 	if res.code != wantCode {
 		r.t.Fatalf("bot: exit %d, want %d\nstdout:\n%s\nstderr:\n%s", res.code, wantCode, res.stdout, res.stderr)
 	}
-	var out updateJSON
+	var out updaterun.Report
 	if err := json.Unmarshal([]byte(res.stdout), &out); err != nil {
 		r.t.Fatalf("bot output: %v\n%s", err, res.stdout)
 	}

@@ -11,6 +11,7 @@ import (
 	"github.com/idp-cli/idp/internal/forge"
 	"github.com/idp-cli/idp/internal/forge/forgetest"
 	"github.com/idp-cli/idp/internal/testutil/gitserver"
+	"github.com/idp-cli/idp/internal/updaterun"
 )
 
 // botRig is a service on a real git server (git http-backend) whose forge is a fake, and the
@@ -81,14 +82,14 @@ func (r *botRig) commitMain(files map[string]string, msg string) {
 	gitIn(r.t, r.work, "push", "-q", r.srv.CredentialURL("acme/shop"), "main")
 }
 
-func (r *botRig) bot(wantCode int, extra ...string) updateJSON {
+func (r *botRig) bot(wantCode int, extra ...string) updaterun.Report {
 	r.t.Helper()
 	args := append([]string{"update", "--dir", r.work, "--no-input", "--pull-request", "--provider", r.provider, "--host", r.fake.URL, "--output", "json"}, extra...)
 	res := run(r.t, r.env, nil, args...)
 	if res.code != wantCode {
 		r.t.Fatalf("bot: exit %d, want %d\nstdout:\n%s\nstderr:\n%s", res.code, wantCode, res.stdout, res.stderr)
 	}
-	var out updateJSON
+	var out updaterun.Report
 	if err := json.Unmarshal([]byte(res.stdout), &out); err != nil {
 		r.t.Fatalf("bot output: %v\n%s", err, res.stdout)
 	}

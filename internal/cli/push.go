@@ -3,12 +3,12 @@ package cli
 import (
 	"context"
 	"fmt"
-	"path/filepath"
 
 	"github.com/spf13/cobra"
 
 	"github.com/idp-cli/idp/internal/gitauth"
 	"github.com/idp-cli/idp/internal/gitrepo"
+	"github.com/idp-cli/idp/internal/scaffold"
 )
 
 func newPushCmd(f *Factory) *cobra.Command {
@@ -22,30 +22,11 @@ push. --remote sets (or replaces) origin first.`,
   idp push --dir payments --remote https://git.example.com/team/payments.git`,
 		Args: usageArgs(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if remote != "" {
-				if err := gitrepo.SetRemote(dir, remote); err != nil {
-					return err
-				}
-			}
-			url, err := gitrepo.RemoteURL(dir)
+			res, err := scaffold.PushMain(cmd.Context(), f.pushTo, dir, remote)
 			if err != nil {
 				return err
 			}
-			if url == "" {
-				return usageErrorf(cmd, fmt.Errorf("%s has no origin remote; give one with --remote URL", dir))
-			}
-			if remote != "" {
-				url = remote // keeps a password given on the command line for this push
-			}
-			if err := f.pushTo(cmd.Context(), dir, url); err != nil {
-				return err
-			}
-			abs, _ := filepath.Abs(dir)
-			if f.Config.Output == "json" {
-				return printJSON(f.IO.Out, map[string]string{"dir": abs, "remote": gitauth.Redact(url), "branch": gitrepo.Branch})
-			}
-			_, err = fmt.Fprintf(f.IO.Out, "Pushed %s to %s.\n", gitrepo.Branch, gitauth.Redact(url))
-			return err
+			return f.printResult(res)
 		},
 	}
 	cmd.Flags().StringVar(&dir, "dir", ".", "the service `directory`")

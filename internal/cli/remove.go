@@ -11,11 +11,9 @@ import (
 )
 
 type removeOptions struct {
-	Dir     string
-	Layer   string
-	Offline bool
-	DryRun  bool
-	Render  render.Options
+	Dir, Layer      string
+	Offline, DryRun bool
+	Render          render.Options
 }
 
 func newRemoveCmd(f *Factory) *cobra.Command {

@@ -2,9 +2,8 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
-	"path/filepath"
-	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -13,22 +12,15 @@ import (
 	"github.com/idp-cli/idp/internal/render"
 	"github.com/idp-cli/idp/internal/source"
 	"github.com/idp-cli/idp/internal/update"
+	"github.com/idp-cli/idp/internal/updaterun"
 )
 
 type updateOptions struct {
-	Dir            string
-	Layer          string
-	To             string
-	Pre            bool
-	Offline        bool
-	DryRun         bool
-	Conflict       string
-	AllowDowngrade bool
-	Set            []string
-	ValuesFile     string
-	Trust          bool
-	Bot            botOptions
-	Render         render.Options
+	Dir, Layer, To, Conflict, ValuesFile        string
+	Pre, Offline, DryRun, AllowDowngrade, Trust bool
+	Set                                         []string
+	Bot                                         botOptions
+	Render                                      render.Options
 }
 
 func newUpdateCmd(f *Factory) *cobra.Command {
@@ -131,24 +123,20 @@ func (f *Factory) pushDeps(o *botOptions) bot.PushDeps {
 	return bot.PushDeps{
 		Credentials: f.gitAuth,
 		Explain:     func(url string, err error) error { return gitauth.ExplainSSH(err, url, f.Getenv) },
-		Forge:       func(url string) (*bot.Forge, error) { return f.forgeFor(url, o) },
-		Progress:    f.progress(), Now: f.Now,
+		Forge: func(url string) (*bot.Forge, error) {
+			return bot.ForgeFor(url, bot.ForgeOptions{Provider: o.Provider, Host: o.Host, Token: f.forgeToken, HTTPClient: f.HTTPClient})
+		},
+		Progress: f.progress(), Now: f.Now,
 	}
 }
 
-func (o *updateOptions) doOptions(cmd *cobra.Command, verbose bool, mode update.Mode) update.DoOptions {
-	return update.DoOptions{
-		Dir: o.Dir, Layer: o.Layer, To: o.To, ToGiven: cmd.Flags().Changed("to"), Pre: o.Pre, AllowDowngrade: o.AllowDowngrade,
-		Set: o.Set, ValuesFile: o.ValuesFile, Verbose: verbose, Rej: o.Conflict == "rej", Mode: mode,
-		Trust: o.Trust, Render: o.Render, MinAge: o.Bot.MinAge,
-	}
-}
-
+// runUpdate is idp update and, with diff, idp diff.
 func runUpdate(cmd *cobra.Command, f *Factory, o *updateOptions, diff bool) error {
+	toGiven := cmd.Flags().Changed("to")
 	if o.Conflict != "inline" && o.Conflict != "rej" {
 		return usageErrorf(cmd, fmt.Errorf("--conflict %q: use inline or rej", o.Conflict))
 	}
-	if o.AllowDowngrade && !cmd.Flags().Changed("to") {
+	if o.AllowDowngrade && !toGiven {
 		return usageErrorf(cmd, fmt.Errorf("--allow-downgrade goes with --to, naming the older version"))
 	}
 	if err := o.Bot.validate(cmd); err != nil {
@@ -166,130 +154,32 @@ func runUpdate(cmd *cobra.Command, f *Factory, o *updateOptions, diff bool) erro
 	case o.Bot.Push:
 		mode = update.ModeBot
 	}
-	d := f.updateDeps(o.Offline, mode == update.ModeWrite || mode == update.ModeBot)
 	f.shareCatalogs() // layers from one source open it once
-	if mode == update.ModeBot {
-		runs, layered, err := bot.UpdateLayers(cmd.Context(), d, f.pushDeps(&o.Bot), o.doOptions(cmd, f.Config.Verbose, mode),
-			o.Bot.pushOptions(o.Dir))
-		if err != nil {
-			return renderLimitHint(withCmd(cmd, err))
+	res, err := updaterun.Run(cmd.Context(), updaterun.Deps{
+		Update: f.updateDeps(o.Offline, mode == update.ModeWrite || mode == update.ModeBot),
+		Push:   f.pushDeps(&o.Bot), Hint: renderLimitHint,
+	}, updaterun.Options{Do: update.DoOptions{
+		Dir: o.Dir, Layer: o.Layer, To: o.To, ToGiven: toGiven, Pre: o.Pre, AllowDowngrade: o.AllowDowngrade,
+		Set: o.Set, ValuesFile: o.ValuesFile, Verbose: f.Config.Verbose, Rej: o.Conflict == "rej", Mode: mode,
+		Trust: o.Trust, Render: o.Render, MinAge: o.Bot.MinAge,
+	}, Push: o.Bot.pushOptions(o.Dir)})
+	if res != nil {
+		f.noteUpdate(res.Outcome(), mode)
+		if perr := res.Write(f.IO.Out, f.IO.ErrOut, f.Config.Output == "json"); perr != nil {
+			return perr
 		}
-		if layered {
-			return printLayeredBot(f, runs)
-		}
-		if err := runs[0].Err; err != nil {
-			return renderLimitHint(withCmd(cmd, err))
-		}
-		return printOutcome(f, runs[0].Outcome, runs[0].Report, mode)
-	}
-	lo, err := update.DoLayers(cmd.Context(), d, o.doOptions(cmd, f.Config.Verbose, mode))
-	if lo != nil && lo.Layered {
-		return printLayered(f, cmd, lo, mode, err)
 	}
 	if err != nil {
 		return renderLimitHint(withCmd(cmd, err))
 	}
-	return printOutcome(f, lo.Outcomes[0], nil, mode)
-}
-
-// printOutcome prints what the update did and picks the exit status.
-func printOutcome(f *Factory, out *update.Outcome, rep *bot.Report, mode update.Mode) error {
-	f.noteUpdate(out, mode)
-	p, res := out.Planned, out.Result
-	switch {
-	case out.Newer:
-		return f.say("%s is on %s %s, newer than the latest %s; nothing to update.\n", display(p), p.Name, p.Current, p.Wants)
-	case out.NeedsInput:
-		return needsInput(f, p)
-	case out.Interrupted:
-		return interrupted(f, p, res, out.SkippedAfter, out.SkippedHooks)
-	case mode == update.ModeDiff:
-		return printDiff(f, p, res)
-	case mode == update.ModeBot:
-		if err := printPush(f, p, res, rep); err != nil {
-			return err
-		}
-		printHeld(f, p)
-		if res.Conflicts > 0 && rep.Push != "kept" {
-			return &exitError{Code: ExitConflicts}
-		}
-		return nil
-	}
-	if err := printUpdate(f, p, res, mode == update.ModeDryRun); err != nil {
+	var left *updaterun.Left
+	if err := res.Err(); !errors.As(err, &left) {
 		return err
 	}
-	printHeld(f, p)
-	if res.Conflicts > 0 && mode == update.ModeWrite {
-		return &exitError{Code: ExitConflicts}
-	}
-	return nil
+	return &exitError{Code: leftCodes[left.Status], Msg: left.Msg}
 }
 
-// display names the service in messages: its directory relative to here, or its name when it
-// is here.
-func display(p *update.Planned) string {
-	if rel := relDir(p.Service.Dir); rel != "." {
-		return rel
-	}
-	// Here: the service's own name from .idp.yaml, not "." nor a checkout's directory name.
-	if name, ok := p.Service.Record.Recorded()["name"].(string); ok && name != "" {
-		return name
-	}
-	return filepath.Base(p.Service.Dir)
+// leftCodes are the exit statuses of what an update leaves for a person.
+var leftCodes = map[updaterun.Status]int{
+	updaterun.Conflicts: ExitConflicts, updaterun.NeedsInput: ExitNeedsInput, updaterun.LayersFailed: ExitError,
 }
-
-// printHeld says on stderr which newer version the update left for a person, and why.
-func printHeld(f *Factory, p *update.Planned) {
-	if p.Held == nil {
-		return
-	}
-	fmt.Fprintf(f.IO.ErrOut, "idp: %s %s was not taken: it needs %s, which only a person can answer; pass --set KEY=VALUE or --values FILE, add them under answers: in .idp.yaml, or run idp update in a terminal\n",
-		p.Name, p.Held.Version, p.Held.Describe())
-}
-
-// needsInput ends an update that cannot take any newer version without answers: its own exit
-// status, which the shipped workflow treats as "a person must answer", not as a failure.
-func needsInput(f *Factory, p *update.Planned) error {
-	msg := needsInputMsg(p)
-	if f.Config.Output == "json" {
-		doc := map[string]any{
-			"service": display(p), "template": p.Name, "from": p.Current, "to": p.Current,
-			"status": "needsInput", "held": p.Held,
-		}
-		if len(p.Passed) > 0 {
-			doc["passedOver"] = p.Passed
-		}
-		if err := printJSON(f.IO.Out, doc); err != nil {
-			return err
-		}
-	}
-	return &exitError{Code: ExitNeedsInput, Msg: msg}
-}
-
-// interrupted ends an update that Ctrl-C stopped while it was being written: update.Run
-// finished writing it, so the summary is printed as for any update, and the exit status (2,
-// cancelled) and message say that it is whole and what did not run after it.
-func interrupted(f *Factory, p *update.Planned, res *update.Result, migrations, hooks bool) error {
-	if err := printUpdate(f, p, res, false); err != nil {
-		return err
-	}
-	var skipped []string
-	if migrations {
-		skipped = append(skipped, "its migrations for after the merge were not run (.idp.yaml records them: idp update --trust runs them)")
-	}
-	if hooks {
-		skipped = append(skipped, "its update hooks were not run")
-	}
-	msg := "interrupted while writing the update: idp finished writing it rather than leave the service half-updated, so every file and .idp.yaml are written"
-	if len(skipped) > 0 {
-		msg += "; " + strings.Join(skipped, ", and ")
-	}
-	return &interruptedError{msg + "; review it with git diff, or undo it as printed above"}
-}
-
-// interruptedError is a run cancelled once it had written what it says: exit 2, as any
-// cancelled run, without the usage hint.
-type interruptedError struct{ msg string }
-
-func (e *interruptedError) Error() string { return e.msg }
-func (e *interruptedError) Unwrap() error { return context.Canceled }
