@@ -49,10 +49,7 @@ that one is removed.`,
 			if err != nil {
 				return renderLimitHint(withCmd(cmd, err))
 			}
-			if err := printLayerResult(f, res, "remove", o.DryRun); err != nil {
-				return err
-			}
-			return layerExit(res, o.DryRun)
+			return printLayerResult(f, res, "remove", o.DryRun) // exit 3 with conflicts left
 		},
 	}
 	fl := cmd.Flags()
