@@ -3,7 +3,6 @@ package cli
 import (
 	"context"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -51,37 +50,10 @@ func addFleetFlags(cmd *cobra.Command, o *fleetOptions) {
 	fl.StringVar(&o.ShardFlag, "shard", "", "work on shard `I/N` of the repositories (I from 0); default from JOB_COMPLETION_INDEX and IDP_SHARDS when set")
 }
 
-func (o *fleetOptions) validate(cmd *cobra.Command) error {
-	var err error
-	switch {
-	case o.Jobs < 1:
-		err = fmt.Errorf("--jobs %d: give at least 1", o.Jobs)
-	case o.Repos == "" && o.Provider == "" && o.Owner == "":
-		err = fmt.Errorf("give --repos FILE, or --provider and --owner to list a forge's repositories")
-	case o.Repos != "" && o.Owner != "":
-		err = fmt.Errorf("--repos and --owner do not go together; use one")
-	case o.Provider != "" && o.Owner == "" && o.Repos == "":
-		err = fmt.Errorf("--provider %s needs --owner, the organization to list", o.Provider)
-	case o.Owner != "" && o.Provider == "":
-		err = fmt.Errorf("--owner goes with --provider")
-	case o.Provider != "" && forge.TokenVar(o.Provider) == "":
-		err = fmt.Errorf("--provider %q: use one of %s", o.Provider, strings.Join(forge.Names(), ", "))
-	}
-	if err != nil {
-		return usageErrorf(cmd, err)
-	}
-	return nil
-}
-
-// validateScale checks the filters, which need an owner to list, and reads the shard (--shard
-// or a Kubernetes Indexed Job's index) and the forge's pace.
-func (o *fleetOptions) validateScale(cmd *cobra.Command, f *Factory) error {
-	for _, name := range []string{"topic", "include", "exclude", "archived", "forks"} {
-		if o.Owner == "" && cmd.Flags().Changed(name) {
-			return usageErrorf(cmd, fmt.Errorf("--%s filters an owner's repositories; it goes with --provider and --owner", name))
-		}
-	}
-	err := o.Filter.Validate()
+// validate turns the engine's check of the options into a usage error, then reads the shard
+// (--shard, else a Kubernetes Indexed Job's index) and the forge's pace from the environment.
+func (o *fleetOptions) validate(cmd *cobra.Command, f *Factory, checked error) error {
+	err := checked
 	if err == nil {
 		o.Shard, err = fleet.ShardFor(o.ShardFlag, f.Getenv)
 	}
@@ -109,15 +81,13 @@ func (f *Factory) noticeWait(w forge.Wait) {
 }
 
 // ownerForge is the forge API that lists --owner's repositories; nil without --owner.
-func (f *Factory) ownerForge(o *fleetOptions) (forge.Provider, error) {
-	if o.Owner == "" {
-		return nil, nil
+func (f *Factory) ownerForge(o *fleetOptions) (api forge.Provider, err error) {
+	if o.Owner != "" {
+		if api, err = forge.New(o.Provider, forge.Options{Host: o.Host, Token: f.forgeToken(o.Provider), HTTPClient: f.HTTPClient}); err != nil {
+			err = &UsageError{Err: err}
+		}
 	}
-	api, err := forge.New(o.Provider, forge.Options{Host: o.Host, Token: f.forgeToken(o.Provider), HTTPClient: f.HTTPClient})
-	if err != nil {
-		return nil, &UsageError{Err: err}
-	}
-	return api, nil
+	return api, err
 }
 
 // fleetStatusDeps are the services fleet status and fleet report read a fleet with.

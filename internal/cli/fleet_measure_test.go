@@ -66,37 +66,6 @@ func TestFleetStatusMeasuresAFleet(t *testing.T) {
 	golden.Assert(t, "testdata/fleet/status.csv", []byte(r.stdout))
 }
 
-// TestFleetStatusPullRequestsOfAList: for --repos, the bot's pull requests come from the forge
-// --provider and --host name; without a token none is asked and the column says "-".
-func TestFleetStatusPullRequestsOfAList(t *testing.T) {
-	rig := fleetrig.New(t, "gitlab")
-	list := t.TempDir() + "/repos.txt"
-	writeFiles(t, "/", map[string]string{strings.TrimPrefix(list, "/"): rig.Git.URL + "/acme/search.git\n" + rig.Git.URL + "/acme/shop.git\n"})
-	env := map[string]string{"HOME": t.TempDir(), "XDG_CACHE_HOME": t.TempDir(), "GITLAB_TOKEN": forgetest.Token}
-	now := func(f *Factory) { f.Now = func() time.Time { return rig.Now } }
-	r := runWith(t, env, nil, now, "fleet", "status", "--repos", list, "--provider", "gitlab", "--host", rig.Fake.URL)
-	if r.code != 0 {
-		t.Fatalf("%+v", r)
-	}
-	for _, want := range []string{`(?m)/acme/search\.git +svc +v1\.0\.0 +v1\.1\.0 +1 +59 +- +#2 draft, 10d old$`,
-		`(?m)/acme/shop\.git +svc +v1\.1\.0 +v1\.1\.0 +0 +0 +2d +#2 merged in 1d$`} {
-		if !regexp.MustCompile(want).MatchString(r.stdout) {
-			t.Errorf("stdout:\n%s\nwant a line matching %s", r.stdout, want)
-		}
-	}
-	delete(env, "GITLAB_TOKEN")
-	r = runWith(t, env, nil, now, "fleet", "status", "--repos", list, "--provider", "gitlab", "--host", rig.Fake.URL, "--output", "json")
-	var out fleet.StatusJSON
-	if err := json.Unmarshal([]byte(r.stdout), &out); err != nil || r.code != 0 {
-		t.Fatalf("%+v: %v", r, err)
-	}
-	for _, row := range out.Services {
-		if row.PullRequests != nil || row.Moves == nil {
-			t.Errorf("without a token: %s has pull requests %v, moves %v", row.Repo, row.PullRequests, row.Moves)
-		}
-	}
-}
-
 // TestFleetReport writes the page from the same inputs as fleet status, loading nothing from
 // anywhere, and prints its data as JSON; without --html or --output json it is a usage error.
 func TestFleetReport(t *testing.T) {

@@ -5,7 +5,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/idp-cli/idp/internal/fleet"
 	"github.com/idp-cli/idp/internal/fleetreport"
 )
 
@@ -49,7 +48,7 @@ func runFleetReport(cmd *cobra.Command, f *Factory, o *fleetReportOptions) error
 	if o.HTML == "" && f.Config.Output != "json" {
 		return usageErrorf(cmd, fmt.Errorf("give --html FILE for the page, or --output json for its data"))
 	}
-	if err := o.validate(cmd, f); err != nil {
+	if err := o.validate(cmd, f, o.statusOptions().Check(o.Provider)); err != nil {
 		return err
 	}
 	d, err := f.fleetStatusDeps(&o.fleetOptions)
@@ -57,9 +56,7 @@ func runFleetReport(cmd *cobra.Command, f *Factory, o *fleetReportOptions) error
 		return err
 	}
 	res, err := fleetreport.Run(cmd.Context(), d, fleetreport.RunOptions{Status: o.statusOptions(), Provider: o.Provider, Title: o.Title, HTML: o.HTML})
-	if fleet.IsListError(err) {
-		return &UsageError{Err: err}
-	} else if err != nil {
+	if err != nil {
 		return err
 	}
 	if f.Config.Output == "json" {

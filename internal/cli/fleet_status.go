@@ -76,16 +76,6 @@ Exit status 1 when any repository failed.`,
 	return cmd
 }
 
-func (o *fleetStatusOptions) validate(cmd *cobra.Command, f *Factory) error {
-	if err := o.fleetOptions.validate(cmd); err != nil {
-		return err
-	}
-	if o.All && o.Owner == "" {
-		return usageErrorf(cmd, fmt.Errorf("--all lists an owner's repositories that are on no golden path; it goes with --provider and --owner"))
-	}
-	return o.validateScale(cmd, f)
-}
-
 // statusOptions are the flags as the fleet status engine takes them.
 func (o *fleetStatusOptions) statusOptions() fleet.StatusOptions {
 	return fleet.StatusOptions{Repos: o.Repos, Owner: o.Owner, Jobs: o.Jobs, All: o.All, Branch: o.Branch,
@@ -93,7 +83,7 @@ func (o *fleetStatusOptions) statusOptions() fleet.StatusOptions {
 }
 
 func runFleetStatus(cmd *cobra.Command, f *Factory, o *fleetStatusOptions) error {
-	if err := o.validate(cmd, f); err != nil {
+	if err := o.validate(cmd, f, o.statusOptions().Check(o.Provider)); err != nil {
 		return err
 	}
 	d, err := f.fleetStatusDeps(&o.fleetOptions)
@@ -101,9 +91,7 @@ func runFleetStatus(cmd *cobra.Command, f *Factory, o *fleetStatusOptions) error
 		return err
 	}
 	res, err := fleet.ReadStatus(cmd.Context(), d, o.statusOptions())
-	if fleet.IsListError(err) {
-		return &UsageError{Err: err}
-	} else if err != nil {
+	if err != nil {
 		return err
 	}
 	switch f.Config.Output {
@@ -134,7 +122,7 @@ func runFleetStatusFrom(cmd *cobra.Command, f *Factory, o *fleetStatusOptions) e
 	}
 	res, err := fleet.MergeResults(cmd.Context(), o.From...)
 	if err != nil {
-		return &UsageError{Err: err}
+		return err
 	}
 	if err := printFleetUpdate(f, res); err != nil {
 		return err

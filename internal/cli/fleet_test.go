@@ -8,9 +8,6 @@ import (
 	"slices"
 	"strings"
 	"testing"
-
-	"github.com/idp-cli/idp/internal/fleet"
-	"github.com/idp-cli/idp/internal/forge/forgetest"
 )
 
 // taggedSource is a golden-path source with v1.0.0 and v1.1.0 tagged.
@@ -33,45 +30,6 @@ func taggedSource(t *testing.T) string {
 
 func record(src, version string) []byte {
 	return []byte(fmt.Sprintf("# Made by idp.\ntemplate:\n  source: file://%s\n  name: svc\n  version: %s\nanswers:\n  name: x\n", src, version))
-}
-
-// TestFleetStatusFromForge lists an organization through each forge's API and reads every
-// .idp.yaml through it: repositories without one, and archived ones, are not services.
-func TestFleetStatusFromForge(t *testing.T) {
-	src := taggedSource(t)
-	for _, provider := range []string{"github", "gitlab", "gitea"} {
-		t.Run(provider, func(t *testing.T) {
-			fake := forgetest.New(t, provider)
-			for _, name := range []string{"billing", "docs", "old", "shop"} {
-				fake.AddRepo(forgetest.Repo{Owner: "acme", Name: name, Archived: name == "old"})
-			}
-			fake.SetFile("acme", "shop", ".idp.yaml", record(src, "v1.0.0"))
-			fake.SetFile("acme", "billing", ".idp.yaml", record(src, "v1.1.0"))
-			fake.SetFile("acme", "old", ".idp.yaml", record(src, "v1.0.0"))
-			env := map[string]string{"HOME": t.TempDir(), strings.ToUpper(provider) + "_TOKEN": forgetest.Token}
-			r := run(t, env, nil, "fleet", "status", "--provider", provider, "--owner", "acme", "--host", fake.URL, "--output", "json")
-			if r.code != 0 {
-				t.Fatalf("%+v", r)
-			}
-			validateSchema(t, r.stdout)
-			var out fleet.StatusJSON
-			if err := json.Unmarshal([]byte(r.stdout), &out); err != nil {
-				t.Fatal(err)
-			}
-			var got []string
-			for _, row := range out.Services {
-				got = append(got, fmt.Sprintf("%s %s %s %s %s %s", row.Repo, row.Template, row.Version, row.Latest, fleet.IntText(row.Behind), row.Error))
-			}
-			want := []string{"acme/billing svc v1.1.0 v1.1.0 0 ", "acme/shop svc v1.0.0 v1.1.0 1 "}
-			if !slices.Equal(got, want) {
-				t.Errorf("rows:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
-			}
-			p := out.Summary.Paths
-			if out.Summary.Services != 2 || len(p) != 1 || p[0].OnLatest != 1 || p[0].ShareOnLatest != 0.5 || p[0].Oldest != "v1.0.0" {
-				t.Errorf("summary: %+v", out.Summary)
-			}
-		})
-	}
 }
 
 // TestFleetStatusProgressAndErrors: a bar on a terminal's stderr, none otherwise; a broken

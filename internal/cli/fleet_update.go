@@ -75,14 +75,10 @@ any needs a person to answer a newer version's parameters.`,
 }
 
 func (o *fleetUpdateOptions) validate(cmd *cobra.Command, f *Factory) error {
-	o.Provider, o.Host = o.Bot.Provider, o.Bot.Host // --provider and --host also say where --owner is
-	if err := o.fleetOptions.validate(cmd); err != nil {
+	o.Provider, o.Host, o.Bot.Push = o.Bot.Provider, o.Bot.Host, true // --provider and --host also say where --owner is
+	if err := o.fleetOptions.validate(cmd, f, o.updateOptions(cmd).Check(o.Provider)); err != nil {
 		return err
 	}
-	if err := o.validateScale(cmd, f); err != nil {
-		return err
-	}
-	o.Bot.Push = true
 	if err := o.Bot.validate(cmd); err != nil {
 		return err
 	}
@@ -90,6 +86,14 @@ func (o *fleetUpdateOptions) validate(cmd *cobra.Command, f *Factory) error {
 		return usageErrorf(cmd, fmt.Errorf("--conflict %q: use inline or rej", o.Conflict))
 	}
 	return nil
+}
+
+// updateOptions are the flags as the fleet update engine takes them.
+func (o *fleetUpdateOptions) updateOptions(cmd *cobra.Command) fleet.UpdateOptions {
+	return fleet.UpdateOptions{Repos: o.Repos, Owner: o.Owner, Filter: o.Filter, Shard: o.Shard, Resume: o.Resume, Jobs: o.Jobs,
+		Do: update.DoOptions{To: o.To, ToGiven: cmd.Flags().Changed("to"), Pre: o.Pre, Set: o.Set, ValuesFile: o.ValuesFile,
+			Rej: o.Conflict == "rej", Render: o.Render, MinAge: o.Bot.MinAge},
+		Push: o.Bot.pushOptions("")}
 }
 
 func runFleetUpdate(cmd *cobra.Command, f *Factory, o *fleetUpdateOptions) error {
@@ -100,10 +104,8 @@ func runFleetUpdate(cmd *cobra.Command, f *Factory, o *fleetUpdateOptions) error
 	f.quietGit = true
 	ud := f.updateDeps(o.Offline, false)
 	ud.Log = io.Discard // each repository's story is its row
-	deps := fleet.UpdateDeps{
-		Update: ud, Push: f.pushDeps(&o.Bot), Credentials: f.gitAuth, Progress: f, Hint: renderLimitHint,
-		Explain: func(url string, err error) error { return gitauth.ExplainSSH(err, url, f.Getenv) },
-	}
+	deps := fleet.UpdateDeps{Update: ud, Push: f.pushDeps(&o.Bot), Credentials: f.gitAuth, Progress: f, Hint: renderLimitHint,
+		Explain: func(url string, err error) error { return gitauth.ExplainSSH(err, url, f.Getenv) }}
 	var err error
 	if deps.Forge, err = f.ownerForge(&o.fleetOptions); err != nil {
 		return err
@@ -114,15 +116,10 @@ func runFleetUpdate(cmd *cobra.Command, f *Factory, o *fleetUpdateOptions) error
 		defer results.Close()
 		deps.Results = results
 	}
-	res, err := fleet.Update(cmd.Context(), deps, fleet.UpdateOptions{
-		Repos: o.Repos, Owner: o.Owner, Filter: o.Filter, Shard: o.Shard, Resume: o.Resume, Jobs: o.Jobs,
-		Do: update.DoOptions{To: o.To, ToGiven: cmd.Flags().Changed("to"), Pre: o.Pre, Set: o.Set, ValuesFile: o.ValuesFile,
-			Verbose: f.Config.Verbose, Rej: o.Conflict == "rej", Render: o.Render, MinAge: o.Bot.MinAge},
-		Push: o.Bot.pushOptions(""),
-	})
-	if fleet.IsListError(err) {
-		return &UsageError{Err: err}
-	} else if res == nil {
+	uo := o.updateOptions(cmd)
+	uo.Do.Verbose = f.Config.Verbose
+	res, err := fleet.Update(cmd.Context(), deps, uo)
+	if res == nil {
 		return err
 	}
 	f.recordFleetEvents(cmd.Context(), res)

@@ -9,7 +9,12 @@ import (
 
 	"github.com/idp-cli/idp/internal/answers"
 	"github.com/idp-cli/idp/internal/forge"
+	"github.com/idp-cli/idp/internal/source"
 )
+
+// ListError is a --repos, --resume or --from file that cannot be read: the command line's
+// fault, a source.RequestError (exit 2 with the usage hint).
+type ListError = source.RequestError
 
 // ShardFor is the shard a run takes: --shard I/N when given, else a Kubernetes Indexed Job's
 // (ShardFromEnv), else the whole fleet.

@@ -129,12 +129,6 @@ func ReadStatus(ctx context.Context, d StatusDeps, o StatusOptions) (*StatusResu
 // query's worth.
 const chunkSize = forge.BatchSize
 
-// ListError is a --repos file that cannot be read: the command line's fault.
-type ListError struct{ Err error }
-
-func (e *ListError) Error() string { return e.Err.Error() }
-func (e *ListError) Unwrap() error { return e.Err }
-
 // repoRecords reads the .idp.yaml and history of every repository in the list, in parallel,
 // and measures them, a chunk at a time.
 func repoRecords(ctx context.Context, d StatusDeps, o StatusOptions, m *measurer) error {

@@ -90,32 +90,43 @@ func TestReadStatusFromAList(t *testing.T) {
 	}
 }
 
-// TestReadStatusFromAForge lists an owner's repositories through a forge's documented API:
+// TestReadStatusFromAForge lists an owner's repositories through each forge's documented API:
 // archived ones and those without .idp.yaml are not services.
 func TestReadStatusFromAForge(t *testing.T) {
 	src := goldenPaths(t)
-	fake := forgetest.New(t, "github")
-	for _, name := range []string{"billing", "docs", "old", "shop"} {
-		fake.AddRepo(forgetest.Repo{Owner: "acme", Name: name, Archived: name == "old"})
-	}
-	fake.SetFile("acme", "shop", ".idp.yaml", []byte(record(src, "v1.0.0")))
-	fake.SetFile("acme", "billing", ".idp.yaml", []byte(record(src, "v1.1.0")))
-	fake.SetFile("acme", "old", ".idp.yaml", []byte(record(src, "v1.0.0")))
-	api, err := forge.New("github", forge.Options{Host: fake.URL, Token: forgetest.Token})
-	if err != nil {
-		t.Fatal(err)
-	}
-	d := deps(t)
-	d.Forge = api
-	res, err := ReadStatus(context.Background(), d, StatusOptions{Owner: "acme", Jobs: 4})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var got []string
-	for _, r := range res.Rows {
-		got = append(got, r.Repo+" "+r.Version+" "+r.Latest)
-	}
-	if strings.Join(got, "|") != "acme/billing v1.1.0 v1.1.0|acme/shop v1.0.0 v1.1.0" {
-		t.Errorf("rows: %v", got)
+	for _, provider := range []string{"github", "gitlab", "gitea"} {
+		t.Run(provider, func(t *testing.T) {
+			fake := forgetest.New(t, provider)
+			for _, name := range []string{"billing", "docs", "old", "shop"} {
+				fake.AddRepo(forgetest.Repo{Owner: "acme", Name: name, Archived: name == "old"})
+			}
+			fake.SetFile("acme", "shop", ".idp.yaml", []byte(record(src, "v1.0.0")))
+			fake.SetFile("acme", "billing", ".idp.yaml", []byte(record(src, "v1.1.0")))
+			fake.SetFile("acme", "old", ".idp.yaml", []byte(record(src, "v1.0.0")))
+			api, err := forge.New(provider, forge.Options{Host: fake.URL, Token: forgetest.Token})
+			if err != nil {
+				t.Fatal(err)
+			}
+			d := deps(t)
+			d.Forge = api
+			res, err := ReadStatus(context.Background(), d, StatusOptions{Owner: "acme", Jobs: 4})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, r := range res.Rows {
+				got = append(got, fmt.Sprintf("%s %s %s %s %s", r.Repo, r.Version, r.Latest, IntText(r.Behind), r.Error))
+			}
+			if strings.Join(got, "|") != "acme/billing v1.1.0 v1.1.0 0 |acme/shop v1.0.0 v1.1.0 1 " {
+				t.Errorf("rows: %v", got)
+			}
+			p := res.Summary.Paths
+			if res.Summary.Services != 2 || len(p) != 1 || p[0].OnLatest != 1 || p[0].ShareOnLatest != 0.5 || p[0].Oldest != "v1.0.0" {
+				t.Errorf("summary: %+v", res.Summary)
+			}
+			if a := res.Summary.Adoption; a == nil || *a != (Adoption{Repositories: 3, OnGoldenPath: 2, NotOnGoldenPath: 1, Share: 2.0 / 3, Archived: 1}) {
+				t.Errorf("adoption: %+v", a)
+			}
+		})
 	}
 }

@@ -196,9 +196,3 @@ func updateOne(ctx context.Context, d UpdateDeps, o UpdateOptions, r Repo, rende
 	}
 	return row
 }
-
-// IsListError reports a --repos file that cannot be read.
-func IsListError(err error) bool {
-	var le *ListError
-	return errors.As(err, &le)
-}

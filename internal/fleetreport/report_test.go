@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -25,35 +26,71 @@ func rigReport(t *testing.T) (*Data, string) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	page := filepath.Join(t.TempDir(), "report.html")
+	res, err := Run(context.Background(), rigDeps(t, rig, api), RunOptions{
+		Status: fleet.StatusOptions{Owner: fleetrig.Owner, Jobs: 2, All: true, Divergence: true}, Provider: "github", HTML: page})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := res.Data
+	if keep := os.Getenv("IDP_REPORT_KEEP"); keep != "" {
+		data, _ := os.ReadFile(page)
+		os.WriteFile(keep, data, 0o644)
+	}
+	return d, page
+}
+
+func rigDeps(t *testing.T, rig *fleetrig.Rig, api forge.Provider) fleet.StatusDeps {
 	cache := t.TempDir()
-	res, err := fleet.ReadStatus(context.Background(), fleet.StatusDeps{
+	return fleet.StatusDeps{
 		Credentials: func(string) gitauth.Result { return gitauth.Result{} },
 		Forge:       api,
 		OpenCatalog: func(ctx context.Context, loc string) (*source.Catalog, error) {
 			return source.OpenCatalog(ctx, loc, source.OpenOptions{CacheDir: cache, Builtin: &builtin.History{}})
 		},
 		Now: func() time.Time { return rig.Now },
-	}, fleet.StatusOptions{Owner: fleetrig.Owner, Jobs: 2, All: true, Divergence: true})
+	}
+}
+
+// TestRun reads the fleet, builds the report and writes the page in place of the last one,
+// readable by all and with nothing left beside it; without HTML it writes none.
+func TestRun(t *testing.T) {
+	rig := fleetrig.New(t, "gitea")
+	dir := t.TempDir()
+	page := filepath.Join(dir, "fleet.html")
+	os.WriteFile(page, []byte("the last report"), 0o600)
+	list := filepath.Join(dir, "repos.txt")
+	os.WriteFile(list, []byte(rig.Git.URL+"/acme/shop.git\n"), 0o644)
+	res, err := Run(context.Background(), rigDeps(t, rig, nil), RunOptions{Status: fleet.StatusOptions{Repos: list, Jobs: 1}, Title: "Shop", HTML: page})
 	if err != nil {
 		t.Fatal(err)
 	}
-	d := Build(res, Options{Generated: rig.Now, Scope: "acme on github"})
-	page := filepath.Join(t.TempDir(), "report.html")
-	f, err := os.Create(page)
-	if err != nil {
-		t.Fatal(err)
+	if d := res.Data; d.Title != "Shop" || d.Scope != list || !d.Generated.Equal(rig.Now) || res.Status.Summary.Services != 1 || len(d.Services) != 1 {
+		t.Errorf("data: %+v", d)
 	}
-	if err := WriteHTML(f, d); err != nil {
-		t.Fatal(err)
+	fi, err := os.Stat(page)
+	if err != nil || fi.Mode().Perm() != 0o644 {
+		t.Fatalf("page: %v %v", fi, err)
 	}
-	if err := f.Close(); err != nil {
-		t.Fatal(err)
+	if html, _ := os.ReadFile(page); !strings.Contains(string(html), "<title>Shop</title>") {
+		t.Errorf("the page was not written over the last one")
 	}
-	if keep := os.Getenv("IDP_REPORT_KEEP"); keep != "" {
-		data, _ := os.ReadFile(page)
-		os.WriteFile(keep, data, 0o644)
+	if entries, _ := os.ReadDir(dir); len(entries) != 2 {
+		t.Errorf("left beside the page: %v", entries)
 	}
-	return d, page
+
+	res, err = Run(context.Background(), rigDeps(t, rig, nil), RunOptions{Status: fleet.StatusOptions{Repos: list, Jobs: 1}})
+	if err != nil || res.Data.Title != "Golden paths: fleet report" {
+		t.Errorf("without a page: %+v %v", res, err)
+	}
+	missing := filepath.Join(dir, "no", "fleet.html")
+	if _, err := Run(context.Background(), rigDeps(t, rig, nil), RunOptions{Status: fleet.StatusOptions{Repos: list, Jobs: 1}, HTML: missing}); err == nil ||
+		!strings.HasPrefix(err.Error(), "--html "+missing+": ") {
+		t.Errorf("a page in no directory: %v", err)
+	}
+	if _, err := Run(context.Background(), rigDeps(t, rig, nil), RunOptions{Status: fleet.StatusOptions{Repos: missing, Jobs: 1}}); !source.IsRequest(err) {
+		t.Errorf("a missing list: %v, want a request error", err)
+	}
 }
 
 // TestBurndowns follows each release's pull requests: opened, then merged or closed.

@@ -1,15 +1,12 @@
 package fleet
 
 import (
-	"encoding/csv"
 	"fmt"
 	"io"
 	"strconv"
 	"strings"
 	"text/tabwriter"
 	"time"
-
-	"github.com/idp-cli/idp/internal/gitauth"
 )
 
 // StatusJSON is idp fleet status --output json (docs/fleet-status.schema.json).
@@ -171,110 +168,6 @@ func writeDiverged(w io.Writer, paths []PathSummary) error {
 		fmt.Fprintln(tw, "(none: every service has the golden path's files as its version renders them)")
 	}
 	return tw.Flush()
-}
-
-// WriteCSV writes the status as fleet status --output csv: a line per service and add-on, then
-// one per repository on no golden path.
-func (res *StatusResult) WriteCSV(w io.Writer) error {
-	cw := csv.NewWriter(w)
-	cw.Write([]string{"repository", "template", "source", "version", "latest", "behind", "days_behind", "error",
-		"on_golden_path", "lead_time_seconds", "pull_request", "pull_request_state", "pull_request_age_seconds", "time_to_merge_seconds", "diverged_files", "add_on"})
-	num := func(p *int64) string {
-		if p == nil {
-			return ""
-		}
-		return strconv.FormatInt(*p, 10)
-	}
-	var rows []Row
-	var addOn []bool
-	for _, r := range res.Rows {
-		rows, addOn = append(rows, r), append(addOn, false)
-		for _, l := range r.Layers {
-			rows, addOn = append(rows, l), append(addOn, true)
-		}
-	}
-	for i, r := range rows {
-		b, d := "", ""
-		if r.Behind != nil {
-			b = strconv.Itoa(*r.Behind)
-		}
-		if r.DaysBehind != nil {
-			d = strconv.Itoa(*r.DaysBehind)
-		}
-		var pr, state, age, ttm, div string
-		if len(r.PullRequests) > 0 {
-			p := r.PullRequests[0]
-			pr, state, age, ttm = strconv.Itoa(p.Number), p.State, num(p.AgeSeconds), num(p.TimeToMergeSeconds)
-		}
-		if r.Diverged != nil {
-			var paths []string
-			for _, f := range r.Diverged {
-				paths = append(paths, f.Path)
-			}
-			div = strings.Join(paths, ";")
-		}
-		cw.Write([]string{r.Repo, r.Template, gitauth.Redact(r.Source), r.Version, r.Latest, b, d, r.Error,
-			"true", num(r.LeadTime()), pr, state, age, ttm, div, strconv.FormatBool(addOn[i])})
-	}
-	for _, r := range res.NotOnGoldenPath {
-		cw.Write([]string{r.Repo, "", "", "", "", "", "", "", "false", "", "", "", "", "", "", "false"})
-	}
-	cw.Flush()
-	return cw.Error()
-}
-
-// WriteWarnings writes what could not be measured of the services that were read, a line
-// each, for stderr.
-func (res *StatusResult) WriteWarnings(w io.Writer) {
-	for _, r := range res.Rows {
-		for _, warn := range r.Warnings {
-			fmt.Fprintf(w, "idp: warning: %s: %s\n", r.Repo, warn)
-		}
-	}
-}
-
-// WriteText writes the update as fleet update's table: a line per repository, then the counts.
-func (res *UpdateResult) WriteText(w io.Writer) error {
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "REPOSITORY\tGOLDEN PATH\tFROM\tTO\tRESULT\tPULL REQUEST")
-	for _, r := range res.Rows {
-		if r.Result == "failed" {
-			fmt.Fprintf(tw, "%s\t%s\t%s\t\tfailed: %s\n", r.Repo, r.Template, r.From, r.Error)
-			continue
-		}
-		pr := "-"
-		if r.Push != nil && r.Push.PullRequest != nil && r.Push.PullRequest.Number > 0 {
-			pr = fmt.Sprintf("#%d %s", r.Push.PullRequest.Number, r.Push.PullRequest.Action)
-		}
-		result := r.Result
-		if r.Result == "needsInput" {
-			result = "needs input"
-		}
-		if r.Held != nil {
-			result += fmt.Sprintf(" (%s held: needs %s)", r.Held.Version, strings.Join(r.Held.Missing, ", "))
-		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", r.Repo, r.Template, r.From, r.To, result, pr)
-	}
-	if err := tw.Flush(); err != nil {
-		return err
-	}
-	sum := res.Summary
-	_, err := fmt.Fprintf(w, "\n%d updated, %d unchanged, %d with conflicts, %d needing input, %d failed.\n", sum["updated"], sum["unchanged"], sum["conflicts"], sum["needsInput"], sum["failed"])
-	if err == nil && res.Resumed > 0 {
-		_, err = fmt.Fprintf(w, "%d already done (--resume).\n", res.Resumed)
-	}
-	return err
-}
-
-// Worst is the result that decides how a fleet update ends: failed, else conflicts, else
-// needsInput, else "".
-func (res *UpdateResult) Worst() string {
-	for _, r := range []string{"failed", "conflicts", "needsInput"} {
-		if res.Summary[r] > 0 {
-			return r
-		}
-	}
-	return ""
 }
 
 // LeadTime is the lead time of the update that brought the service onto its version.
