@@ -59,12 +59,7 @@ func runFleetReport(cmd *cobra.Command, f *Factory, o *fleetReportOptions) error
 	if err != nil {
 		return err
 	}
-	if f.Config.Output == "json" {
-		err = printJSON(f.IO.Out, res.Data)
-	} else {
-		_, err = fmt.Fprintf(f.IO.Out, "Wrote %s: %s, %s.\n", o.HTML, plural(res.Status.Summary.Services, "service"), plural(len(res.Data.Burndowns), "release with bot pull requests"))
-	}
-	if err != nil {
+	if err := f.printResult(res); err != nil {
 		return err
 	}
 	res.Status.WriteWarnings(f.IO.ErrOut)

@@ -124,7 +124,7 @@ func runFleetStatusFrom(cmd *cobra.Command, f *Factory, o *fleetStatusOptions) e
 	if err != nil {
 		return err
 	}
-	if err := printFleetUpdate(f, res); err != nil {
+	if err := f.printResult(res); err != nil {
 		return err
 	}
 	if res.Summary["failed"] > 0 {

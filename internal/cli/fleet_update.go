@@ -123,20 +123,11 @@ func runFleetUpdate(cmd *cobra.Command, f *Factory, o *fleetUpdateOptions) error
 		return err
 	}
 	f.recordFleetEvents(cmd.Context(), res)
-	if err := printFleetUpdate(f, res); err != nil {
+	if err := f.printResult(res); err != nil {
 		return err
 	}
 	if code := map[string]int{"failed": ExitError, "conflicts": ExitConflicts, "needsInput": ExitNeedsInput}[res.Worst()]; code != 0 {
 		return &exitError{Code: code}
 	}
 	return err
-}
-
-// printFleetUpdate prints fleet update's result, or the merged results of its shards, as text
-// or JSON.
-func printFleetUpdate(f *Factory, res *fleet.UpdateResult) error {
-	if f.Config.Output == "json" {
-		return printJSON(f.IO.Out, res)
-	}
-	return res.WriteText(f.IO.Out)
 }

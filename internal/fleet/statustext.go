@@ -7,6 +7,8 @@ import (
 	"strings"
 	"text/tabwriter"
 	"time"
+
+	"github.com/idp-cli/idp/internal/english"
 )
 
 // StatusJSON is idp fleet status --output json (docs/fleet-status.schema.json).
@@ -68,7 +70,7 @@ func (res *StatusResult) WriteText(w io.Writer, o TextOptions) error {
 			if o.Divergence {
 				d := "-"
 				if l.Diverged != nil {
-					d = plural(len(l.Diverged), "file")
+					d = english.Plural(len(l.Diverged), "file")
 				}
 				line += "\t" + d
 			}
@@ -80,16 +82,16 @@ func (res *StatusResult) WriteText(w io.Writer, o TextOptions) error {
 	}
 	if sum.Adoption != nil {
 		// The adoption line counts repositories; the rows are services.
-		fmt.Fprintf(w, "\n%s", plural(sum.Services, "service"))
+		fmt.Fprintf(w, "\n%s", english.Plural(sum.Services, "service"))
 	} else {
-		fmt.Fprintf(w, "\n%s, %s", plural(sum.Repositories, "repository"), plural(sum.Services, "service"))
+		fmt.Fprintf(w, "\n%s, %s", english.Plural(sum.Repositories, "repository"), english.Plural(sum.Services, "service"))
 	}
 	if sum.Failed > 0 {
 		fmt.Fprintf(w, ", %d failed", sum.Failed)
 	}
 	fmt.Fprintln(w, ".")
 	if a := sum.Adoption; a != nil {
-		fmt.Fprintf(w, "%d of %s on a golden path (%.0f%%)", a.OnGoldenPath, plural(a.Repositories, "repository"), a.Share*100)
+		fmt.Fprintf(w, "%d of %s on a golden path (%.0f%%)", a.OnGoldenPath, english.Plural(a.Repositories, "repository"), a.Share*100)
 		if a.NotOnGoldenPath > 0 {
 			fmt.Fprintf(w, "; %d not", a.NotOnGoldenPath)
 			if !o.All {
@@ -232,14 +234,4 @@ func (ps *PullSummary) Text() string {
 		s += " (median time to merge " + Duration(*ps.MedianTimeToMergeSeconds) + ")"
 	}
 	return s
-}
-
-func plural(n int, noun string) string {
-	if n == 1 {
-		return "1 " + noun
-	}
-	if strings.HasSuffix(noun, "y") {
-		return fmt.Sprintf("%d %sies", n, noun[:len(noun)-1])
-	}
-	return fmt.Sprintf("%d %ss", n, noun)
 }

@@ -40,6 +40,9 @@ func (res *UpdateResult) WriteText(w io.Writer) error {
 	return err
 }
 
+// JSON is the result as fleet update --output json prints it (docs/fleet-update.schema.json).
+func (res *UpdateResult) JSON() any { return res }
+
 // Worst is the result that decides how a fleet update ends: failed, else conflicts, else
 // needsInput, else "".
 func (res *UpdateResult) Worst() string {

@@ -75,6 +75,10 @@ func TestRun(t *testing.T) {
 	if html, _ := os.ReadFile(page); !strings.Contains(string(html), "<title>Shop</title>") {
 		t.Errorf("the page was not written over the last one")
 	}
+	var b strings.Builder
+	if res.WriteText(&b); b.String() != "Wrote "+page+": 1 service, 0 releases with bot pull requests.\n" {
+		t.Errorf("text: %q", b.String())
+	}
 	if entries, _ := os.ReadDir(dir); len(entries) != 2 {
 		t.Errorf("left beside the page: %v", entries)
 	}

@@ -3,10 +3,12 @@ package fleetreport
 import (
 	"context"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"time"
 
+	"github.com/idp-cli/idp/internal/english"
 	"github.com/idp-cli/idp/internal/fleet"
 )
 
@@ -20,10 +22,22 @@ type RunOptions struct {
 	HTML string
 }
 
-// Result is the status the report was built from, and the report.
+// Result is the status the report was built from, the report, and the page's file.
 type Result struct {
 	Status *fleet.StatusResult
 	Data   *Data
+	Page   string // "" when no page was written
+}
+
+// JSON is the report's data, as fleet report --output json prints it
+// (docs/fleet-report.schema.json).
+func (r *Result) JSON() any { return r.Data }
+
+// WriteText says which page was written, and of how much.
+func (r *Result) WriteText(w io.Writer) error {
+	_, err := fmt.Fprintf(w, "Wrote %s: %s, %s with bot pull requests.\n", r.Page, english.Plural(r.Status.Summary.Services, "service"),
+		english.Plural(len(r.Data.Burndowns), "release"))
+	return err
 }
 
 // Run reads the fleet's status as idp fleet status does (fleet.ReadStatus), builds the report
@@ -48,7 +62,7 @@ func Run(ctx context.Context, d fleet.StatusDeps, o RunOptions) (*Result, error)
 			return nil, err
 		}
 	}
-	return &Result{Status: res, Data: data}, nil
+	return &Result{Status: res, Data: data, Page: o.HTML}, nil
 }
 
 // WriteFile writes the page to a temporary file beside path, then renames it into place: an
