@@ -30,12 +30,11 @@ func (c *fakeClock) Sleep(ctx context.Context, d time.Duration) error {
 // TestFleetStatusUnderGitHubLimits runs fleet status on GitHub over 1,000 repositories (the
 // forge fake, each service's history on the git server) with 8 workers, against a fake that
 // enforces GitHub's limits and answers 403 with GitHub's headers. Under the documented limits
-// of a personal token, nothing is refused: 0.92 requests per repository, 10 of them the
-// batched .idp.yaml reads. Under limits a quarter of what the fleet needs, every refusal is
-// waited out as its headers say (no request is sent while a wait runs), and every repository
-// is read as before, after hours of the fake clock and none of the real one. That case runs
-// one worker: with several, a worker not yet refused still sends while another waits (each
-// request waits only for its own refusal), which the fake counts as Over.
+// of a personal token, nothing is refused: 20 requests, 10 of them the batched reads of
+// .idp.yaml and the bot's pull requests. Under limits tighter than what the fleet needs, every
+// refusal is waited out as its headers say (no request is sent while a wait runs: a refusal
+// holds every worker, TestPacerRefusalHoldsEveryWorker), and every repository is read as
+// before, after hours of the fake clock and none of the real one.
 func TestFleetStatusUnderGitHubLimits(t *testing.T) {
 	if testing.Short() {
 		t.Skip("1,000 repositories")
@@ -77,7 +76,7 @@ func TestFleetStatusUnderGitHubLimits(t *testing.T) {
 	})
 
 	t.Run("tight", func(t *testing.T) {
-		st, took, waits := run(t, 1, forgetest.Limits{PerHour: 5, WritesPerMinute: 2, WritesPerHour: 100})
+		st, took, waits := run(t, 8, forgetest.Limits{PerHour: 5, WritesPerMinute: 2, WritesPerHour: 100})
 		// Status only reads: its GraphQL queries are not writes (the pacer does not pace them
 		// and GitHub does not count them so), so only the primary limit is met.
 		if st.Primary == 0 || st.Secondary != 0 || st.Writes != 0 || st.Over != 0 {

@@ -79,6 +79,34 @@ func SetWritesPerHour(n int) {
 // fleet view makes one client per repository's host, and the limits are the token's.
 var limiters sync.Map // key → *rate.Limiter
 
+// gates are shared as limiters are, without the rate in the key: when the forge says to wait
+// (a rate limit's refusal), every request of the process with that token waits, not only the
+// one refused, since GitHub counts what is sent during the wait against the token and may
+// block it for longer.
+var gates sync.Map // key → *gate
+
+// gate is a time before which no request is sent, and why.
+type gate struct {
+	mu    sync.Mutex
+	until time.Time
+	why   string
+}
+
+// block makes the gate hold until t, unless it already holds longer.
+func (g *gate) block(t time.Time, why string) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if t.After(g.until) {
+		g.until, g.why = t, why
+	}
+}
+
+func (g *gate) get() (time.Time, string) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	return g.until, g.why
+}
+
 // pace wraps c's transport in a pacer. c is not changed.
 func pace(provider, host, token string, c *http.Client, p Pacing) *http.Client {
 	if p.WritesPerHour == 0 {
@@ -93,16 +121,17 @@ func pace(provider, host, token string, c *http.Client, p Pacing) *http.Client {
 	if p.Now == nil {
 		p.Now = time.Now
 	}
+	sum := sha256.Sum256([]byte(token))
+	who := fmt.Sprintf("%s %s %x", provider, host, sum[:8])
 	var lim *rate.Limiter
 	if p.WritesPerHour > 0 {
-		sum := sha256.Sum256([]byte(token))
-		key := fmt.Sprintf("%s %s %x %d", provider, host, sum[:8], p.WritesPerHour)
-		l, _ := limiters.LoadOrStore(key, rate.NewLimiter(rate.Limit(float64(p.WritesPerHour)/3600), writeBurst))
+		l, _ := limiters.LoadOrStore(fmt.Sprintf("%s %d", who, p.WritesPerHour), rate.NewLimiter(rate.Limit(float64(p.WritesPerHour)/3600), writeBurst))
 		lim = l.(*rate.Limiter)
 	}
+	g, _ := gates.LoadOrStore(who, &gate{})
 	// The pacer sends each attempt through c, so that c's timeout is per attempt and never
 	// cuts a wait short.
-	return &http.Client{Transport: &pacer{provider: provider, c: c, writes: lim, p: p}}
+	return &http.Client{Transport: &pacer{provider: provider, c: c, writes: lim, gate: g.(*gate), p: p}}
 }
 
 // pacer is an http.RoundTripper that paces writes and waits out rate limits the forge
@@ -111,6 +140,7 @@ type pacer struct {
 	provider string
 	c        *http.Client
 	writes   *rate.Limiter
+	gate     *gate
 	p        Pacing
 }
 
@@ -135,6 +165,17 @@ func (pc *pacer) RoundTrip(req *http.Request) (*http.Response, error) {
 	}
 	var waited time.Duration
 	for attempt := 0; ; attempt++ {
+		// Another request's refusal holds every request until its wait is over.
+		for {
+			until, why := pc.gate.get()
+			d := until.Sub(pc.p.Now())
+			if d <= 0 {
+				break
+			}
+			if err := wait(d, why); err != nil {
+				return nil, err
+			}
+		}
 		resp, err := pc.c.Do(req)
 		if ue, ok := err.(*url.Error); ok {
 			err = ue.Err // the caller's client wraps it again, with the same method and URL
@@ -149,9 +190,7 @@ func (pc *pacer) RoundTrip(req *http.Request) (*http.Response, error) {
 		waited += d
 		io.Copy(io.Discard, io.LimitReader(resp.Body, 1<<16))
 		resp.Body.Close()
-		if err := wait(d, why); err != nil {
-			return nil, err
-		}
+		pc.gate.block(pc.p.Now().Add(d), why) // the loop's first step waits it out
 		next := req.Clone(ctx)
 		if req.GetBody != nil {
 			if next.Body, err = req.GetBody(); err != nil {
