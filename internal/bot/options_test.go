@@ -1,6 +1,13 @@
 package bot
 
-import "testing"
+import (
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/idp-cli/idp/internal/forge"
+	"github.com/idp-cli/idp/internal/source"
+)
 
 func TestParseAge(t *testing.T) {
 	for _, c := range []struct{ in, want string }{{"72h", "72h0m0s"}, {"3d", "72h0m0s"}, {"0.5d", "12h0m0s"}, {"0", "0s"}} {
@@ -36,5 +43,23 @@ func TestPushOptionsCheck(t *testing.T) {
 	ok := PushOptions{Branch: "idp/update", Labels: []string{"deps"}, Reviewers: []string{"@carol", "acme/platform"}, Assignees: []string{"bob"}}
 	if err := ok.Check(); err != nil {
 		t.Errorf("%+v: %v", ok, err)
+	}
+}
+
+// TestForgeFor: the forge comes from the remote's URL, or --provider and --host; a URL that
+// names none is the command line's fault, and a forge without a token is refused before any call.
+func TestForgeFor(t *testing.T) {
+	none := func(string) string { return "" }
+	_, err := ForgeFor("https://git.example.com/acme/shop.git", ForgeOptions{Token: none})
+	if !source.IsRequest(err) || err.Error() != "--pull-request: cannot tell which forge hosts https://git.example.com/acme/shop.git; give --provider ("+strings.Join(forge.Names(), ", ")+")" {
+		t.Errorf("no forge: %v", err)
+	}
+	var ae *forge.AuthError
+	if _, err := ForgeFor("https://git.example.com/acme/shop.git", ForgeOptions{Provider: "gitea", Token: none}); !errors.As(err, &ae) || ae.Provider != "gitea" {
+		t.Errorf("no token: %v", err)
+	}
+	f, err := ForgeFor("https://github.com/acme/shop.git", ForgeOptions{Token: func(p string) string { return "t-" + p }})
+	if err != nil || f.Owner != "acme" || f.Name != "shop" || f.API == nil {
+		t.Errorf("github: %+v, %v", f, err)
 	}
 }
