@@ -14,6 +14,7 @@ import (
 // Config is idp's typed configuration (internal/config), as the commands read it.
 type Config struct{ config.Config }
 
+// trusts and resolveSource are Trusts and ResolveSource, as the commands call them.
 func (c *Config) trusts(src string) bool          { return c.Trusts(src) }
 func (c *Config) resolveSource(loc string) string { return c.ResolveSource(loc) }
 
