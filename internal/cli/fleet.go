@@ -2,13 +2,12 @@ package cli
 
 import (
 	"context"
-	"fmt"
-	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/idp-cli/idp/internal/fleet"
 	"github.com/idp-cli/idp/internal/forge"
+	"github.com/idp-cli/idp/internal/progress"
 	"github.com/idp-cli/idp/internal/source"
 )
 
@@ -64,20 +63,8 @@ func (o *fleetOptions) validate(cmd *cobra.Command, f *Factory, checked error) e
 		return usageErrorf(cmd, err)
 	}
 	// Waits for a forge's rate limits are told where the progress bar is.
-	cmd.SetContext(forge.WithWaitNotice(cmd.Context(), f.noticeWait))
+	cmd.SetContext(forge.WithWaitNotice(cmd.Context(), func(w forge.Wait) { progress.Wait(f.IO.ErrOut, f.IO.ErrTTY, f.Logger, w.For, w.Why) }))
 	return nil
-}
-
-// noticeWait says why a fleet run stands still: on the progress bar's line on a terminal,
-// else as a log line when the wait is long enough to be noticed.
-func (f *Factory) noticeWait(w forge.Wait) {
-	msg := fmt.Sprintf("waiting %s: %s", w.For.Round(time.Second), w.Why)
-	switch {
-	case f.IO.ErrTTY:
-		fmt.Fprintf(f.IO.ErrOut, "\r%s\x1b[K", msg)
-	case w.For >= time.Minute && f.Logger != nil:
-		f.Logger.Warn(msg)
-	}
 }
 
 // ownerForge is the forge API that lists --owner's repositories; nil without --owner.
