@@ -115,7 +115,7 @@ func TestReadStatusFromAForge(t *testing.T) {
 			}
 			var got []string
 			for _, r := range res.Rows {
-				got = append(got, fmt.Sprintf("%s %s %s %s %s", r.Repo, r.Version, r.Latest, IntText(r.Behind), r.Error))
+				got = append(got, fmt.Sprintf("%s %s %s %s %s", r.Repo, r.Version, r.Latest, intText(r.Behind), r.Error))
 			}
 			if strings.Join(got, "|") != "acme/billing v1.1.0 v1.1.0 0 |acme/shop v1.0.0 v1.1.0 1 " {
 				t.Errorf("rows: %v", got)

@@ -65,7 +65,7 @@ func (res *StatusResult) WriteText(w io.Writer, o TextOptions) error {
 				fmt.Fprintf(tw, "%s\t%s\terror: %s\n", l.Repo, name, l.Error)
 				continue
 			}
-			line := fmt.Sprintf("%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s", l.Repo, name, l.Version, l.Latest, IntText(l.Behind), IntText(l.DaysBehind),
+			line := fmt.Sprintf("%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s", l.Repo, name, l.Version, l.Latest, intText(l.Behind), intText(l.DaysBehind),
 				durationText(l.LeadTime()), prCell(l))
 			if o.Divergence {
 				d := "-"
@@ -180,8 +180,8 @@ func (r *Row) LeadTime() *int64 {
 	return nil
 }
 
-// IntText is a number for a table, or "-" when there is none.
-func IntText(p *int) string {
+// intText is a number for a table, or "-" when there is none.
+func intText(p *int) string {
 	if p == nil {
 		return "-"
 	}
