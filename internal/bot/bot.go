@@ -84,6 +84,11 @@ type Options struct {
 	Labels    []string
 	People    forge.People
 	AutoMerge bool
+
+	// Newer reports whether c, idp's commit of this same update on the same head, is one a
+	// newer idp made (see NewerIdp): it is kept rather than replaced by this older idp's, so
+	// that bots of two idp versions do not replace each other's commit on every run.
+	Newer func(c *object.Commit) bool
 }
 
 // Report is what the run did, for the summary and for --output json.
@@ -198,6 +203,8 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 
 	switch {
 	case ours != nil && ours.TreeHash == tree && ours.ParentHashes[0] == head:
+		rep.Commit, rep.Push = was.String(), "unchanged"
+	case ours != nil && ours.ParentHashes[0] == head && o.Newer != nil && strings.Contains(ours.Message, "\n"+trailer(o)+"\n") && o.Newer(ours):
 		rep.Commit, rep.Push = was.String(), "unchanged"
 	default:
 		// ours may sit on a commit the default branch no longer has (it was force-pushed):

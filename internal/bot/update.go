@@ -11,12 +11,14 @@ import (
 	"time"
 
 	git "github.com/go-git/go-git/v5"
+	"github.com/go-git/go-git/v5/plumbing/object"
 
 	"github.com/idp-cli/idp/internal/forge"
 	"github.com/idp-cli/idp/internal/gitauth"
 	"github.com/idp-cli/idp/internal/gitrepo"
 	"github.com/idp-cli/idp/internal/manifest"
 	"github.com/idp-cli/idp/internal/provenance"
+	"github.com/idp-cli/idp/internal/render"
 	"github.com/idp-cli/idp/internal/source"
 	"github.com/idp-cli/idp/internal/update"
 )
@@ -159,7 +161,34 @@ func Push(ctx context.Context, d PushDeps, o PushOptions, p *update.Planned, res
 		Title: Title(p.Name, res), Body: Body(p, res, rel, notRun),
 		Forge:  pr,
 		Labels: o.Labels, People: ppl, AutoMerge: o.AutoMerge,
+		Newer: func(c *object.Commit) bool {
+			return NewerIdp(c, path.Join(rel, provenance.FileName), p.Name, res.Own().IdpVersion)
+		},
 	})
+}
+
+// NewerIdp reports whether the .idp.yaml at file in c records, for the layer of golden path
+// name, an idp release newer than mine: the idp version the bot's own commit would record. The
+// golden path may pin idp to it (go-service's workflow pins idp's GitHub Action), and an older
+// idp's bot would move that pin back.
+func NewerIdp(c *object.Commit, file, name, mine string) bool {
+	f, err := c.File(file)
+	if err != nil {
+		return false
+	}
+	data, err := f.Contents()
+	if err != nil {
+		return false
+	}
+	rec, err := provenance.Parse([]byte(data), file)
+	if err != nil {
+		return false
+	}
+	i := rec.Find(name)
+	if i < 0 {
+		return false
+	}
+	return render.Newer(rec.Layer(i).IdpVersion, mine)
 }
 
 // owners are who owns the files the update changes (paths, from the repository's root), in

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"encoding/json"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -10,6 +11,7 @@ import (
 	"github.com/idp-cli/idp/internal/forge"
 	"github.com/idp-cli/idp/internal/forge/forgetest"
 	"github.com/idp-cli/idp/internal/testutil/gitserver"
+	"github.com/idp-cli/idp/internal/updaterun"
 )
 
 // TestBotMovesTheIdpPin: a service made by idp v0.9.0, whose golden path pins idp's GitHub
@@ -62,5 +64,19 @@ func TestBotMovesTheIdpPin(t *testing.T) {
 	}
 	if got, err := os.ReadFile(filepath.Join(r.work, ".github/workflows/idp.yaml")); err != nil || string(got) != "steps:\n  - uses: idp-cli/idp@v0.9.0\n" {
 		t.Errorf("the service's own workflow changed (%v):\n%s", err, got)
+	}
+
+	// An older idp's bot (the service's own, say, while a campaign ran a newer one) keeps the
+	// newer idp's commit of the same update instead of moving the pin back; a newer one
+	// replaces it.
+	for _, tc := range []struct{ version, push, pin string }{{"v0.9.5", "unchanged", "v1.0.0"}, {"v1.0.0", "unchanged", "v1.0.0"}, {"v1.1.0", "updated", "v1.1.0"}} {
+		res := runWith(t, r.env, nil, as(tc.version), "update", "--dir", r.work, "--no-input", "--pull-request", "--provider", "github", "--host", r.fake.URL, "--output", "json")
+		var out updaterun.Report
+		if err := json.Unmarshal([]byte(res.stdout), &out); res.code != 0 || err != nil {
+			t.Fatalf("bot %s: %+v", tc.version, res)
+		}
+		if out.Push.Push != tc.push || show(".github/workflows/idp.yaml") != "steps:\n  - uses: idp-cli/idp@"+tc.pin+"\n" {
+			t.Errorf("bot %s: push %s, workflow %q; want %s, %s", tc.version, out.Push.Push, show(".github/workflows/idp.yaml"), tc.push, tc.pin)
+		}
 	}
 }

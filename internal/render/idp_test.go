@@ -76,3 +76,19 @@ func TestIdpVersionOfAnUpdate(t *testing.T) {
 		}
 	}
 }
+
+// TestNewer: a release is newer than an older release and than a development build; a
+// development build is newer than nothing.
+func TestNewer(t *testing.T) {
+	for _, tc := range []struct {
+		a, b string
+		want bool
+	}{
+		{"v1.1.0", "v1.0.0", true}, {"1.1.0", "v1.0.0", true}, {"v1.0.0", "v1.0.0", false}, {"v1.0.0", "v1.1.0", false},
+		{"v1.0.0", "dev", true}, {"v1.0.0", "", true}, {"dev", "v1.0.0", false}, {"dev", "", false}, {"", "", false},
+	} {
+		if got := render.Newer(tc.a, tc.b); got != tc.want {
+			t.Errorf("Newer(%q, %q) = %v, want %v", tc.a, tc.b, got, tc.want)
+		}
+	}
+}

@@ -26,6 +26,15 @@ func Release(v string) bool {
 	return err == nil
 }
 
+// Newer reports whether a is a release of idp newer than b (a development build, or nothing,
+// being older than any release).
+func Newer(a, b string) bool {
+	if !Release(a) {
+		return false
+	}
+	return !Release(b) || semver.MustParse(a).GreaterThan(semver.MustParse(b))
+}
+
 // AsRendered returns o rendering .idp.version as rendered, the idp version a service's files
 // were last rendered with (.idp.yaml's idp-version): what the service got, as an update's base,
 // idp check --strict and the fleet's divergence render it. Empty (a .idp.yaml from before idp
@@ -46,7 +55,7 @@ func (o Options) Updating(rendered string) Options {
 	if rendered == "" || !Release(o.IdpVersion) {
 		return o.AsRendered(rendered)
 	}
-	if Release(rendered) && semver.MustParse(o.IdpVersion).LessThan(semver.MustParse(rendered)) {
+	if Newer(rendered, o.IdpVersion) {
 		o.IdpVersion = rendered
 	}
 	return o
