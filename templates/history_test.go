@@ -25,7 +25,7 @@ func TestHistoryMatchesReleases(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	repo, err := git.PlainOpenWithOptions(".", &git.PlainOpenOptions{DetectDotGit: true})
+	repo, err := git.PlainOpenWithOptions(".", &git.PlainOpenOptions{DetectDotGit: true, EnableDotGitCommonDir: true})
 	if errors.Is(err, git.ErrRepositoryNotExists) {
 		t.Skip("not in a clone of idp's repository (a source archive): the releases are cut from its history, so there is nothing to check them against")
 	}

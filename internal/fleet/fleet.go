@@ -148,7 +148,7 @@ func readService(ctx context.Context, repo string, auth transport.AuthMethod, hi
 			if root, err := os.OpenRoot(repo); err == nil {
 				s.files = dirFiles{root}
 			}
-			if r, err := git.PlainOpen(repo); err == nil {
+			if r, err := git.PlainOpenWithOptions(repo, &git.PlainOpenOptions{EnableDotGitCommonDir: true}); err == nil {
 				if head, err := r.Head(); err == nil {
 					s.repo, s.head = r, head.Hash()
 				}
@@ -158,7 +158,7 @@ func readService(ctx context.Context, repo string, auth transport.AuthMethod, hi
 		if !errors.Is(err, fs.ErrNotExist) {
 			return nil, err
 		}
-		r, err := git.PlainOpen(repo)
+		r, err := git.PlainOpenWithOptions(repo, &git.PlainOpenOptions{EnableDotGitCommonDir: true})
 		if err != nil {
 			if _, serr := os.Stat(repo); serr != nil {
 				return nil, fmt.Errorf("no such directory")

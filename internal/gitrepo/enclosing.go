@@ -14,7 +14,7 @@ import (
 func Enclosing(dir string) string {
 	for d := dir; ; d = filepath.Dir(d) {
 		if _, err := os.Stat(d); err == nil {
-			repo, err := git.PlainOpenWithOptions(d, &git.PlainOpenOptions{DetectDotGit: true})
+			repo, err := git.PlainOpenWithOptions(d, &git.PlainOpenOptions{DetectDotGit: true, EnableDotGitCommonDir: true})
 			if err != nil {
 				return ""
 			}
@@ -37,7 +37,7 @@ func Enclosing(dir string) string {
 // Stage adds the files under dir (inside the work tree at root) to that repository's index, as
 // git add does: the new service is part of the enclosing repository, for its owner to commit.
 func Stage(root, dir string) error {
-	repo, err := git.PlainOpen(root)
+	repo, err := git.PlainOpenWithOptions(root, &git.PlainOpenOptions{EnableDotGitCommonDir: true})
 	if err != nil {
 		return fmt.Errorf("open the repository at %s: %w", root, err)
 	}

@@ -199,7 +199,7 @@ func (n *treeNode) write(objs *objectSet) (plumbing.Hash, error) {
 // CommitAll commits every change in the worktree of the repository at dir (new, changed and
 // deleted files) on the current branch, and returns the commit, or "" when nothing changed.
 func CommitAll(dir string, author Author, msg string, when time.Time) (string, error) {
-	repo, err := git.PlainOpen(dir)
+	repo, err := git.PlainOpenWithOptions(dir, &git.PlainOpenOptions{EnableDotGitCommonDir: true})
 	if err != nil {
 		return "", err
 	}

@@ -21,7 +21,7 @@ const Remote = "origin"
 
 // SetRemote records url (without a password) as the service's origin.
 func SetRemote(dir, rawURL string) error {
-	repo, err := git.PlainOpen(dir)
+	repo, err := git.PlainOpenWithOptions(dir, &git.PlainOpenOptions{EnableDotGitCommonDir: true})
 	if err != nil {
 		return err
 	}
@@ -33,7 +33,7 @@ func SetRemote(dir, rawURL string) error {
 
 // RemoteURL is the service's recorded origin, or "" when it has none.
 func RemoteURL(dir string) (string, error) {
-	repo, err := git.PlainOpen(dir)
+	repo, err := git.PlainOpenWithOptions(dir, &git.PlainOpenOptions{EnableDotGitCommonDir: true})
 	if err != nil {
 		return "", fmt.Errorf("%s is not a git repository: %w", dir, err)
 	}
@@ -59,7 +59,7 @@ type PushOptions struct {
 // Push pushes branch main of the repository in dir to o.URL; the credentials are not written
 // anywhere.
 func Push(ctx context.Context, dir string, o PushOptions) error {
-	repo, err := git.PlainOpen(dir)
+	repo, err := git.PlainOpenWithOptions(dir, &git.PlainOpenOptions{EnableDotGitCommonDir: true})
 	if err != nil {
 		return err
 	}

@@ -36,7 +36,7 @@ func OpenLocal(ctx context.Context, dir string) (*Local, error) {
 		return nil, err
 	}
 	l := &Local{Dir: d.Location}
-	repo, err := git.PlainOpen(l.Dir)
+	repo, err := git.PlainOpenWithOptions(l.Dir, &git.PlainOpenOptions{EnableDotGitCommonDir: true})
 	if errors.Is(err, git.ErrRepositoryNotExists) {
 		return l, nil
 	}

@@ -127,7 +127,7 @@ func OpenUnrecorded(dir string) (*Service, error) {
 // openRepo finds the git repository the service is in, if any.
 func openRepo(s *Service) (*Service, error) {
 	abs := s.Dir
-	repo, err := git.PlainOpenWithOptions(abs, &git.PlainOpenOptions{DetectDotGit: true})
+	repo, err := git.PlainOpenWithOptions(abs, &git.PlainOpenOptions{DetectDotGit: true, EnableDotGitCommonDir: true})
 	if err == nil {
 		wt, err := repo.Worktree()
 		if err != nil {

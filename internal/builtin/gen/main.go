@@ -35,7 +35,7 @@ func run(dir string, check bool) error {
 	if err != nil {
 		return err
 	}
-	repo, err := git.PlainOpenWithOptions(dir, &git.PlainOpenOptions{DetectDotGit: true})
+	repo, err := git.PlainOpenWithOptions(dir, &git.PlainOpenOptions{DetectDotGit: true, EnableDotGitCommonDir: true})
 	if err != nil {
 		return fmt.Errorf("open idp's repository: %w", err)
 	}
