@@ -28,13 +28,19 @@ func pinLine(v string) string {
 // committed in a real git repository.
 func pinFixture(t *testing.T, wf, made string, edit func(string) string, manifest ...string) (svc string, d Deps) {
 	t.Helper()
+	return pinFixtureNext(t, wf, wf, made, edit, manifest...)
+}
+
+// pinFixtureNext is pinFixture whose v1.1.0 has the workflow next.
+func pinFixtureNext(t *testing.T, wf, next, made string, edit func(string) string, manifest ...string) (svc string, d Deps) {
+	t.Helper()
 	src := t.TempDir()
 	put(t, src, map[string]string{"svc/template.yaml": manifestV1 + strings.Join(manifest, ""), "svc/skeleton/app.txt": "one\n", "svc/skeleton/.github/workflows/idp.yaml": wf})
 	gitRun(t, src, "init", "-q", "-b", "main")
 	gitRun(t, src, "add", "-A")
 	gitRun(t, src, "commit", "-q", "-m", "v1")
 	gitRun(t, src, "tag", "v1.0.0")
-	put(t, src, map[string]string{"svc/skeleton/app.txt": "two\n"})
+	put(t, src, map[string]string{"svc/skeleton/app.txt": "two\n", "svc/skeleton/.github/workflows/idp.yaml": next})
 	gitRun(t, src, "commit", "-q", "-am", "v1.1")
 	gitRun(t, src, "tag", "v1.1.0")
 
@@ -117,8 +123,11 @@ func TestUpdateMovesTheIdpPin(t *testing.T) {
 			edit: func(s string) string { return strings.Replace(s, "@v0.9.0", "@v1.0.0", 1) }},
 		{name: "pin edited by hand, same idp", made: "v0.9.0", running: "v0.9.0", wantPin: pinLine("0c3d5f1e # v0.9.5"), wantRecorded: "v0.9.0",
 			edit: func(s string) string { return strings.Replace(s, "@v0.9.0", "@0c3d5f1e # v0.9.5", 1) }},
-		{name: "pin edited by hand, newer idp", made: "v0.9.0", running: "v1.0.0", wantRecorded: "v1.0.0", wantConflicts: 1,
+		// Renovate's digest pin, or any pin of the team's: kept, not a conflict with idp's move.
+		{name: "pin edited by hand, newer idp", made: "v0.9.0", running: "v1.0.0", wantPin: pinLine("0c3d5f1e # v0.9.5"), wantRecorded: "v1.0.0",
 			edit: func(s string) string { return strings.Replace(s, "@v0.9.0", "@0c3d5f1e # v0.9.5", 1) }},
+		{name: "pin and its line edited by hand, newer idp", made: "v0.9.0", running: "v1.0.0", wantPin: strings.Replace(pinLine("v0.9.5"), "\n    with:", " # mine\n    with:", 1), wantRecorded: "v1.0.0",
+			edit: func(s string) string { return strings.Replace(s, "@v0.9.0\n", "@v0.9.5 # mine\n", 1) }},
 		{name: "other lines edited by hand", made: "v0.9.0", running: "v1.0.0", wantPin: strings.Replace(pinLine("v1.0.0"), "update --pull-request", "update --pull-request --label idp", 1), wantRecorded: "v1.0.0",
 			edit: func(s string) string {
 				return strings.Replace(s, "update --pull-request", "update --pull-request --label idp", 1)
@@ -146,12 +155,6 @@ func TestUpdateMovesTheIdpPin(t *testing.T) {
 			wf := readFile(t, filepath.Join(svc, ".github/workflows/idp.yaml"))
 			if tc.wantPin != "" && wf != tc.wantPin {
 				t.Errorf("workflow:\n%s\nwant:\n%s", wf, tc.wantPin)
-			}
-			if tc.wantConflicts > 0 {
-				want := "steps:\n  - uses: actions/checkout@v4\n<<<<<<< shop\n  - uses: idp-cli/idp@0c3d5f1e # v0.9.5\n=======\n  - uses: idp-cli/idp@v1.0.0\n>>>>>>> svc v1.1.0\n    with:\n      command: update --pull-request\n"
-				if wf != want {
-					t.Errorf("workflow:\n%s\nwant:\n%s", wf, want)
-				}
 			}
 			if got := recordedIdp(t, svc); got != tc.wantRecorded {
 				t.Errorf("idp-version %q, want %q", got, tc.wantRecorded)
@@ -299,5 +302,36 @@ func TestEnforcedPinOfAnOlderIdp(t *testing.T) {
 		if err != nil || len(div) != tc.want {
 			t.Errorf("divergences %+v (%v), want %d", div, err, tc.want)
 		}
+	}
+}
+
+// TestHandEditedPinAndAGoldenPathChange: a pin the service changed is kept while the golden
+// path's other change to the same file merges; a change of the golden path's that conflicts
+// with the service's is a conflict as ever, and then the pin moves with it.
+func TestHandEditedPinAndAGoldenPathChange(t *testing.T) {
+	ctx := context.Background()
+	next := strings.Replace(pinSkeleton, "update --pull-request", "update --pull-request --label idp", 1)
+	digest := func(s string) string { return strings.Replace(s, "@v0.9.0", "@0c3d5f1e # v0.9.5", 1) }
+	svc, d := pinFixtureNext(t, pinSkeleton, next, "v0.9.0", digest)
+	out, err := Do(ctx, d, DoOptions{Dir: svc, To: "latest", Mode: ModeWrite, Render: render.Options{IdpVersion: "v1.0.0"}})
+	if err != nil || out.Result.Conflicts != 0 {
+		t.Fatalf("%+v %v", out.Result, err)
+	}
+	want := strings.Replace(digest(pinLine("v0.9.0")), "update --pull-request", "update --pull-request --label idp", 1)
+	if got := readFile(t, filepath.Join(svc, ".github/workflows/idp.yaml")); got != want {
+		t.Errorf("workflow:\n%s\nwant:\n%s", got, want)
+	}
+
+	both := func(s string) string {
+		return strings.Replace(digest(s), "update --pull-request", "update --pull-request --label mine", 1)
+	}
+	svc, d = pinFixtureNext(t, pinSkeleton, next, "v0.9.0", both)
+	out, err = Do(ctx, d, DoOptions{Dir: svc, To: "latest", Mode: ModeWrite, Render: render.Options{IdpVersion: "v1.0.0"}})
+	if err != nil || out.Result.Conflicts != 1 {
+		t.Fatalf("%+v %v", out.Result, err)
+	}
+	want = "steps:\n  - uses: actions/checkout@v4\n<<<<<<< shop\n  - uses: idp-cli/idp@0c3d5f1e # v0.9.5\n    with:\n      command: update --pull-request --label mine\n=======\n  - uses: idp-cli/idp@v1.0.0\n    with:\n      command: update --pull-request --label idp\n>>>>>>> svc v1.1.0\n"
+	if got := readFile(t, filepath.Join(svc, ".github/workflows/idp.yaml")); got != want {
+		t.Errorf("workflow:\n%s\nwant:\n%s", got, want)
 	}
 }

@@ -97,15 +97,28 @@ func Run(ctx context.Context, o RunOptions) (*Result, error) {
 			}
 		}
 	}
-	res.Changes, err = Plan(ctx, Options{
+	plan := Options{
 		Dir: svc.Dir, Base: baseTree, Target: targetTree,
 		Owned:  append(append([]string(nil), bm.Files.Owned...), tm.Files.Owned...),
 		Labels: merge.Labels{Ours: filepath.Base(svc.Dir), Base: tm.Name + " " + res.From, Theirs: tm.Name + " " + res.To},
 		Rej:    o.Rej,
 		Layer:  own.Template.Name, Ignore: svc.Record.Ignore,
-	})
-	if err != nil {
+	}
+	if res.Changes, err = Plan(ctx, plan); err != nil {
 		return nil, err
+	}
+	if targetRender.Version() != baseRender.Version() && slices.ContainsFunc(res.Changes, func(c Change) bool { return c.Action == Conflict }) {
+		// The service changed what the golden path pins to idp (by hand, or Renovate's digest
+		// pin): a file that conflicts only because the update moves that pin keeps the
+		// service's, and takes the golden path's other changes.
+		if plan.Target, err = render.RenderWith(ctx, o.Target.Template.FS, tm, ans.Data, baseRender); err != nil {
+			return nil, fmt.Errorf("render %s %s: %w", tm.Name, o.Target.Source.Version, err)
+		}
+		kept, err := Plan(ctx, plan)
+		if err != nil {
+			return nil, err
+		}
+		res.Changes = keepPins(res.Changes, kept)
 	}
 	for _, c := range res.Changes {
 		if c.Action == Conflict {
@@ -141,6 +154,30 @@ func Run(ctx context.Context, o RunOptions) (*Result, error) {
 		return nil, err
 	}
 	return res, nil
+}
+
+// keepPins takes, for each path that conflicts in moved (the update with .idp.version moved to
+// this idp), kept's change of it (the same update with .idp.version as the service had it) when
+// that one does not conflict: the conflict came from the pin alone.
+func keepPins(moved, kept []Change) []Change {
+	byPath := map[string]Change{}
+	for _, c := range kept {
+		byPath[c.Path] = c
+	}
+	var out []Change
+	for _, c := range moved {
+		if c.Action == Conflict {
+			k, ok := byPath[c.Path]
+			switch {
+			case !ok:
+				continue // nothing to do for it once the pin stays
+			case k.Action != Conflict:
+				c = k
+			}
+		}
+		out = append(out, c)
+	}
+	return out
 }
 
 // WriteRecord writes rec as the .idp.yaml of the service in dir, through the service's root.
