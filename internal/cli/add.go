@@ -6,6 +6,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/idp-cli/idp/internal/factory"
 	"github.com/idp-cli/idp/internal/layer"
 	"github.com/idp-cli/idp/internal/manifest"
 	"github.com/idp-cli/idp/internal/source"
@@ -52,7 +53,7 @@ conflicts the add-on is committed; with them, resolve them, then commit.`,
 			if len(args) > 0 {
 				return nil, cobra.ShellCompDirectiveNoFileComp
 			}
-			if cat, _ := f.addOnGoldenPath(cmd.Context(), o.Source, o.Dir, ""); cat != nil {
+			if cat, _ := f.AddOnGoldenPath(cmd.Context(), o.Source, o.Dir, ""); cat != nil {
 				return source.Names(source.ByType(cat.All, manifest.TypeAddon)), cobra.ShellCompDirectiveNoFileComp
 			}
 			return nil, cobra.ShellCompDirectiveError
@@ -63,7 +64,7 @@ conflicts the add-on is committed; with them, resolve them, then commit.`,
 				return usageErrorf(cmd, fmt.Errorf("--conflict %q: use inline or rej", o.Conflict))
 			}
 			o.Answers.Verbose, o.Rej = f.Config.Verbose, o.Conflict == "rej"
-			res, err := layer.Add(cmd.Context(), f.layerDeps(o.Offline), o.AddOptions)
+			res, err := layer.Add(cmd.Context(), f.LayerDeps(o.Offline), o.AddOptions)
 			if res == nil {
 				return renderLimitHint(withCmd(cmd, err))
 			}
@@ -84,28 +85,14 @@ conflicts the add-on is committed; with them, resolve them, then commit.`,
 	addRenderFlags(cmd, &o.Render, f.Build.Version)
 	cmd.RegisterFlagCompletionFunc("conflict", cobra.FixedCompletions([]string{"inline", "rej"}, cobra.ShellCompDirectiveNoFileComp))
 	completeAnswers(cmd, func(cmd *cobra.Command, args []string) (*source.Catalog, []*source.Template) {
-		return f.addOnGoldenPath(cmd.Context(), o.Source, o.Dir, firstArg(args))
+		return f.AddOnGoldenPath(cmd.Context(), o.Source, o.Dir, firstArg(args))
 	})
 	return cmd
-}
-
-// layerDeps is what the layer engines get from this run.
-func (f *Factory) layerDeps(offline bool) layer.Deps {
-	return layer.Deps{OpenCatalog: f.catalogOpener(offline), Prompter: f.prompter(), Trusted: f.Config.trusts,
-		Log: f.IO.ErrOut, Author: f.Author(), Now: f.Now, Display: relDir}
 }
 
 // printLayerResult prints what idp add, remove or adopt did, or would do; exit status 3 with
 // conflicts left.
 func printLayerResult(f *Factory, res *layer.Result, verb string, dryRun bool) error {
-	f.noteLayer(res, dryRun)
-	return f.printResult(&layer.Report{Result: res, Verb: verb, DryRun: dryRun, Display: relDir})
-}
-
-// layerExit is the exit status of idp remove after printLayerResult: 3 with conflicts left.
-func layerExit(res *layer.Result, dryRun bool) error {
-	if res.Conflicts > 0 && !dryRun {
-		return &exitError{Code: ExitConflicts}
-	}
-	return nil
+	f.NoteLayer(res, dryRun)
+	return printResult(f, &layer.Report{Result: res, Verb: verb, DryRun: dryRun, Display: factory.RelDir})
 }

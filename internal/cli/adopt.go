@@ -6,6 +6,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/idp-cli/idp/internal/bot"
+	"github.com/idp-cli/idp/internal/factory"
 	"github.com/idp-cli/idp/internal/layer"
 	"github.com/idp-cli/idp/internal/source"
 )
@@ -59,14 +60,14 @@ can adopt many repositories by pull request.`,
 			}
 			o.Answers.Verbose, o.Rej = f.Config.Verbose, o.Conflict == "rej"
 			if o.Bot.Push {
-				res, rep, err := bot.Adopt(cmd.Context(), f.layerDeps(o.Offline), f.pushDeps(&o.Bot), o.AdoptOptions,
+				res, rep, err := bot.Adopt(cmd.Context(), f.LayerDeps(o.Offline), f.PushDeps(o.Bot.Provider, o.Bot.Host), o.AdoptOptions,
 					bot.PushOptions{Branch: o.Bot.Branch, PullRequest: o.Bot.PullRequest, Display: o.Dir})
 				if err != nil {
 					return renderLimitHint(withCmd(cmd, err))
 				}
-				return f.printResult(&bot.Adopted{Result: res, Report: rep, Display: relDir})
+				return printResult(f, &bot.Adopted{Result: res, Report: rep, Display: factory.RelDir})
 			}
-			res, err := layer.Adopt(cmd.Context(), f.layerDeps(o.Offline), o.AdoptOptions)
+			res, err := layer.Adopt(cmd.Context(), f.LayerDeps(o.Offline), o.AdoptOptions)
 			if err != nil {
 				return renderLimitHint(withCmd(cmd, err))
 			}
@@ -88,13 +89,13 @@ can adopt many repositories by pull request.`,
 	addBotFlags(cmd, &o.Bot, false)
 	cmd.Flags().Lookup("branch").Usage = "the bot's `branch` (default idp/adopt-<template>)"
 	cmd.RegisterFlagCompletionFunc("template", func(cmd *cobra.Command, args []string, _ string) ([]string, cobra.ShellCompDirective) {
-		if cat, _ := f.goldenPaths(cmd.Context(), o.Source, "", ""); cat != nil {
+		if cat, _ := f.GoldenPaths(cmd.Context(), o.Source, "", ""); cat != nil {
 			return source.Names(source.Bases(cat.All)), cobra.ShellCompDirectiveNoFileComp
 		}
 		return nil, cobra.ShellCompDirectiveError
 	})
 	completeAnswers(cmd, func(cmd *cobra.Command, _ []string) (*source.Catalog, []*source.Template) {
-		return f.goldenPaths(cmd.Context(), o.Source, o.Template, "")
+		return f.GoldenPaths(cmd.Context(), o.Source, o.Template, "")
 	})
 	return cmd
 }

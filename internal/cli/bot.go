@@ -81,11 +81,3 @@ func (o *botOptions) validate(cmd *cobra.Command) error {
 	}
 	return nil
 }
-
-// forgeToken is the token for a forge's API: its own variable, else IDP_GIT_TOKEN.
-func (f *Factory) forgeToken(provider string) string {
-	if t := f.Getenv(forge.TokenVar(provider)); t != "" {
-		return t
-	}
-	return f.Getenv("IDP_GIT_TOKEN")
-}

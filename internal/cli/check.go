@@ -31,11 +31,11 @@ recorded version's render too, and exit status 6 says one differs or is missing.
   idp check --strict   # exit 6 when a file the golden path enforces was changed`,
 		Args: usageArgs(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			res, err := update.Check(cmd.Context(), f.updateDeps(o.Offline, false), update.CheckOptions{
+			res, err := update.Check(cmd.Context(), f.UpdateDeps(o.Offline, false), update.CheckOptions{
 				Dir: o.Dir, Layer: o.Layer, To: o.To, Pre: o.Pre, Strict: strict,
 			})
 			if res != nil {
-				err = cmp.Or(f.printResult(res), err)
+				err = cmp.Or(printResult(f, res), err)
 			}
 			switch {
 			case err != nil:

@@ -1,14 +1,12 @@
 package cli
 
 import (
-	"context"
 	"strings"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
 	"github.com/idp-cli/idp/internal/source"
-	"github.com/idp-cli/idp/internal/update"
 )
 
 // Shell completion reads only what is on this machine: the cached clone of a git source
@@ -36,26 +34,6 @@ func isCompletion(args []string) bool {
 	return len(args) > 0 && (args[0] == cobra.ShellCompRequestCmd || args[0] == cobra.ShellCompNoDescRequestCmd)
 }
 
-// goldenPaths picks the golden paths a command line names: from the cached catalog of source,
-// named (if given) or else of kind (if given). Nil when there are none or the source cannot be
-// read offline.
-func (f *Factory) goldenPaths(ctx context.Context, src, name, kind string) (*source.Catalog, []*source.Template) {
-	cat, err := f.openCatalog(ctx, src, true)
-	if err != nil {
-		return nil, nil
-	}
-	return cat, cat.Pick(name, kind)
-}
-
-// serviceGoldenPath is the golden path of the service in dir (its layer named layer, else its
-// base), from the cached catalog of its source.
-func (f *Factory) serviceGoldenPath(ctx context.Context, dir, layer string) (*source.Catalog, []*source.Template) {
-	if t, ok := update.Recorded(dir, layer); ok {
-		return f.goldenPaths(ctx, t.Source, t.Name, "")
-	}
-	return nil, nil
-}
-
 // completeSet offers the golden paths' parameters as key=, with their help, for --set; after
 // the = it offers a parameter's options, if it has them.
 func completeSet(toComplete string, all []*source.Template) ([]string, cobra.ShellCompDirective) {
@@ -75,25 +53,15 @@ func completeVersions(cat *source.Catalog, all []*source.Template) ([]string, co
 	return cat.VersionCompletions(all), cobra.ShellCompDirectiveNoFileComp | cobra.ShellCompDirectiveKeepOrder
 }
 
-// addOnGoldenPath is the add-on named name from src, else from the source of the base golden
-// path of the service in dir, as idp add finds it.
-func (f *Factory) addOnGoldenPath(ctx context.Context, src, dir, name string) (*source.Catalog, []*source.Template) {
-	if src == "" {
-		t, _ := update.Recorded(dir, "")
-		src = t.Source
-	}
-	return f.goldenPaths(ctx, src, name, "")
-}
-
 // completeServiceFlags completes --to (and --set, where the command has it) of a command on
 // one service (update, diff, check) from the service's golden path.
 func completeServiceFlags(cmd *cobra.Command, f *Factory, o *updateOptions) {
 	cmd.RegisterFlagCompletionFunc("to", func(cmd *cobra.Command, _ []string, _ string) ([]string, cobra.ShellCompDirective) {
-		return completeVersions(f.serviceGoldenPath(cmd.Context(), o.Dir, o.Layer))
+		return completeVersions(f.ServiceGoldenPath(cmd.Context(), o.Dir, o.Layer))
 	})
 	if cmd.Flags().Lookup("set") != nil {
 		cmd.RegisterFlagCompletionFunc("set", func(cmd *cobra.Command, _ []string, toComplete string) ([]string, cobra.ShellCompDirective) {
-			_, all := f.serviceGoldenPath(cmd.Context(), o.Dir, o.Layer)
+			_, all := f.ServiceGoldenPath(cmd.Context(), o.Dir, o.Layer)
 			return completeSet(toComplete, all)
 		})
 	}

@@ -11,17 +11,10 @@ import (
 	"github.com/idp-cli/idp/internal/config"
 )
 
-// Config is idp's typed configuration (internal/config), as the commands read it.
-type Config struct{ config.Config }
-
-// trusts and resolveSource are Trusts and ResolveSource, as the commands call them.
-func (c *Config) trusts(src string) bool          { return c.Trusts(src) }
-func (c *Config) resolveSource(loc string) string { return c.ResolveSource(loc) }
-
 // readConfig reads idp's configuration for cmd, from its flags, the IDP_* variables and the
 // config file (internal/config), into the factory with a logger at its level. A mistake in any
 // of them is a usage error.
-func (f *Factory) readConfig(cmd *cobra.Command) error {
+func readConfig(f *Factory, cmd *cobra.Command) error {
 	ctx := cmd.Context()
 	if ctx == nil {
 		ctx = context.Background()
@@ -36,16 +29,11 @@ func (f *Factory) readConfig(cmd *cobra.Command) error {
 	case cfg.Ignored != nil:
 		fmt.Fprintf(f.IO.ErrOut, "idp: ignored: %s\n", cfg.Ignored)
 	}
-	f.useConfig(cfg)
+	f.UseConfig(cfg)
 	if cfg.File != "" {
 		f.Logger.Debug("read config", "file", cfg.File)
 	}
 	return nil
-}
-
-// useConfig is what the factory holds once the config is read: it, and a logger at its level.
-func (f *Factory) useConfig(cfg *config.Config) {
-	f.Config, f.Logger = &Config{*cfg}, cfg.Logger(f.IO.ErrOut)
 }
 
 // allFlagNames are the names of every command's flags: the keys a config file may hold.

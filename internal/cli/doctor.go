@@ -44,7 +44,7 @@ func newDoctorCmd(f *Factory) *cobra.Command {
 			}
 			// A broken config is reported like any other check; doctor runs on its flags.
 			o.configErr = err
-			f.useConfig(config.Fallback(cmd.Flags(), f.Getenv, "source", "provider", "host", "timeout"))
+			f.UseConfig(config.Fallback(cmd.Flags(), f.Getenv, "source", "provider", "host", "timeout"))
 			return nil
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -59,12 +59,12 @@ func newDoctorCmd(f *Factory) *cobra.Command {
 				Builtin:    func() (*source.GitSource, error) { return source.OpenBuiltin(templates.History()) },
 				HTTPClient: f.HTTPClient,
 				Now:        f.Now,
-				Progress:   f.progress(),
-			}, doctor.Options{Config: cfg, CacheDir: f.cacheDir(), Provider: o.Provider, Host: o.Host, Timeout: o.Timeout})
+				Progress:   f.GitProgress(),
+			}, doctor.Options{Config: cfg, CacheDir: f.CacheDir(), Provider: o.Provider, Host: o.Host, Timeout: o.Timeout})
 			if err != nil {
 				return err
 			}
-			if err := f.printResult(rep); err != nil || rep.Failures() == "" {
+			if err := printResult(f, rep); err != nil || rep.Failures() == "" {
 				return err
 			}
 			return &exitError{Code: ExitError, Msg: rep.Failures()}

@@ -1,14 +1,11 @@
 package cli
 
 import (
-	"context"
-
 	"github.com/spf13/cobra"
 
 	"github.com/idp-cli/idp/internal/fleet"
 	"github.com/idp-cli/idp/internal/forge"
 	"github.com/idp-cli/idp/internal/progress"
-	"github.com/idp-cli/idp/internal/source"
 )
 
 func newFleetCmd(f *Factory) *cobra.Command {
@@ -67,26 +64,20 @@ func (o *fleetOptions) validate(cmd *cobra.Command, f *Factory, checked error) e
 	return nil
 }
 
-// ownerForge is the forge API that lists --owner's repositories; nil without --owner.
-func (f *Factory) ownerForge(o *fleetOptions) (api forge.Provider, err error) {
-	if o.Owner != "" {
-		if api, err = forge.New(o.Provider, forge.Options{Host: o.Host, Token: f.forgeToken(o.Provider), HTTPClient: f.HTTPClient}); err != nil {
-			err = &UsageError{Err: err}
-		}
+// owners is the forge API that lists --owner's repositories; nil without --owner.
+func (o *fleetOptions) owners(f *Factory) (forge.Provider, error) {
+	if o.Owner == "" {
+		return nil, nil
 	}
-	return api, err
+	api, err := f.Forge(o.Provider, o.Host)
+	if err != nil {
+		return nil, &UsageError{Err: err}
+	}
+	return api, nil
 }
 
-// fleetStatusDeps are the services fleet status and fleet report read a fleet with.
-func (f *Factory) fleetStatusDeps(o *fleetOptions) (fleet.StatusDeps, error) {
-	f.quietGit = true
-	f.shareCatalogs()
-	api, err := f.ownerForge(o)
-	return fleet.StatusDeps{
-		Credentials: f.gitAuth, Progress: f, Now: f.Now, Forge: api,
-		OpenCatalog: func(ctx context.Context, loc string) (*source.Catalog, error) {
-			return f.openCatalog(ctx, loc, o.Offline)
-		},
-		PullRequestsFor: fleet.PullRequestsVia(o.Provider, o.Host, f.forgeToken, f.HTTPClient),
-	}, err
+// statusDeps are the services fleet status and fleet report read a fleet with.
+func (o *fleetOptions) statusDeps(f *Factory) (fleet.StatusDeps, error) {
+	owners, err := o.owners(f)
+	return f.FleetStatusDeps(owners, o.Provider, o.Host, o.Offline), err
 }

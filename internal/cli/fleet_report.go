@@ -51,7 +51,7 @@ func runFleetReport(cmd *cobra.Command, f *Factory, o *fleetReportOptions) error
 	if err := o.validate(cmd, f, o.statusOptions().Check(o.Provider)); err != nil {
 		return err
 	}
-	d, err := f.fleetStatusDeps(&o.fleetOptions)
+	d, err := o.statusDeps(f)
 	if err != nil {
 		return err
 	}
@@ -59,7 +59,7 @@ func runFleetReport(cmd *cobra.Command, f *Factory, o *fleetReportOptions) error
 	if err != nil {
 		return err
 	}
-	if err := f.printResult(res); err != nil {
+	if err := printResult(f, res); err != nil {
 		return err
 	}
 	res.Status.WriteWarnings(f.IO.ErrOut)

@@ -86,7 +86,7 @@ func runFleetStatus(cmd *cobra.Command, f *Factory, o *fleetStatusOptions) error
 	if err := o.validate(cmd, f, o.statusOptions().Check(o.Provider)); err != nil {
 		return err
 	}
-	d, err := f.fleetStatusDeps(&o.fleetOptions)
+	d, err := o.statusDeps(f)
 	if err != nil {
 		return err
 	}
@@ -124,7 +124,7 @@ func runFleetStatusFrom(cmd *cobra.Command, f *Factory, o *fleetStatusOptions) e
 	if err != nil {
 		return err
 	}
-	if err := f.printResult(res); err != nil {
+	if err := printResult(f, res); err != nil {
 		return err
 	}
 	if res.Summary["failed"] > 0 {

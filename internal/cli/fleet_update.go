@@ -69,7 +69,7 @@ any needs a person to answer a newer version's parameters.`,
 	fl.StringVar(&o.ValuesFile, "values", "", "answers for every repository from a YAML or JSON `file`")
 	fl.StringVar(&o.Conflict, "conflict", "inline", "how conflicts are left: {inline|rej}")
 	cmd.RegisterFlagCompletionFunc("to", func(cmd *cobra.Command, _ []string, _ string) ([]string, cobra.ShellCompDirective) {
-		return completeVersions(f.goldenPaths(cmd.Context(), "", "", "")) // the configured source's
+		return completeVersions(f.GoldenPaths(cmd.Context(), "", "", "")) // the configured source's
 	})
 	return cmd
 }
@@ -100,14 +100,13 @@ func runFleetUpdate(cmd *cobra.Command, f *Factory, o *fleetUpdateOptions) error
 	if err := o.validate(cmd, f); err != nil {
 		return err
 	}
-	f.shareCatalogs()
-	f.quietGit = true
-	ud := f.updateDeps(o.Offline, false)
+	f.ShareCatalogs(true)
+	ud := f.UpdateDeps(o.Offline, false)
 	ud.Log = io.Discard // each repository's story is its row
-	deps := fleet.UpdateDeps{Update: ud, Push: f.pushDeps(&o.Bot), Credentials: f.gitAuth, Progress: f, Hint: renderLimitHint,
+	deps := fleet.UpdateDeps{Update: ud, Push: f.PushDeps(o.Bot.Provider, o.Bot.Host), Credentials: f.GitAuth, Progress: f, Hint: renderLimitHint,
 		Explain: func(url string, err error) error { return gitauth.ExplainSSH(err, url, f.Getenv) }}
 	var err error
-	if deps.Forge, err = f.ownerForge(&o.fleetOptions); err != nil {
+	if deps.Forge, err = o.owners(f); err != nil {
 		return err
 	}
 	if results, err := fleet.OpenResults(o.Results); err != nil {
@@ -122,8 +121,8 @@ func runFleetUpdate(cmd *cobra.Command, f *Factory, o *fleetUpdateOptions) error
 	if res == nil {
 		return err
 	}
-	f.recordFleetEvents(cmd.Context(), res)
-	if err := f.printResult(res); err != nil {
+	f.RecordFleetEvents(cmd.Context(), res)
+	if err := printResult(f, res); err != nil {
 		return err
 	}
 	if code := map[string]int{"failed": ExitError, "conflicts": ExitConflicts, "needsInput": ExitNeedsInput}[res.Worst()]; code != 0 {

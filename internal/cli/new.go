@@ -8,6 +8,7 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
+	"github.com/idp-cli/idp/internal/factory"
 	"github.com/idp-cli/idp/internal/forge"
 	"github.com/idp-cli/idp/internal/scaffold"
 	"github.com/idp-cli/idp/internal/source"
@@ -57,7 +58,7 @@ error that lists every one missing.`,
 			if len(args) > 0 {
 				return nil, cobra.ShellCompDirectiveNoFileComp
 			}
-			if cat, _ := f.goldenPaths(cmd.Context(), o.Source, "", ""); cat != nil {
+			if cat, _ := f.GoldenPaths(cmd.Context(), o.Source, "", ""); cat != nil {
 				return source.Types(cat.All), cobra.ShellCompDirectiveNoFileComp
 			}
 			return nil, cobra.ShellCompDirectiveError
@@ -91,13 +92,13 @@ error that lists every one missing.`,
 	addRenderFlags(cmd, &o.Render, f.Build.Version)
 	cmd.RegisterFlagCompletionFunc("provider", cobra.FixedCompletions(forge.Names(), cobra.ShellCompDirectiveNoFileComp))
 	cmd.RegisterFlagCompletionFunc("template", func(cmd *cobra.Command, args []string, _ string) ([]string, cobra.ShellCompDirective) {
-		if cat, all := f.goldenPaths(cmd.Context(), o.Source, "", firstArg(args)); cat != nil {
+		if cat, all := f.GoldenPaths(cmd.Context(), o.Source, "", firstArg(args)); cat != nil {
 			return source.Names(all), cobra.ShellCompDirectiveNoFileComp
 		}
 		return nil, cobra.ShellCompDirectiveError
 	})
 	completeAnswers(cmd, func(cmd *cobra.Command, args []string) (*source.Catalog, []*source.Template) {
-		return f.goldenPaths(cmd.Context(), o.Source, o.Template, firstArg(args))
+		return f.GoldenPaths(cmd.Context(), o.Source, o.Template, firstArg(args))
 	})
 	return cmd
 }
@@ -110,8 +111,8 @@ func runNew(cmd *cobra.Command, f *Factory, o *newOptions) error {
 	if o.InRepo && (o.Remote != "" || o.Provider != "") {
 		return usageErrorf(cmd, fmt.Errorf("--in-repo adds the service to the repository it is made in, which has its own remote: leave out --remote and --provider"))
 	}
-	d := scaffold.CreateDeps{OpenCatalog: f.catalogOpener(o.Offline), Prompter: f.prompter(), Trusted: f.Config.trusts,
-		Log: f.IO.ErrOut, Display: relDir, Push: f.pushTo, Author: f.Author(), Now: f.Now}
+	d := scaffold.CreateDeps{OpenCatalog: f.CatalogOpener(o.Offline), Prompter: f.Asker(), Trusted: f.Config.Trusts,
+		Log: f.IO.ErrOut, Display: factory.RelDir, Push: f.PushTo, Author: f.Author(), Now: f.Now}
 	if pub != nil {
 		d.Publisher = pub
 	}
@@ -120,12 +121,12 @@ func runNew(cmd *cobra.Command, f *Factory, o *newOptions) error {
 		o.Flags = append(o.Flags, scaffold.Flag{Name: fl.Name, Value: fl.Value.String(), Bool: fl.Value.Type() == "bool"})
 	})
 	res, err := scaffold.Run(cmd.Context(), d, o.CreateOptions)
-	f.noteCreated(res)
+	f.NoteCreated(res)
 	var pe *scaffold.PushError // the service is made: print it, then the error
 	if err != nil && !errors.As(err, &pe) {
 		return renderLimitHint(withCmd(cmd, err))
 	}
-	if perr := f.printResult(res); perr != nil {
+	if perr := printResult(f, res); perr != nil {
 		return perr
 	}
 	return err

@@ -25,7 +25,7 @@ func newPublish(cmd *cobra.Command, f *Factory, o *newOptions) (*scaffold.ForgeP
 	if o.Owner == "" {
 		return nil, usageErrorf(cmd, fmt.Errorf("--provider %s needs --owner: the organization, group or user to create the repository under", o.Provider))
 	}
-	token := f.forgeToken(o.Provider)
+	token := f.ForgeToken(o.Provider)
 	p, err := forge.New(o.Provider, forge.Options{Host: o.Host, Token: token, HTTPClient: f.HTTPClient})
 	if err != nil {
 		return nil, usageErrorf(cmd, fmt.Errorf("--provider: %w", err))
@@ -34,5 +34,5 @@ func newPublish(cmd *cobra.Command, f *Factory, o *newOptions) (*scaffold.ForgeP
 		return nil, usageErrorf(cmd, fmt.Errorf("--provider %s needs a token to create the repository: set %s (or IDP_GIT_TOKEN)", o.Provider, forge.TokenVar(o.Provider)))
 	}
 	return &scaffold.ForgePublisher{Provider: p, Token: token, Owner: o.Owner, Private: o.Private, UseExisting: o.UseExisting,
-		Credentials: f.gitAuth, Progress: f.progress()}, nil
+		Credentials: f.GitAuth, Progress: f.GitProgress()}, nil
 }

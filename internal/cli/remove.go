@@ -43,7 +43,7 @@ that one is removed.`,
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
 			o.Layer = args[0]
-			res, err := layer.Remove(cmd.Context(), f.layerDeps(o.Offline), layer.RemoveOptions{
+			res, err := layer.Remove(cmd.Context(), f.LayerDeps(o.Offline), layer.RemoveOptions{
 				Dir: o.Dir, Layer: o.Layer, DryRun: o.DryRun, Render: o.Render,
 			})
 			if err != nil {

@@ -2,12 +2,8 @@ package cli
 
 import (
 	"io"
-	"path/filepath"
-	"strings"
 
 	"github.com/spf13/cobra"
-
-	"github.com/idp-cli/idp/internal/english"
 )
 
 // printable is an engine's Result that prints itself, as JSON or as text.
@@ -19,7 +15,7 @@ type printable interface {
 // printResult prints r on stdout: JSON with --output json, else text. Then a result that Fails
 // (a check that found errors) ends the command with exit status 1, one Conflicted (files left
 // in conflict) with 3.
-func (f *Factory) printResult(r printable) error {
+func printResult(f *Factory, r printable) error {
 	var err error
 	if f.Config.Output == "json" {
 		err = printJSON(f.IO.Out, r.JSON())
@@ -37,18 +33,6 @@ func (f *Factory) printResult(r printable) error {
 		}
 	}
 	return err
-}
-
-var plural = english.Plural
-
-// relDir names a directory for the user: relative to the working directory when under it.
-func relDir(dir string) string {
-	if wd, err := filepath.Abs("."); err == nil {
-		if rel, err := filepath.Rel(wd, dir); err == nil && !strings.HasPrefix(rel, "..") {
-			return rel
-		}
-	}
-	return dir
 }
 
 // withCmd attaches the command to a usage error so the hint names it.

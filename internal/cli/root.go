@@ -64,7 +64,7 @@ func Run(ctx context.Context, f *Factory, args []string) int {
 	root.SetErr(f.IO.ErrOut)
 	start := f.Now()
 	cmd, err := root.ExecuteContextC(ctx)
-	f.recordEvent(ctx, cmd, start, err)
+	recordEvent(f, ctx, cmd, start, err)
 	if err == nil {
 		return ExitOK
 	}
@@ -98,7 +98,7 @@ func NewRootCmd(f *Factory) *cobra.Command {
 
   # The golden paths on offer
   idp templates list`,
-		PersistentPreRunE: func(cmd *cobra.Command, args []string) error { return f.readConfig(cmd) },
+		PersistentPreRunE: func(cmd *cobra.Command, args []string) error { return readConfig(f, cmd) },
 	}
 	pf := root.PersistentFlags()
 	pf.String("output", "text", "print data as {text|json} (fleet status also csv)")

@@ -53,7 +53,7 @@ Exit status 1 when there are errors; warnings alone exit 0.`,
 			if err != nil {
 				return err
 			}
-			return f.printResult(rep)
+			return printResult(f, rep)
 		},
 	}
 }
@@ -105,7 +105,7 @@ git diff before committing. Exit status 1 when a case fails.`,
 			if err != nil {
 				return err
 			}
-			return f.printResult(rep)
+			return printResult(f, rep)
 		},
 	}
 	fl := cmd.Flags()
@@ -136,7 +136,7 @@ It lints clean and its test passes as written; change it from there. See docs/au
 			if err != nil {
 				return err
 			}
-			return f.printResult(res)
+			return printResult(f, res)
 		},
 	}
 	fl := cmd.Flags()

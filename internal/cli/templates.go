@@ -24,7 +24,7 @@ func newTemplatesCmd(f *Factory) *cobra.Command {
   idp templates list --source https://git.example.com/platform/golden-paths.git --versions
   idp templates list --source ./golden-paths --output json`,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			cat, err := f.openCatalog(cmd.Context(), f.Config.Source, offline)
+			cat, err := f.OpenCatalog(cmd.Context(), f.Config.Source, offline)
 			if err != nil {
 				return withCmd(cmd, err)
 			}
@@ -32,7 +32,7 @@ func newTemplatesCmd(f *Factory) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			if err := f.printResult(l); err != nil {
+			if err := printResult(f, l); err != nil {
 				return err
 			}
 			return l.Unusable() // every golden path is broken: exit 1

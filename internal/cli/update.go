@@ -1,16 +1,12 @@
 package cli
 
 import (
-	"context"
 	"errors"
 	"fmt"
 
 	"github.com/spf13/cobra"
 
-	"github.com/idp-cli/idp/internal/bot"
-	"github.com/idp-cli/idp/internal/gitauth"
 	"github.com/idp-cli/idp/internal/render"
-	"github.com/idp-cli/idp/internal/source"
 	"github.com/idp-cli/idp/internal/update"
 	"github.com/idp-cli/idp/internal/updaterun"
 )
@@ -101,35 +97,6 @@ func addUpdateFlags(cmd *cobra.Command, o *updateOptions) {
 	})
 }
 
-// updateDeps is what the update engine gets from this run: its sources, prompter, trust and
-// stderr.
-func (f *Factory) updateDeps(offline, ask bool) update.Deps {
-	d := update.Deps{
-		OpenCatalog: func(ctx context.Context, loc string) (*source.Catalog, error) {
-			return f.openCatalog(ctx, loc, offline)
-		},
-		Trusted: f.Config.trusts, Log: f.IO.ErrOut, Display: relDir, Now: f.Now,
-	}
-	if ask {
-		if p := f.prompter(); p != nil {
-			d.Prompter = p
-		}
-	}
-	return d
-}
-
-// pushDeps is what the bot gets from this run: credentials, the forge for a pull request.
-func (f *Factory) pushDeps(o *botOptions) bot.PushDeps {
-	return bot.PushDeps{
-		Credentials: f.gitAuth,
-		Explain:     func(url string, err error) error { return gitauth.ExplainSSH(err, url, f.Getenv) },
-		Forge: func(url string) (*bot.Forge, error) {
-			return bot.ForgeFor(url, bot.ForgeOptions{Provider: o.Provider, Host: o.Host, Token: f.forgeToken, HTTPClient: f.HTTPClient})
-		},
-		Progress: f.progress(), Now: f.Now,
-	}
-}
-
 // runUpdate is idp update and, with diff, idp diff.
 func runUpdate(cmd *cobra.Command, f *Factory, o *updateOptions, diff bool) error {
 	toGiven := cmd.Flags().Changed("to")
@@ -154,17 +121,17 @@ func runUpdate(cmd *cobra.Command, f *Factory, o *updateOptions, diff bool) erro
 	case o.Bot.Push:
 		mode = update.ModeBot
 	}
-	f.shareCatalogs() // layers from one source open it once
+	f.ShareCatalogs(false) // layers from one source open it once
 	res, err := updaterun.Run(cmd.Context(), updaterun.Deps{
-		Update: f.updateDeps(o.Offline, mode == update.ModeWrite || mode == update.ModeBot),
-		Push:   f.pushDeps(&o.Bot), Hint: renderLimitHint,
+		Update: f.UpdateDeps(o.Offline, mode == update.ModeWrite || mode == update.ModeBot),
+		Push:   f.PushDeps(o.Bot.Provider, o.Bot.Host), Hint: renderLimitHint,
 	}, updaterun.Options{Do: update.DoOptions{
 		Dir: o.Dir, Layer: o.Layer, To: o.To, ToGiven: toGiven, Pre: o.Pre, AllowDowngrade: o.AllowDowngrade,
 		Set: o.Set, ValuesFile: o.ValuesFile, Verbose: f.Config.Verbose, Rej: o.Conflict == "rej", Mode: mode,
 		Trust: o.Trust, Render: o.Render, MinAge: o.Bot.MinAge,
 	}, Push: o.Bot.pushOptions(o.Dir)})
 	if res != nil {
-		f.noteUpdate(res.Outcome(), mode)
+		f.NoteUpdate(res.Outcome(), mode)
 		if perr := res.Write(f.IO.Out, f.IO.ErrOut, f.Config.Output == "json"); perr != nil {
 			return perr
 		}

@@ -16,7 +16,7 @@ func newVersionCmd(f *Factory) *cobra.Command {
 		Example: "  idp version\n  idp --version\n  idp version --output json",
 		// idp's version is worth knowing most when something is wrong, a config file too.
 		Annotations: map[string]string{configOptional: "true"},
-		RunE:        func(cmd *cobra.Command, args []string) error { return f.printResult(buildinfo.Info(f.Build)) },
+		RunE:        func(cmd *cobra.Command, args []string) error { return printResult(f, buildinfo.Info(f.Build)) },
 	}
 }
 

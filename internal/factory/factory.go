@@ -1,4 +1,8 @@
-package cli
+// Package factory builds, once, the services idp's commands need: streams, configuration,
+// logger, prompter, catalogs of golden paths, credentials, forge clients, progress and the
+// opt-in events. It holds no flow: the commands in internal/cli hand what it builds to the
+// engines (gh's pkg/cmdutil.Factory).
+package factory
 
 import (
 	"context"
@@ -6,21 +10,21 @@ import (
 	"log/slog"
 	"net/http"
 	"os"
+	"path/filepath"
+	"strings"
 	"time"
 
 	"golang.org/x/term"
 
 	"github.com/idp-cli/idp/internal/answers"
+	"github.com/idp-cli/idp/internal/buildinfo"
+	"github.com/idp-cli/idp/internal/config"
+	"github.com/idp-cli/idp/internal/events"
 	"github.com/idp-cli/idp/internal/gitrepo"
+	"github.com/idp-cli/idp/internal/progress"
 	"github.com/idp-cli/idp/internal/prompt"
+	"github.com/idp-cli/idp/internal/source"
 )
-
-// Build identifies this binary; main fills it from -ldflags.
-type Build struct {
-	Version string
-	Commit  string
-	Date    string
-}
 
 // IOStreams are the process's streams and whether each is a terminal.
 type IOStreams struct {
@@ -50,23 +54,29 @@ type Prompter interface {
 
 // Factory builds, once, the services that commands need.
 type Factory struct {
-	Build  Build
+	Build  buildinfo.Info
 	IO     *IOStreams
-	Config *Config
+	Config *config.Config
 	Now    func() time.Time
 	Getenv func(string) string
 	Logger *slog.Logger
-	// catalogs, when set, shares opened sources between services (fleet commands).
-	catalogs *catalogCache
-	// quietGit silences git's own progress, where a progress bar of many repositories is
-	// drawn instead (fleet commands).
-	quietGit bool
 	// Prompter, when set, replaces the huh prompter (tests).
 	Prompter Prompter
 	// HTTPClient is for forge APIs; nil means a default client.
 	HTTPClient *http.Client
+
+	// catalogs, when set, shares opened sources between services (fleet commands).
+	catalogs *source.Shared
+	// quietGit silences git's own progress, where a progress bar of many repositories is
+	// drawn instead (fleet commands).
+	quietGit bool
 	// event is what the command knows for its opt-in event (events.go).
-	event *eventNote
+	event *events.Note
+}
+
+// UseConfig is what the factory holds once the config is read: it, and a logger at its level.
+func (f *Factory) UseConfig(cfg *config.Config) {
+	f.Config, f.Logger = cfg, cfg.Logger(f.IO.ErrOut)
 }
 
 // CanPrompt reports whether idp may ask the user: stdin and stdout are terminals and input is
@@ -81,17 +91,17 @@ func (f *Factory) CanPrompt() bool {
 	return f.IO.InTTY && f.IO.OutTTY
 }
 
-// progress is where clones, fetches and pushes report progress: stderr when it is a terminal,
-// else nowhere.
-func (f *Factory) progress() io.Writer {
+// GitProgress is where clones, fetches and pushes report progress: stderr when it is a
+// terminal, else nowhere.
+func (f *Factory) GitProgress() io.Writer {
 	if f.IO.ErrTTY && !f.quietGit {
 		return f.IO.ErrOut
 	}
 	return nil
 }
 
-// prompter returns the prompter, or nil when idp may not prompt.
-func (f *Factory) prompter() Prompter {
+// Asker returns the prompter, or nil when idp may not prompt.
+func (f *Factory) Asker() Prompter {
 	if !f.CanPrompt() {
 		return nil
 	}
@@ -103,6 +113,16 @@ func (f *Factory) prompter() Prompter {
 		}
 	}
 	return f.Prompter
+}
+
+// Start is the factory as a fleet.Progress: a bar on stderr when it is a terminal.
+func (f *Factory) Start(label string, total int) (func(int), func()) {
+	var w io.Writer
+	if f.IO.ErrTTY {
+		w = f.IO.ErrOut
+	}
+	b := progress.New(w, label, total)
+	return b.Set, b.Finish
 }
 
 // Author signs a new service's first commit: IDP_GIT_AUTHOR_NAME and _EMAIL, else git config,
@@ -125,4 +145,14 @@ func (f *Factory) Author() gitrepo.Author {
 		a.Email = gitrepo.DefaultAuthor.Email
 	}
 	return a
+}
+
+// RelDir names a directory for the user: relative to the working directory when under it.
+func RelDir(dir string) string {
+	if wd, err := filepath.Abs("."); err == nil {
+		if rel, err := filepath.Rel(wd, dir); err == nil && !strings.HasPrefix(rel, "..") {
+			return rel
+		}
+	}
+	return dir
 }
