@@ -3,14 +3,8 @@ package events
 import (
 	"context"
 	"path"
-	"path/filepath"
 	"strings"
 	"time"
-
-	"github.com/idp-cli/idp/internal/fleet"
-	"github.com/idp-cli/idp/internal/layer"
-	"github.com/idp-cli/idp/internal/scaffold"
-	"github.com/idp-cli/idp/internal/update"
 )
 
 // commands are the commands that make or move a service: the only ones that record an event,
@@ -56,73 +50,27 @@ func (r *Recorder) RecordRun(ctx context.Context, run Run) error {
 	return r.Record(ctx, ev)
 }
 
+// BotRun is one repository's update in idp fleet update: its URL, golden path, versions, how
+// it ended (ok, conflicts, needs-input or error) and how long it took.
+type BotRun struct {
+	Repo, GoldenPath, From, To, Outcome string
+	Took                                time.Duration
+}
+
 // RecordFleet records idp fleet update's run as the bot's, one event per repository, as each
 // repository's own idp update --push would; now is when the run ended. It stops at the first
 // failure: the others would fail the same way.
-func (r *Recorder) RecordFleet(ctx context.Context, res *fleet.UpdateResult, now time.Time, idpVersion string) error {
-	if r == nil || res == nil {
+func (r *Recorder) RecordFleet(ctx context.Context, runs []BotRun, now time.Time, idpVersion string) error {
+	if r == nil {
 		return nil
 	}
-	outcomes := map[string]string{"updated": "ok", "unchanged": "ok", "conflicts": "conflicts", "needsInput": "needs-input", "failed": "error"}
-	for _, row := range res.Rows {
-		ev := Event{Time: now.Add(-row.Took).UTC(), Command: "update", Mode: "bot", GoldenPath: row.Template, From: row.From, To: row.To,
-			Service: strings.TrimSuffix(path.Base(strings.TrimSuffix(row.Repo, "/")), ".git"), DurationMS: row.Took.Milliseconds(),
-			Outcome: outcomes[row.Result], IdpVersion: idpVersion}
+	for _, run := range runs {
+		ev := Event{Time: now.Add(-run.Took).UTC(), Command: "update", Mode: "bot", GoldenPath: run.GoldenPath, From: run.From, To: run.To,
+			Service: strings.TrimSuffix(path.Base(strings.TrimSuffix(run.Repo, "/")), ".git"), DurationMS: run.Took.Milliseconds(),
+			Outcome: run.Outcome, IdpVersion: idpVersion}
 		if err := r.Record(ctx, ev); err != nil {
 			return err
 		}
 	}
 	return nil
-}
-
-// Created is idp new's note; nil when it made nothing.
-func Created(res *scaffold.Created) *Note {
-	if res == nil || res.NewResult == nil || res.Record == nil {
-		return nil
-	}
-	n := &Note{GoldenPath: res.Record.Template.Name, To: res.Record.Template.Version, Service: filepath.Base(res.Dir)}
-	if res.Template != nil {
-		n.TimeSaved = res.Template.Manifest.TimeSavedDuration()
-	}
-	return n
-}
-
-// Updated is idp update's note; nil when it planned nothing.
-func Updated(out *update.Outcome, mode update.Mode) *Note {
-	if out == nil || out.Planned == nil {
-		return nil
-	}
-	p := out.Planned
-	n := &Note{GoldenPath: p.Name, From: p.Current, To: p.Wants}
-	if out.Result != nil {
-		n.From, n.To = out.Result.From, out.Result.To
-	}
-	if p.Service != nil {
-		n.Service = filepath.Base(p.Service.Dir)
-	}
-	if p.Template != nil {
-		n.TimeSaved = p.Template.Manifest.TimeSavedDuration()
-	}
-	switch mode {
-	case update.ModeBot:
-		n.Mode = "bot"
-	case update.ModeDryRun, update.ModeDiff:
-		n.Mode = "dry-run"
-	}
-	return n
-}
-
-// Layered is idp add's and idp adopt's note (remove records none); nil when there is no layer.
-func Layered(res *layer.Result, dryRun bool) *Note {
-	if res == nil {
-		return nil
-	}
-	n := &Note{GoldenPath: res.Name, To: res.Version}
-	if res.Service != nil {
-		n.Service = filepath.Base(res.Service.Dir)
-	}
-	if dryRun {
-		n.Mode = "dry-run"
-	}
-	return n
 }

@@ -7,10 +7,6 @@ import (
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/idp-cli/idp/internal/fleet"
-	"github.com/idp-cli/idp/internal/layer"
-	"github.com/idp-cli/idp/internal/update"
 )
 
 // TestRecordRun: a command that makes or moves a service records one line, its mode from its
@@ -24,7 +20,7 @@ func TestRecordRun(t *testing.T) {
 	for _, run := range []Run{
 		{Command: "new", Start: start, End: end, Outcome: "ok", Interactive: true, IdpVersion: "v1.0.0",
 			Note: &Note{GoldenPath: "go-service", To: "v1.2.0", Service: "payments", TimeSaved: 4 * time.Hour}},
-		{Command: "update", Start: start, End: end, Outcome: "conflicts", Note: Layered(&layer.Result{Name: "docs", Version: "v2"}, true)},
+		{Command: "update", Start: start, End: end, Outcome: "conflicts", Note: &Note{GoldenPath: "docs", To: "v2", Mode: "dry-run"}},
 		{Command: "templates", Start: start, End: end, Outcome: "ok"},
 		{Command: "add", Start: start, End: start, Outcome: "usage-error"},
 	} {
@@ -51,10 +47,10 @@ func TestRecordFleet(t *testing.T) {
 	file := filepath.Join(t.TempDir(), "events.jsonl")
 	rec := New(&Config{File: file}, nil, func(string) string { return "" })
 	end := time.Date(2026, 11, 30, 12, 0, 0, 0, time.UTC)
-	res := &fleet.UpdateResult{Rows: []fleet.UpdateRow{
-		{Repo: "https://git.example.com/team/payments.git", Template: "go-service", From: "v1", To: "v2", Result: "updated", Took: 2 * time.Second},
-		{Repo: "git@example.com:team/orders/", Result: "needsInput", Took: time.Second},
-	}}
+	res := []BotRun{
+		{Repo: "https://git.example.com/team/payments.git", GoldenPath: "go-service", From: "v1", To: "v2", Outcome: "ok", Took: 2 * time.Second},
+		{Repo: "git@example.com:team/orders/", Outcome: "needs-input", Took: time.Second},
+	}
 	if err := rec.RecordFleet(context.Background(), res, end, "v1.0.0"); err != nil {
 		t.Fatal(err)
 	}
@@ -69,15 +65,5 @@ func TestRecordFleet(t *testing.T) {
 	bad := New(&Config{File: filepath.Join(file, "not-a-dir", "x")}, nil, func(string) string { return "" })
 	if err := bad.RecordFleet(context.Background(), res, end, "v1"); err == nil || strings.Count(err.Error(), "events file") != 1 {
 		t.Errorf("unwritable: %v", err)
-	}
-}
-
-func TestNotes(t *testing.T) {
-	if Created(nil) != nil || Updated(nil, update.ModeBot) != nil || Updated(&update.Outcome{}, update.ModeBot) != nil || Layered(nil, false) != nil {
-		t.Error("a note for nothing done")
-	}
-	n := Updated(&update.Outcome{Planned: &update.Planned{Name: "go-service", Current: "v1", Wants: "v2"}}, update.ModeDiff)
-	if *n != (Note{GoldenPath: "go-service", From: "v1", To: "v2", Mode: "dry-run"}) {
-		t.Errorf("update note %+v", n)
 	}
 }

@@ -11,7 +11,11 @@ import (
 	"time"
 
 	"github.com/idp-cli/idp/internal/config"
+	"github.com/idp-cli/idp/internal/events"
+	"github.com/idp-cli/idp/internal/fleet"
 	"github.com/idp-cli/idp/internal/gitrepo"
+	"github.com/idp-cli/idp/internal/layer"
+	"github.com/idp-cli/idp/internal/update"
 )
 
 func newFactory(env map[string]string, tty bool) (*Factory, *bytes.Buffer) {
@@ -113,5 +117,39 @@ func TestOpenCatalogOncePerRunWhenShared(t *testing.T) {
 	}
 	if _, all := f.GoldenPaths(ctx, "", "go-service", ""); len(all) != 1 || all[0].Manifest.Name != "go-service" {
 		t.Fatalf("GoldenPaths go-service: %v", all)
+	}
+}
+
+func TestEventNotes(t *testing.T) {
+	if createdNote(nil) != nil || updatedNote(nil, update.ModeBot) != nil || updatedNote(&update.Outcome{}, update.ModeBot) != nil || layeredNote(nil, false) != nil {
+		t.Error("a note for nothing done")
+	}
+	n := updatedNote(&update.Outcome{Planned: &update.Planned{Name: "go-service", Current: "v1", Wants: "v2"}}, update.ModeDiff)
+	if *n != (events.Note{GoldenPath: "go-service", From: "v1", To: "v2", Mode: "dry-run"}) {
+		t.Errorf("update note %+v", n)
+	}
+	if n := layeredNote(&layer.Result{Name: "docs", Version: "v2"}, true); *n != (events.Note{GoldenPath: "docs", To: "v2", Mode: "dry-run"}) {
+		t.Errorf("layer note %+v", n)
+	}
+}
+
+// TestRecordFleetEvents: each repository's row of fleet update is the bot's event, its result
+// in the events' words.
+func TestRecordFleetEvents(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "events.jsonl")
+	f, errOut := newFactory(nil, false)
+	f.Config.Events = &events.Config{File: file}
+	f.Build.Version = "v1.0.0"
+	f.Now = func() time.Time { return time.Date(2026, 11, 30, 12, 0, 0, 0, time.UTC) }
+	f.RecordFleetEvents(context.Background(), &fleet.UpdateResult{Rows: []fleet.UpdateRow{
+		{Repo: "https://git.example.com/team/payments.git", Template: "go-service", From: "v1", To: "v2", Result: "unchanged", Took: 2 * time.Second},
+		{Repo: "git@example.com:team/orders/", Result: "failed", Took: time.Second},
+	}})
+	got, _ := os.ReadFile(file)
+	want := `{"time":"2026-11-30T11:59:58Z","command":"update","mode":"bot","goldenPath":"go-service","versionFrom":"v1","versionTo":"v2","service":"payments","durationMs":2000,"outcome":"ok","idpVersion":"v1.0.0"}
+{"time":"2026-11-30T11:59:59Z","command":"update","mode":"bot","service":"orders","durationMs":1000,"outcome":"error","idpVersion":"v1.0.0"}
+`
+	if string(got) != want || errOut.Len() != 0 {
+		t.Errorf("recorded:\n%s\nwant:\n%s\nstderr: %s", got, want, errOut)
 	}
 }
