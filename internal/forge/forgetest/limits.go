@@ -2,6 +2,7 @@ package forgetest
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -20,6 +21,10 @@ type Limits struct {
 	PerHour, WritesPerMinute, WritesPerHour int
 	// Now is the fake's clock; nil means time.Now. A test that makes waiting instant moves it.
 	Now func() time.Time
+	// Minute is how long the fake's minute lasts, and its hour sixty of them; 0 means a
+	// minute. A test of processes that wait in real time shortens it: with 5 s, GitHub's
+	// limits hold twelve times as fast, and a secondary limit's refusal says Retry-After 5.
+	Minute time.Duration
 }
 
 // GitHubLimits are the documented limits of a personal token.
@@ -43,6 +48,9 @@ func (f *Fake) Limited(t testing.TB, l Limits) (url string, stats func() LimitSt
 	if l.Now == nil {
 		l.Now = time.Now
 	}
+	minute := cmp.Or(l.Minute, time.Minute)
+	hour := 60 * minute
+	retryAfter := strconv.Itoa(int(max((minute+time.Second-1)/time.Second, 1)))
 	var mu sync.Mutex
 	var st LimitStats
 	var all, writes []time.Time // when each accepted request came
@@ -69,11 +77,11 @@ func (f *Fake) Limited(t testing.TB, l Limits) (url string, stats func() LimitSt
 			st.Over++
 		}
 		// The primary window: an hour from the first request of the window.
-		used := within(all, now, time.Hour)
-		reset := now.Add(time.Hour)
+		used := within(all, now, hour)
+		reset := now.Add(hour)
 		for _, x := range all {
-			if now.Sub(x) < time.Hour {
-				reset = x.Add(time.Hour)
+			if now.Sub(x) < hour {
+				reset = x.Add(hour)
 				break
 			}
 		}
@@ -90,11 +98,11 @@ func (f *Fake) Limited(t testing.TB, l Limits) (url string, stats func() LimitSt
 			mu.Unlock()
 			githubError(w, http.StatusForbidden, "API rate limit exceeded for user ID 1. If you reach out to GitHub Support for help, please include the request ID.")
 			return
-		case write && ((l.WritesPerMinute > 0 && within(writes, now, time.Minute) >= l.WritesPerMinute) ||
-			(l.WritesPerHour > 0 && within(writes, now, time.Hour) >= l.WritesPerHour)):
+		case write && ((l.WritesPerMinute > 0 && within(writes, now, minute) >= l.WritesPerMinute) ||
+			(l.WritesPerHour > 0 && within(writes, now, hour) >= l.WritesPerHour)):
 			st.Secondary++
-			blockedUntil = now.Add(time.Minute)
-			h.Set("Retry-After", "60")
+			blockedUntil = now.Add(minute)
+			h.Set("Retry-After", retryAfter)
 			h.Set("X-RateLimit-Remaining", strconv.Itoa(l.PerHour-used))
 			mu.Unlock()
 			githubError(w, http.StatusForbidden, "You have exceeded a secondary rate limit. Please wait a few minutes before you try again.")
