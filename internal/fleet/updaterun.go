@@ -123,11 +123,15 @@ func Update(ctx context.Context, d UpdateDeps, o UpdateOptions) (*UpdateResult, 
 
 func updateOne(ctx context.Context, d UpdateDeps, o UpdateOptions, r Repo, renderMu *sync.Mutex) UpdateRow {
 	row := UpdateRow{Repo: gitauth.Redact(r.Name), Result: "failed"}
+	dir := "" // the temporary clone, which messages name by paths in the repository
 	fail := func(err error) UpdateRow {
 		if d.Hint != nil {
 			err = d.Hint(err)
 		}
 		row.Error = err.Error()
+		if dir != "" {
+			row.Error = strings.ReplaceAll(row.Error, dir+string(filepath.Separator), "")
+		}
 		return row
 	}
 	tmp, err := os.MkdirTemp("", "idp-fleet-*")
@@ -140,7 +144,7 @@ func updateOne(ctx context.Context, d UpdateDeps, o UpdateOptions, r Repo, rende
 	if name == "" || name == "." || name == "/" {
 		name = "service"
 	}
-	dir := filepath.Join(tmp, name)
+	dir = filepath.Join(tmp, name)
 	cred := d.Credentials(r.Location)
 	if cred.Err != nil {
 		return fail(cred.Err)

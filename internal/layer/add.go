@@ -80,6 +80,9 @@ func Add(ctx context.Context, d Deps, o AddOptions) (*Result, error) {
 		}
 		return nil, &source.RequestError{Err: fmt.Errorf("%s is a golden path of type %s, not an add-on; idp add applies add-ons (type: addon), and %s", m.Name, m.Type, list)}
 	}
+	if err := recordedVersions(ctx, d, svc, cat, loc, m); err != nil {
+		return nil, err
+	}
 	if err := Requires(svc.Record, m); err != nil {
 		return nil, err
 	}
@@ -131,6 +134,32 @@ func Add(ctx context.Context, d Deps, o AddOptions) (*Result, error) {
 	}
 	d.noteUnversioned(res)
 	return res, nil
+}
+
+// recordedVersions checks that the layers the add-on m requires record versions their golden
+// paths have, before Requires compares them: a version .idp.yaml names that does not exist
+// would send the owner to an idp update with nothing to do.
+func recordedVersions(ctx context.Context, d Deps, svc *update.Service, cat *source.Catalog, loc string, m *manifest.Manifest) error {
+	for i := range m.Requires {
+		at := svc.Record.Find(m.Requires[i].Name)
+		if at < 0 {
+			continue
+		}
+		l := svc.Record.Layer(at).Template
+		c := cat
+		if l.Source != loc {
+			var err error
+			if c, err = d.OpenCatalog(ctx, l.Source); err != nil {
+				continue // idp update says what is wrong with that source
+			}
+		}
+		if t := source.Find(c.All, l.Name); t != nil {
+			if err := svc.CheckVersion(c, t, at); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 // Requires checks that the service's layers meet what the add-on m requires.

@@ -422,3 +422,43 @@ func IsError(err error) bool {
 	var e *Error
 	return errors.As(err, &e)
 }
+
+// VersionLine is the line of the template's version in .idp.yaml's data, of layer i as
+// File.Layer numbers them (0 the base, 1.. layers[0]..), for errors about it; 0 when it cannot
+// be found.
+func VersionLine(data []byte, i int) int {
+	var doc yaml.Node
+	if yaml.Unmarshal(data, &doc) != nil || len(doc.Content) == 0 {
+		return 0
+	}
+	m := doc.Content[0]
+	if i > 0 {
+		m = value(m, "layers")
+		if m == nil || m.Kind != yaml.SequenceNode || i > len(m.Content) {
+			return 0
+		}
+		m = m.Content[i-1]
+	}
+	if t := value(m, "template"); t != nil {
+		for j := 0; j+1 < len(t.Content); j += 2 {
+			if t.Content[j].Value == "version" {
+				return t.Content[j+1].Line
+			}
+		}
+		return t.Line
+	}
+	return 0
+}
+
+// value is the value of key in the mapping m, or nil.
+func value(m *yaml.Node, key string) *yaml.Node {
+	if m == nil || m.Kind != yaml.MappingNode {
+		return nil
+	}
+	for j := 0; j+1 < len(m.Content); j += 2 {
+		if m.Content[j].Value == key {
+			return m.Content[j+1]
+		}
+	}
+	return nil
+}

@@ -115,6 +115,8 @@ func ResolveLayer(ctx context.Context, d Deps, dir, layer, to string, pre bool) 
 		// own version (dev, v0.x), and its files are the first release's.
 		at = cat.Git.Oldest(tmpl.Dir)
 		rec.Version, p.Current = at, at
+	} else if err := svc.CheckVersion(cat, tmpl, svc.Layer); err != nil {
+		return nil, err
 	}
 	p.Base.Source, p.Base.Template, err = cat.At(tmpl, "version", at, true)
 	if err != nil {

@@ -32,6 +32,9 @@ type Service struct {
 
 	repo *git.Repository
 	rel  string // Dir relative to the repository's root, slash-separated; "" at the root
+	// file names .idp.yaml in messages, and data is what it held when opened.
+	file string
+	data []byte
 }
 
 // readRecord reads .idp.yaml through the service's root: a file, never what a link points to.
@@ -104,11 +107,12 @@ func Open(dir string) (*Service, error) {
 	if err != nil {
 		return nil, err
 	}
-	rec, err := provenance.Parse(data, filepath.Join(dir, provenance.FileName))
+	file := filepath.Join(dir, provenance.FileName)
+	rec, err := provenance.Parse(data, file)
 	if err != nil {
 		return nil, err
 	}
-	return openRepo(&Service{Dir: abs, Record: rec})
+	return openRepo(&Service{Dir: abs, Record: rec, file: file, data: data})
 }
 
 // OpenUnrecorded opens dir, a directory with no .idp.yaml yet (idp adopt), and the git
