@@ -1,6 +1,8 @@
 package cli
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"io"
 
@@ -47,7 +49,8 @@ them, so that N jobs of a CI matrix or a Kubernetes Indexed Job cover the fleet 
 those a cut-short run finished (docs/scale.md).
 
 Exit status 1 when any repository failed, else 3 when any was left with conflicts, else 5 when
-any needs a person to answer a newer version's parameters.`,
+any needs a person to answer a newer version's parameters; 2 when cancelled (Ctrl-C), with the
+repositories not started listed (run again, with --resume, to finish).`,
 		Example: `  idp fleet update --repos services.txt --pull-request --jobs 8
   idp fleet update --repos services.txt --pull-request --to '^1'
   idp fleet update --repos services.txt --pull-request --set slack=#platform-alerts`,
@@ -124,6 +127,9 @@ func runFleetUpdate(cmd *cobra.Command, f *Factory, o *fleetUpdateOptions) error
 	f.RecordFleetEvents(cmd.Context(), res)
 	if err := printResult(f, res); err != nil {
 		return err
+	}
+	if errors.Is(err, context.Canceled) {
+		return err // idp: cancelled, exit 2, whatever the rows done so far say
 	}
 	if code := map[string]int{"failed": ExitError, "conflicts": ExitConflicts, "needsInput": ExitNeedsInput}[res.Worst()]; code != 0 {
 		return &exitError{Code: code}

@@ -82,6 +82,11 @@ type UpdateResult struct {
 	Summary map[string]int `json:"summary"`
 	// Resumed counts the repositories skipped as done by an earlier run (--resume).
 	Resumed int `json:"resumed,omitempty"`
+	// Cancelled: the run was stopped (Ctrl-C, SIGTERM) before every repository was done; a
+	// repository stopped midway is a failed row whose error is "cancelled", and NotStarted
+	// are the repositories it never reached. A run again (with --resume) finishes them.
+	Cancelled  bool     `json:"cancelled,omitempty"`
+	NotStarted []string `json:"notStarted,omitempty"`
 }
 
 // Update runs the bot on every repository of the list, o.Jobs at a time: a clone into a
@@ -112,13 +117,21 @@ func Update(ctx context.Context, d UpdateDeps, o UpdateOptions) (*UpdateResult, 
 		results.write(rows[i])
 	}, set)
 	finish()
+	res := &UpdateResult{Resumed: resumed}
 	if ctx.Err() != nil { // rows never started are not failures of their repositories
+		res.Cancelled = true
+		for i, r := range rows {
+			if r.Repo == "" {
+				res.NotStarted = append(res.NotStarted, repos[i].displayName())
+			}
+		}
 		rows = slices.DeleteFunc(rows, func(r UpdateRow) bool { return r.Repo == "" })
 	}
 	if results.err != nil {
 		return nil, fmt.Errorf("--results: %w", results.err)
 	}
-	return &UpdateResult{Rows: rows, Summary: SummarizeUpdate(rows), Resumed: resumed}, ctx.Err()
+	res.Rows, res.Summary = rows, SummarizeUpdate(rows)
+	return res, ctx.Err()
 }
 
 func updateOne(ctx context.Context, d UpdateDeps, o UpdateOptions, r Repo, renderMu *sync.Mutex) UpdateRow {
@@ -129,6 +142,9 @@ func updateOne(ctx context.Context, d UpdateDeps, o UpdateOptions, r Repo, rende
 			err = d.Hint(err)
 		}
 		row.Error = err.Error()
+		if ctx.Err() != nil && (errors.Is(err, context.Canceled) || strings.Contains(row.Error, context.Canceled.Error())) {
+			row.Error = "cancelled" // stopped midway by Ctrl-C: what the library was doing is no news
+		}
 		if dir != "" {
 			row.Error = strings.ReplaceAll(row.Error, dir+string(filepath.Separator), "")
 		}

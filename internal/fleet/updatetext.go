@@ -29,13 +29,23 @@ func (res *UpdateResult) WriteText(w io.Writer) error {
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", r.Repo, r.Template, r.From, r.To, result, pr)
 	}
+	for _, repo := range res.NotStarted {
+		fmt.Fprintf(tw, "%s\t\t\t\tnot started\t-\n", repo)
+	}
 	if err := tw.Flush(); err != nil {
 		return err
 	}
 	sum := res.Summary
-	_, err := fmt.Fprintf(w, "\n%d updated, %d unchanged, %d with conflicts, %d needing input, %d failed.\n", sum["updated"], sum["unchanged"], sum["conflicts"], sum["needsInput"], sum["failed"])
+	notStarted := ""
+	if res.Cancelled {
+		notStarted = fmt.Sprintf(", %d not started", len(res.NotStarted))
+	}
+	_, err := fmt.Fprintf(w, "\n%d updated, %d unchanged, %d with conflicts, %d needing input, %d failed%s.\n", sum["updated"], sum["unchanged"], sum["conflicts"], sum["needsInput"], sum["failed"], notStarted)
 	if err == nil && res.Resumed > 0 {
 		_, err = fmt.Fprintf(w, "%d already done (--resume).\n", res.Resumed)
+	}
+	if err == nil && res.Cancelled {
+		_, err = fmt.Fprintf(w, "Cancelled before every repository was done: run the same command again to finish; with --results FILE, --resume FILE skips the repositories done.\n")
 	}
 	return err
 }
