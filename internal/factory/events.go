@@ -67,6 +67,9 @@ func createdNote(res *scaffold.Created) *events.Note {
 		return nil
 	}
 	n := &events.Note{GoldenPath: res.Record.Template.Name, To: res.Record.Template.Version, Service: filepath.Base(res.Dir)}
+	if res.DryRun {
+		n.Mode = "dry-run" // said what it would make, and made nothing
+	}
 	if res.Template != nil {
 		n.TimeSaved = res.Template.Manifest.TimeSavedDuration()
 	}
