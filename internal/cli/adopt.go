@@ -44,7 +44,7 @@ can adopt many repositories by pull request.`,
 
   # As a pull request, in a fresh clone
   idp adopt -t go-service --set name=payments --set owner=team-payments --no-input --pull-request`,
-		Args: usageArgs(cobra.NoArgs),
+		Args: usageArgs(noArgs),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if o.Template == "" {
 				return usageErrorf(cmd, fmt.Errorf("--template is required: the golden path to adopt ('idp templates list' shows them)"))

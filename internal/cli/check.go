@@ -29,7 +29,7 @@ recorded version's render too, and exit status 6 says one differs or is missing.
   idp check --to '^1' --output json
   idp check; [ $? -eq 4 ] && echo "a newer golden path is out"
   idp check --strict   # exit 6 when a file the golden path enforces was changed`,
-		Args: usageArgs(cobra.NoArgs),
+		Args: usageArgs(noArgs),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			res, err := update.Check(cmd.Context(), f.UpdateDeps(o.Offline, false), update.CheckOptions{
 				Dir: o.Dir, Layer: o.Layer, To: o.To, Pre: o.Pre, Strict: strict,

@@ -12,7 +12,7 @@ included, without writing anything. Like 'idp update --dry-run', it asks nothing
 parameters take --set or their defaults, and idp says on stderr which took a default.`,
 		Example: `  idp diff
   idp diff --to v1.4.0 | less`,
-		Args: usageArgs(cobra.NoArgs),
+		Args: usageArgs(noArgs),
 		RunE: func(cmd *cobra.Command, args []string) error { return runUpdate(cmd, f, o, true) },
 	}
 	addUpdateFlags(cmd, o)

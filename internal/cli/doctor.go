@@ -33,7 +33,7 @@ func newDoctorCmd(f *Factory) *cobra.Command {
 		Example: `  idp doctor
   idp doctor --provider github
   idp doctor --provider gitlab --host https://gitlab.example.com --output json`,
-		Args: usageArgs(cobra.NoArgs),
+		Args: usageArgs(noArgs),
 		PersistentPreRunE: func(cmd *cobra.Command, args []string) error {
 			if out, _ := cmd.Flags().GetString("output"); out != "text" && out != "json" {
 				return usageErrorf(cmd, fmt.Errorf("--output %q: idp doctor prints text or json", out))

@@ -3,9 +3,11 @@ package cli
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/idp-cli/idp/internal/answers"
 	"github.com/idp-cli/idp/internal/prompt"
@@ -75,4 +77,22 @@ func usageArgs(check cobra.PositionalArgs) cobra.PositionalArgs {
 		}
 		return nil
 	}
+}
+
+// noArgs is cobra.NoArgs in idp's words: a command that takes no arguments says so, and names
+// the flag that gives the directory an argument may have meant. A command with subcommands
+// (idp fleet) says the argument is not one of them, as cobra does.
+func noArgs(cmd *cobra.Command, args []string) error {
+	if len(args) == 0 || cmd.HasSubCommands() {
+		return cobra.NoArgs(cmd, args)
+	}
+	msg := fmt.Sprintf("%s takes no arguments (given: %s)", cmd.CommandPath(), strings.Join(args, " "))
+	if fl := cmd.Flags().Lookup("dir"); fl != nil {
+		_, what := pflag.UnquoteUsage(fl)
+		if i := strings.IndexAny(what, "(:"); i > 0 {
+			what = what[:i]
+		}
+		msg += fmt.Sprintf("; give %s with --dir", strings.TrimSpace(what))
+	}
+	return errors.New(msg)
 }

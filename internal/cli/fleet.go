@@ -16,7 +16,7 @@ func newFleetCmd(f *Factory) *cobra.Command {
 path per line), or, for status, those of an organization on a forge.`,
 		Example: `  idp fleet status --repos services.txt
   idp fleet update --repos services.txt --pull-request`,
-		Args: usageArgs(cobra.NoArgs),
+		Args: usageArgs(noArgs),
 	}
 	cmd.AddCommand(newFleetStatusCmd(f), newFleetReportCmd(f), newFleetUpdateCmd(f))
 	return cmd

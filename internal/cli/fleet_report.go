@@ -32,7 +32,7 @@ numbers in words and in a table, and its series are told apart by pattern, not c
 		Example: `  idp fleet report --provider github --owner acme --all --divergence --html fleet.html
   idp fleet report --repos services.txt --html fleet.html
   idp fleet report --repos services.txt --output json | jq '.burndowns'`,
-		Args: usageArgs(cobra.NoArgs),
+		Args: usageArgs(noArgs),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runFleetReport(cmd, f, o)
 		},

@@ -63,7 +63,7 @@ Exit status 1 when any repository failed.`,
   idp fleet status --provider github --owner acme --output json | jq '.summary.adoption'
   idp fleet status --repos services.txt --divergence --output csv > fleet.csv`,
 		Annotations: map[string]string{"output-csv": "yes"},
-		Args:        usageArgs(cobra.NoArgs),
+		Args:        usageArgs(noArgs),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if len(o.From) > 0 {
 				return runFleetStatusFrom(cmd, f, o)

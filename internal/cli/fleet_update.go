@@ -54,7 +54,7 @@ repositories not started listed (run again, with --resume, to finish).`,
 		Example: `  idp fleet update --repos services.txt --pull-request --jobs 8
   idp fleet update --repos services.txt --pull-request --to '^1'
   idp fleet update --repos services.txt --pull-request --set slack=#platform-alerts`,
-		Args: usageArgs(cobra.NoArgs),
+		Args: usageArgs(noArgs),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runFleetUpdate(cmd, f, o)
 		},

@@ -15,7 +15,7 @@ func newPushCmd(f *Factory) *cobra.Command {
 push. --remote sets (or replaces) origin first.`,
 		Example: `  cd payments && idp push
   idp push --dir payments --remote https://git.example.com/team/payments.git`,
-		Args: usageArgs(cobra.NoArgs),
+		Args: usageArgs(noArgs),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			res, err := scaffold.PushMain(cmd.Context(), f.PushTo, dir, remote)
 			if err != nil {

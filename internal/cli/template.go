@@ -20,7 +20,7 @@ func newTemplateCmd(f *Factory) *cobra.Command {
 		Example: `  idp template lint golden-paths/go-service
   idp template test golden-paths/go-service
   idp template init golden-paths/node-service`,
-		Args: usageArgs(cobra.NoArgs),
+		Args: usageArgs(noArgs),
 	}
 	cmd.AddCommand(newTemplateInitCmd(f), newTemplateLintCmd(f), newTemplateTestCmd(f))
 	return cmd

@@ -10,7 +10,7 @@ func newTemplatesCmd(f *Factory) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "templates",
 		Short: "Golden paths on offer",
-		Args:  usageArgs(cobra.NoArgs),
+		Args:  usageArgs(noArgs),
 	}
 	var (
 		src              string
@@ -19,7 +19,7 @@ func newTemplatesCmd(f *Factory) *cobra.Command {
 	list := &cobra.Command{
 		Use:   "list",
 		Short: "List golden paths with their type and title",
-		Args:  usageArgs(cobra.NoArgs),
+		Args:  usageArgs(noArgs),
 		Example: `  idp templates list
   idp templates list --source https://git.example.com/platform/golden-paths.git --versions
   idp templates list --source ./golden-paths --output json`,

@@ -62,7 +62,7 @@ committed is left alone. See docs/bots.md.`,
 
   # Only the techdocs add-on
   idp update --layer techdocs`,
-		Args: usageArgs(cobra.NoArgs),
+		Args: usageArgs(noArgs),
 		RunE: func(cmd *cobra.Command, args []string) error { return runUpdate(cmd, f, o, false) },
 	}
 	fl := cmd.Flags()

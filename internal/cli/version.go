@@ -12,7 +12,7 @@ func newVersionCmd(f *Factory) *cobra.Command {
 	return &cobra.Command{
 		Use:     "version",
 		Short:   "Print idp's version, commit and build date",
-		Args:    usageArgs(cobra.NoArgs),
+		Args:    usageArgs(noArgs),
 		Example: "  idp version\n  idp --version\n  idp version --output json",
 		// idp's version is worth knowing most when something is wrong, a config file too.
 		Annotations: map[string]string{configOptional: "true"},
