@@ -86,9 +86,11 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener, stop Shutdown) erro
 		IdleTimeout:       2 * time.Minute,
 		ErrorLog:          slog.NewLogLogger(s.logger.Handler(), slog.LevelWarn),
 	}
+	// Ready before the first request is served: the listener is open, so a probe that gets an
+	// answer gets 200, never a 503 from the moment between accepting and being marked ready.
+	s.ready.Store(true)
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
-	s.ready.Store(true)
 
 	select {
 	case err := <-errc:
