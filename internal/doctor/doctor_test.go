@@ -326,7 +326,7 @@ func TestLocalSources(t *testing.T) {
 		{Name: "source work (default)", Status: doctor.Warn,
 			Detail: work + ": a git repository, its tags its versions; 1 golden path: svc v1.0.0; has uncommitted changes (M svc/skeleton/app.txt), which no version holds",
 			Fix:    "commit and tag them, give --version a tag or branch to use what is committed, or --version work-tree to use the files as they are (the service then cannot be updated)"},
-		{Name: "source built", Status: doctor.OK, Detail: "built in: 3 golden paths: argocd v1.0.0, go-service v1.2.0, techdocs v1.0.0"},
+		{Name: "source built", Status: doctor.OK, Detail: "built in: 3 golden paths: argocd v1.0.0, go-service v1.2.1, techdocs v1.0.0"},
 		{Name: "source gone", Status: doctor.Fail, Detail: missing + " does not exist",
 			Fix: "give --source a directory of golden paths or a git URL"},
 		{Name: "source plain", Status: doctor.OK,
