@@ -331,11 +331,10 @@ func collect(m *manifest.Manifest, req Request) (map[string]given, error) {
 		in["name"] = given{value: req.Name, origin: "NAME argument"}
 	}
 	for _, kv := range req.Set {
-		k, v, ok := strings.Cut(kv, "=")
-		k = strings.TrimSpace(k)
+		k, v, err := splitSet(kv)
 		origin := "--set " + kv
-		if !ok || k == "" {
-			return nil, &InvalidError{Origin: origin, Msg: "expected KEY=VALUE"}
+		if err != nil {
+			return nil, err
 		}
 		if err := check(k, origin); err != nil {
 			return nil, err
@@ -420,4 +419,25 @@ func scalar(n *yaml.Node) (any, bool) {
 		return nil, false
 	}
 	return n.Value, true
+}
+
+// splitSet splits one --set KEY=VALUE; an *InvalidError when it is not one.
+func splitSet(kv string) (key, value string, err error) {
+	k, v, ok := strings.Cut(kv, "=")
+	k = strings.TrimSpace(k)
+	if !ok || k == "" {
+		return "", "", &InvalidError{Origin: "--set " + kv, Msg: "expected KEY=VALUE"}
+	}
+	return k, v, nil
+}
+
+// CheckSet checks that each of set is KEY=VALUE as Resolve reads it, for a run that answers
+// many services (fleet update) and stops at a malformed --set before the first.
+func CheckSet(set []string) error {
+	for _, kv := range set {
+		if _, _, err := splitSet(kv); err != nil {
+			return err
+		}
+	}
+	return nil
 }

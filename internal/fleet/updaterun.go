@@ -16,6 +16,7 @@ import (
 
 	git "github.com/go-git/go-git/v5"
 
+	"github.com/idp-cli/idp/internal/answers"
 	"github.com/idp-cli/idp/internal/bot"
 	"github.com/idp-cli/idp/internal/forge"
 	"github.com/idp-cli/idp/internal/gitauth"
@@ -93,6 +94,9 @@ type UpdateResult struct {
 // temporary directory, the update worked out as `idp update --push` does, and its push. A
 // failure on one is its row's error; the others go on.
 func Update(ctx context.Context, d UpdateDeps, o UpdateOptions) (*UpdateResult, error) {
+	if err := answers.CheckSet(o.Do.Set); err != nil {
+		return nil, err // the same mistake for every repository: said once, before any work
+	}
 	if err := o.readValues(ctx); err != nil {
 		return nil, err
 	}
