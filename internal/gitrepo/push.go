@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
+	"os"
 	"strings"
 
 	git "github.com/go-git/go-git/v5"
@@ -21,7 +23,7 @@ const Remote = "origin"
 
 // SetRemote records url (without a password) as the service's origin.
 func SetRemote(dir, rawURL string) error {
-	repo, err := git.PlainOpenWithOptions(dir, &git.PlainOpenOptions{EnableDotGitCommonDir: true})
+	repo, err := open(dir)
 	if err != nil {
 		return err
 	}
@@ -33,9 +35,9 @@ func SetRemote(dir, rawURL string) error {
 
 // RemoteURL is the service's recorded origin, or "" when it has none.
 func RemoteURL(dir string) (string, error) {
-	repo, err := git.PlainOpenWithOptions(dir, &git.PlainOpenOptions{EnableDotGitCommonDir: true})
+	repo, err := open(dir)
 	if err != nil {
-		return "", fmt.Errorf("%s is not a git repository: %w", dir, err)
+		return "", err
 	}
 	r, err := repo.Remote(Remote)
 	if errors.Is(err, git.ErrRemoteNotFound) {
@@ -45,6 +47,24 @@ func RemoteURL(dir string) (string, error) {
 		return "", err
 	}
 	return r.Config().URLs[0], nil
+}
+
+// open opens the git repository of the service in dir, saying in idp's words why not.
+func open(dir string) (*git.Repository, error) {
+	repo, err := git.PlainOpenWithOptions(dir, &git.PlainOpenOptions{EnableDotGitCommonDir: true})
+	if err == nil {
+		return repo, nil
+	}
+	info, serr := os.Stat(dir)
+	switch {
+	case errors.Is(serr, fs.ErrNotExist):
+		return nil, fmt.Errorf("%s does not exist; give --dir the service's directory", dir)
+	case serr == nil && !info.IsDir():
+		return nil, fmt.Errorf("%s is a file, not a directory; give --dir the service's directory", dir)
+	case errors.Is(err, git.ErrRepositoryNotExists):
+		return nil, fmt.Errorf("%s is not a git repository (it has no .git): give --dir the directory of a service made by idp new, or run git init there and commit first", dir)
+	}
+	return nil, fmt.Errorf("%s: cannot open its git repository: %w", dir, err)
 }
 
 // PushOptions says where and how to push.
@@ -59,7 +79,7 @@ type PushOptions struct {
 // Push pushes branch main of the repository in dir to o.URL; the credentials are not written
 // anywhere.
 func Push(ctx context.Context, dir string, o PushOptions) error {
-	repo, err := git.PlainOpenWithOptions(dir, &git.PlainOpenOptions{EnableDotGitCommonDir: true})
+	repo, err := open(dir)
 	if err != nil {
 		return err
 	}
