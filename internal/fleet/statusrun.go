@@ -208,10 +208,10 @@ func forgeRecords(ctx context.Context, d StatusDeps, o StatusOptions, m *measure
 	}
 	if b, ok := d.Forge.(forge.BatchReader); ok {
 		// One query reads forge.BatchSize repositories' files and the bot's pull requests
-		// (GitHub's GraphQL); a chunk is measured once the query after it has read the pull
-		// requests its own could not guess.
+		// (GitHub's GraphQL); a chunk is complete once the query after it has read the pull
+		// requests its own could not guess, and is measured while the next query runs.
 		br := &batchReads{b: b, branch: o.Branch, seen: map[string]int{}}
-		var prev *forgeChunk
+		var prev, ready *forgeChunk // read, awaiting the next query; complete, awaiting measure
 		for lo := 0; lo < len(repos) || prev != nil; lo += chunkSize {
 			if err := ctx.Err(); err != nil {
 				return nil, nil, err
@@ -220,13 +220,18 @@ func forgeRecords(ctx context.Context, d StatusDeps, o StatusOptions, m *measure
 			if lo < len(repos) {
 				c = &forgeChunk{repos: repos[lo:min(lo+chunkSize, len(repos))]}
 			}
-			if err := br.read(ctx, c, prev); err != nil {
+			read := make(chan error, 1)
+			go func() { read <- br.read(ctx, c, prev) }()
+			if ready != nil {
+				measure(ready)
+			}
+			if err := <-read; err != nil {
 				return nil, nil, err
 			}
-			if prev != nil {
-				measure(prev)
-			}
-			prev = c
+			ready, prev = prev, c
+		}
+		if ready != nil {
+			measure(ready)
 		}
 	} else {
 		for lo := 0; lo < len(repos) && ctx.Err() == nil; lo += chunkSize {
