@@ -12,11 +12,13 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"time"
 
 	git "github.com/go-git/go-git/v5"
+	"github.com/go-git/go-git/v5/config"
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/object"
 	"github.com/go-git/go-git/v5/plumbing/transport"
@@ -181,15 +183,88 @@ func cloneHistory(ctx context.Context, url string, auth transport.AuthMethod, hi
 		URL: gitauth.Redact(url), Auth: auth, SingleBranch: true, Tags: git.NoTags,
 	})
 	if err != nil {
+		if nb := remoteDefaultBranch(ctx, url, auth, err); nb != err {
+			return nil, nb
+		}
 		return nil, gitrepo.TransportError("read", hint, err)
 	}
 	return r, nil
 }
 
+// NoDefaultBranchError is a repository with no default branch to read: nothing was pushed to
+// it, or its HEAD names a branch it does not have (a bare repository made by git init --bare
+// points at master; the service pushed main).
+type NoDefaultBranchError struct {
+	Head     string   // the branch HEAD names, when known
+	Branches []string // the branches it has
+}
+
+func (e *NoDefaultBranchError) Error() string {
+	if len(e.Branches) == 0 {
+		return "the repository is empty: nothing has been pushed to it; push the service's main branch there (idp push --dir SERVICE --remote URL)"
+	}
+	head := "HEAD names no branch it has"
+	if e.Head != "" {
+		head = "HEAD names " + e.Head + ", a branch it does not have"
+	}
+	to := e.Branches[0]
+	if slices.Contains(e.Branches, "main") {
+		to = "main"
+	}
+	return fmt.Sprintf("the repository has no default branch: %s (its branches: %s); make %s its default branch: git symbolic-ref HEAD refs/heads/%s in the bare repository, or in the forge's repository settings",
+		head, strings.Join(e.Branches, ", "), to, to)
+}
+
+// localDefaultBranch is the *NoDefaultBranchError of the repository r, whose HEAD did not resolve.
+func localDefaultBranch(r *git.Repository) error {
+	e := &NoDefaultBranchError{}
+	if ref, err := r.Storer.Reference(plumbing.HEAD); err == nil && ref.Type() == plumbing.SymbolicReference {
+		e.Head = ref.Target().Short()
+	}
+	if iter, err := r.Branches(); err == nil {
+		iter.ForEach(func(ref *plumbing.Reference) error {
+			e.Branches = append(e.Branches, ref.Name().Short())
+			return nil
+		})
+	}
+	slices.Sort(e.Branches)
+	return e
+}
+
+// remoteDefaultBranch is the *NoDefaultBranchError of the repository at url when err, from
+// cloning it, says that it has no HEAD or is empty; else err itself.
+func remoteDefaultBranch(ctx context.Context, url string, auth transport.AuthMethod, err error) error {
+	if !errors.Is(err, transport.ErrEmptyRemoteRepository) && !errors.Is(err, plumbing.ErrReferenceNotFound) &&
+		!strings.Contains(err.Error(), `couldn't find remote ref "HEAD"`) {
+		return err
+	}
+	e := &NoDefaultBranchError{}
+	if local, ok := strings.CutPrefix(url, "file://"); ok || !source.IsGitURL(url) {
+		if !ok {
+			local = url
+		}
+		if r, oerr := git.PlainOpen(local); oerr == nil {
+			return localDefaultBranch(r)
+		}
+	}
+	remote := git.NewRemote(memory.NewStorage(), &config.RemoteConfig{Name: "origin", URLs: []string{gitauth.Redact(url)}})
+	refs, lerr := remote.ListContext(ctx, &git.ListOptions{Auth: auth})
+	if lerr != nil && !errors.Is(lerr, transport.ErrEmptyRemoteRepository) {
+		return err
+	}
+	for _, ref := range refs {
+		if ref.Name().IsBranch() {
+			e.Branches = append(e.Branches, ref.Name().Short())
+		}
+	}
+	slices.Sort(e.Branches)
+	return e
+}
+
 func headService(r *git.Repository) (*service, error) {
 	head, err := r.Head()
 	if err != nil {
-		return nil, fmt.Errorf("no default branch: %w", err)
+		return nil, localDefaultBranch(r)
 	}
 	c, err := r.CommitObject(head.Hash())
 	if err != nil {

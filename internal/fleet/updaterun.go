@@ -172,6 +172,9 @@ func updateOne(ctx context.Context, d UpdateDeps, o UpdateOptions, r Repo, rende
 	if _, err := git.PlainCloneContext(ctx, dir, false, &git.CloneOptions{
 		URL: r.Location, Auth: cred.Auth, SingleBranch: true, Tags: git.NoTags,
 	}); err != nil {
+		if nb := remoteDefaultBranch(ctx, r.Location, cred.Auth, err); nb != err {
+			return fail(nb)
+		}
 		if d.Explain != nil {
 			err = d.Explain(r.Location, err)
 		}
