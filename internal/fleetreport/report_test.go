@@ -126,3 +126,23 @@ func join(xs []string) string {
 	}
 	return s
 }
+
+// TestWriteFileWhereItCannot: a page that cannot be written says what is wrong with its path
+// in idp's words, never naming the temporary file written beside it.
+func TestWriteFileWhereItCannot(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "list.txt")
+	os.WriteFile(file, nil, 0o644)
+	for _, tc := range []struct{ path, want string }{
+		{filepath.Join(dir, "no", "r.html"), "--html " + filepath.Join(dir, "no", "r.html") + ": the directory " + filepath.Join(dir, "no") + " does not exist; create it first (mkdir -p " + filepath.Join(dir, "no") + ")"},
+		{filepath.Join(file, "r.html"), "--html " + filepath.Join(file, "r.html") + ": " + file + " is not a directory; give a path in a directory"},
+		{dir, "--html " + dir + " is a directory; give the page's file name, as " + filepath.Join(dir, "report.html")},
+	} {
+		if err := WriteFile(tc.path, &Data{}); err == nil || err.Error() != tc.want {
+			t.Errorf("WriteFile(%s): %v\nwant %s", tc.path, err, tc.want)
+		}
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 1 {
+		t.Errorf("left behind: %v", entries)
+	}
+}

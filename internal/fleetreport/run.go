@@ -2,8 +2,10 @@ package fleetreport
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"time"
@@ -68,9 +70,26 @@ func Run(ctx context.Context, d fleet.StatusDeps, o RunOptions) (*Result, error)
 // WriteFile writes the page to a temporary file beside path, then renames it into place: an
 // interrupted run leaves the previous report whole.
 func WriteFile(path string, d *Data) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".idp-report-*.html")
+	dir := filepath.Dir(path)
+	if fi, err := os.Stat(path); err == nil && fi.IsDir() {
+		return fmt.Errorf("--html %s is a directory; give the page's file name, as %s", path, filepath.Join(path, "report.html"))
+	}
+	tmp, err := os.CreateTemp(dir, ".idp-report-*.html")
 	if err != nil {
-		return fmt.Errorf("--html %s: %w", path, err)
+		// The temporary file's name is idp's business: say what is wrong with the directory.
+		switch fi, serr := os.Stat(dir); {
+		case errors.Is(serr, fs.ErrNotExist):
+			return fmt.Errorf("--html %s: the directory %s does not exist; create it first (mkdir -p %s)", path, dir, dir)
+		case serr == nil && !fi.IsDir():
+			return fmt.Errorf("--html %s: %s is not a directory; give a path in a directory", path, dir)
+		case errors.Is(err, fs.ErrPermission):
+			return fmt.Errorf("--html %s: no permission to write in %s; give a path in a directory you can write to", path, dir)
+		}
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err
+		}
+		return fmt.Errorf("--html %s: cannot write in %s: %w", path, dir, err)
 	}
 	defer os.Remove(tmp.Name())
 	if err := WriteHTML(tmp, d); err != nil {
