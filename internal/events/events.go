@@ -21,6 +21,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/idp-cli/idp/internal/neterr"
 )
 
 // Config is the events: key of idp's config file.
@@ -191,7 +193,7 @@ func (r *Recorder) Record(ctx context.Context, ev Event) error {
 		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), o.Timeout)
 		defer cancel()
 		if err := r.export(ctx, o, ev); err != nil {
-			errs = append(errs, fmt.Errorf("events endpoint %s: %w", o.Endpoint, err))
+			errs = append(errs, fmt.Errorf("events endpoint %s: %w; the event was not sent", o.Endpoint, neterr.Explain(err)))
 		}
 	}
 	return errors.Join(errs...)

@@ -240,3 +240,20 @@ func TestParseConfig(t *testing.T) {
 		t.Errorf("%+v %v", cfg, err)
 	}
 }
+
+// TestRefusedEndpoint: an endpoint where nothing listens is a warning in idp's words, naming
+// the endpoint and what to check, never Go's "Post ...: dial tcp".
+func TestRefusedEndpoint(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close() // nothing listens there now
+	rec := New(&Config{OTLP: &OTLP{Endpoint: "http://" + addr, Timeout: 5 * time.Second}}, nil, env())
+	err = rec.Record(context.Background(), event())
+	want := "events endpoint http://" + addr + ": nothing answers at " + addr + " (connection refused); check the host and port in the URL, and that the server is running; the event was not sent"
+	if err == nil || err.Error() != want {
+		t.Errorf("error: %v\nwant %s", err, want)
+	}
+}
