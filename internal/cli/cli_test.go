@@ -119,7 +119,7 @@ func TestExitCodesAndMessages(t *testing.T) {
 		{"source missing", []string{"new", "service", "-s", filepath.Join(out, "nowhere")}, 2,
 			"idp: source " + filepath.Join(out, "nowhere") + " does not exist; give --source a directory of golden paths or a git URL\nRun 'idp new --help' for usage.\n"},
 		{"version the built-in source lacks", []string{"new", "service", "--version", "v0.9.0"}, 2,
-			"idp: --version v0.9.0: no version matches v0.9.0; versions: v1.2.0, v1.1.0, v1.0.0\nRun 'idp new --help' for usage.\n"},
+			"idp: --version v0.9.0: no version matches v0.9.0; versions: v1.2.1, v1.2.0, v1.1.0, v1.0.0\nRun 'idp new --help' for usage.\n"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			r := run(t, nil, nil, tc.args...)
