@@ -96,3 +96,21 @@ func noArgs(cmd *cobra.Command, args []string) error {
 	}
 	return errors.New(msg)
 }
+
+// unknownSubcommand is the usage error of a word after a command that only groups others (idp
+// fleet nosuch), which cobra would answer with the group's help and exit 0; nil otherwise.
+func unknownSubcommand(root *cobra.Command, args []string) (*cobra.Command, error) {
+	cmd, rest, err := root.Find(args)
+	if err != nil || cmd == root || cmd.Runnable() || !cmd.HasAvailableSubCommands() ||
+		len(rest) == 0 || strings.HasPrefix(rest[0], "-") || rest[0] == "help" {
+		return nil, nil
+	}
+	msg := fmt.Sprintf("unknown command %q for %q", rest[0], cmd.CommandPath())
+	if cmd.SuggestionsMinimumDistance <= 0 {
+		cmd.SuggestionsMinimumDistance = 2 // as cobra sets it for idp's own commands
+	}
+	if s := cmd.SuggestionsFor(rest[0]); len(s) > 0 {
+		msg += "\n\nDid you mean this?\n\t" + strings.Join(s, "\n\t") + "\n"
+	}
+	return cmd, usageErrorf(cmd, errors.New(msg))
+}

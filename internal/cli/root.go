@@ -63,7 +63,10 @@ func Run(ctx context.Context, f *Factory, args []string) int {
 	root.SetOut(f.IO.Out)
 	root.SetErr(f.IO.ErrOut)
 	start := f.Now()
-	cmd, err := root.ExecuteContextC(ctx)
+	cmd, err := unknownSubcommand(root, args)
+	if err == nil {
+		cmd, err = root.ExecuteContextC(ctx)
+	}
 	recordEvent(f, ctx, cmd, start, err)
 	if err == nil {
 		return ExitOK
