@@ -15,9 +15,18 @@ import (
 
 // NoteCreated, NoteUpdate and NoteLayer are each command's part of its opt-in event
 // (internal/events): what it made or moved.
-func (f *Factory) NoteCreated(res *scaffold.Created)             { f.note(createdNote(res)) }
-func (f *Factory) NoteUpdate(out *update.Outcome, m update.Mode) { f.note(updatedNote(out, m)) }
-func (f *Factory) NoteLayer(res *layer.Result, dryRun bool)      { f.note(layeredNote(res, dryRun)) }
+func (f *Factory) NoteCreated(res *scaffold.Created)        { f.note(createdNote(res)) }
+func (f *Factory) NoteLayer(res *layer.Result, dryRun bool) { f.note(layeredNote(res, dryRun)) }
+
+// NoteUpdate notes idp update's outcome; a dry run of a service's layers one by one (no one
+// outcome) is still noted as a dry run, not as an update made.
+func (f *Factory) NoteUpdate(out *update.Outcome, m update.Mode) {
+	n := updatedNote(out, m)
+	if n == nil && (m == update.ModeDryRun || m == update.ModeDiff) {
+		n = &events.Note{Mode: "dry-run"}
+	}
+	f.note(n)
+}
 
 func (f *Factory) note(n *events.Note) {
 	if n != nil {
