@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"maps"
+	"path/filepath"
 	"slices"
 	"strings"
 
@@ -374,10 +375,25 @@ func ReadValuesFile(ctx context.Context, path string) (map[string]any, error) {
 func ParseValues(data []byte, name string) (map[string]any, error) {
 	var doc yaml.Node
 	if err := yaml.NewDecoder(bytes.NewReader(data)).Decode(&doc); err != nil && !errors.Is(err, io.EOF) {
-		return nil, &InvalidError{Origin: name, Msg: strings.TrimPrefix(err.Error(), "yaml: ")}
+		origin, msg := name, strings.TrimPrefix(err.Error(), "yaml: ")
+		var line int
+		if n, _ := fmt.Sscanf(msg, "line %d: ", &line); n == 1 {
+			origin, msg = fmt.Sprintf("%s:%d", name, line), msg[strings.Index(msg, ": ")+2:]
+		}
+		return nil, &InvalidError{Origin: origin, Msg: "not valid YAML: " + msg}
 	}
 	if len(doc.Content) == 0 {
 		return map[string]any{}, nil
+	}
+	if root := doc.Content[0]; strings.EqualFold(filepath.Ext(name), ".json") && root.Kind == yaml.MappingNode {
+		// YAML reads {"port": } as port: null, which JSON refuses: a key of a .json file
+		// with nothing after it is a mistake, not an answer left out.
+		for i := 0; i+1 < len(root.Content); i += 2 {
+			if v := root.Content[i+1]; v.Kind == yaml.ScalarNode && v.Tag == "!!null" && v.Value == "" {
+				return nil, &InvalidError{Origin: fmt.Sprintf("%s:%d", name, root.Content[i].Line), Param: root.Content[i].Value,
+					Msg: "not valid JSON: no value after the key; give one, or null for no answer"}
+			}
+		}
 	}
 	return ValuesNode(doc.Content[0], name)
 }

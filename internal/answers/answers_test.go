@@ -227,7 +227,7 @@ func TestParseValues(t *testing.T) {
 	}
 	for _, tc := range []struct{ in, want string }{
 		{"- a\n- b\n", "v.yaml:1: must be a mapping of parameter names to answers"},
-		{"name: [\n", "v.yaml: line 1: did not find expected node content"},
+		{"name: [\n", "v.yaml:1: not valid YAML: did not find expected node content"},
 		{"x: 1\ndb:\n  host: x\n", `v.yaml:3: parameter "db": a mapping is not an answer; give a string, number, boolean or list`},
 		{"envs: [[a]]\n", `v.yaml:1: parameter "envs": a list of answers holds strings only`},
 	} {
@@ -235,6 +235,14 @@ func TestParseValues(t *testing.T) {
 		if err == nil || err.Error() != tc.want {
 			t.Errorf("%q: got %v, want %s", tc.in, err, tc.want)
 		}
+	}
+	// YAML reads a JSON key without a value as null; JSON does not, nor does idp in a .json file.
+	if _, err := ParseValues([]byte("{\"owner\": \"t\",\n\"port\": }"), "v.json"); err == nil ||
+		err.Error() != `v.json:2: parameter "port": not valid JSON: no value after the key; give one, or null for no answer` {
+		t.Errorf("a key without a value: %v", err)
+	}
+	if v, err := ParseValues([]byte("port:\n"), "v.yaml"); err != nil || v["port"] != nil {
+		t.Errorf("an empty YAML answer: %v %v", v, err)
 	}
 	if v, err := ParseValues(nil, "empty.yaml"); err != nil || len(v) != 0 {
 		t.Errorf("empty file: %v %v", v, err)
