@@ -57,7 +57,7 @@ func Adopt(ctx context.Context, ld layer.Deps, pd PushDeps, ao layer.AdoptOption
 	if err != nil {
 		return res, nil, err
 	}
-	if err := res.Service.CheckClean(ctx); err != nil {
+	if err := res.Service.CheckCleanFor(ctx, "adopt"); err != nil {
 		return res, nil, err
 	}
 	var changes []gitrepo.Change

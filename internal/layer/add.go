@@ -52,7 +52,7 @@ func Add(ctx context.Context, d Deps, o AddOptions) (*Result, error) {
 		return nil, &source.RequestError{Err: fmt.Errorf("%s is %s already (%s); idp update --layer %s updates it", o.Template, what, l.Version, o.Template)}
 	}
 	if !o.DryRun {
-		if err := svc.CheckClean(ctx); err != nil {
+		if err := svc.CheckCleanFor(ctx, "add"); err != nil {
 			return nil, err
 		}
 	}

@@ -47,7 +47,7 @@ func Adopt(ctx context.Context, d Deps, o AdoptOptions) (*Result, error) {
 		if repo, _ := svc.Repository(); repo == nil {
 			return nil, fmt.Errorf("%s is not in a git repository; idp adopt merges into your files and git is how you undo it: git init and commit, then adopt", d.display(o.Dir))
 		}
-		if err := svc.CheckClean(ctx); err != nil {
+		if err := svc.CheckCleanFor(ctx, "adopt"); err != nil {
 			return nil, err
 		}
 	}

@@ -46,7 +46,7 @@ func Remove(ctx context.Context, d Deps, o RemoveOptions) (*Result, error) {
 		}
 	}
 	if !o.DryRun {
-		if err := svc.CheckClean(ctx); err != nil {
+		if err := svc.CheckCleanFor(ctx, "remove"); err != nil {
 			return nil, err
 		}
 	}

@@ -187,9 +187,13 @@ func OpenLayer(dir, name string) (*Service, error) {
 // inside a monorepo): git must be able to undo the update. It asks the git command, so that
 // idp calls clean exactly what git status does (go-git ignores core.excludesFile,
 // .git/info/exclude and core.fileMode).
-func (s *Service) CheckClean(ctx context.Context) error {
+func (s *Service) CheckClean(ctx context.Context) error { return s.CheckCleanFor(ctx, "update") }
+
+// CheckCleanFor is CheckClean for the idp command named command (update, add, remove, adopt),
+// which its messages name.
+func (s *Service) CheckCleanFor(ctx context.Context, command string) error {
 	if s.repo == nil {
-		return fmt.Errorf("%s is not in a git repository; idp update merges into your files and git is how you undo it: git init, commit, then update", s.Dir)
+		return fmt.Errorf("%s is not in a git repository; idp %s merges into your files and git is how you undo it: git init and commit, then run idp %s again", s.Dir, command, command)
 	}
 	st, err := gitcli.Status(ctx, s.Dir)
 	if err != nil {
@@ -211,7 +215,15 @@ func (s *Service) CheckClean(ctx context.Context) error {
 		more = fmt.Sprintf(" and %d more", len(dirty)-5)
 		dirty = dirty[:5]
 	}
-	return &DirtyError{Msg: fmt.Sprintf("the service has uncommitted changes (%s%s); commit or stash them first, so that git can undo the update", strings.Join(dirty, ", "), more)}
+	return &DirtyError{Msg: fmt.Sprintf("the service has uncommitted changes (%s%s); commit or stash them first, so that git can undo %s", strings.Join(dirty, ", "), more, undone(command))}
+}
+
+// undone names what command does, for "so that git can undo" it.
+func undone(command string) string {
+	if command == "update" {
+		return "the update"
+	}
+	return "what idp " + command + " does"
 }
 
 // DirtyError is a working tree with uncommitted changes.
