@@ -66,7 +66,7 @@ func New(ctx context.Context, o NewOptions) (*NewResult, error) {
 			}
 			var exists *ExistsError
 			if err := CheckTarget(name); errors.As(err, &exists) {
-				return fmt.Errorf("./%s already exists and is not empty; choose another name, remove it, or give --output-dir", name)
+				return fmt.Errorf("./%s %s; choose another name, remove it, or give --output-dir", name, exists.What())
 			} else if err != nil {
 				return err
 			}

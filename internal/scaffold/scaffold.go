@@ -40,10 +40,21 @@ type Result struct {
 }
 
 // ExistsError is a target that is already there and holds something.
-type ExistsError struct{ Dir string }
+type ExistsError struct {
+	Dir  string
+	File bool // a file, not a directory
+}
 
 func (e *ExistsError) Error() string {
-	return fmt.Sprintf("%s already exists and is not empty; choose another --output-dir or remove it", e.Dir)
+	return fmt.Sprintf("%s %s; choose another --output-dir or remove it", e.Dir, e.What())
+}
+
+// What says what is in the way: "is a file", or "already exists and is not empty".
+func (e *ExistsError) What() string {
+	if e.File {
+		return "is a file, not a directory"
+	}
+	return "already exists and is not empty"
 }
 
 // CheckTarget refuses a target that exists and is not an empty directory.
@@ -54,7 +65,7 @@ func CheckTarget(dir string) error {
 		return nil
 	case err != nil:
 		if info, serr := os.Stat(dir); serr == nil && !info.IsDir() {
-			return &ExistsError{Dir: dir}
+			return &ExistsError{Dir: dir, File: true}
 		}
 		for d := filepath.Dir(dir); d != filepath.Dir(d); d = filepath.Dir(d) {
 			if info, serr := os.Stat(d); serr == nil {

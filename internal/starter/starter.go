@@ -64,7 +64,7 @@ func Create(ctx context.Context, o Options) (*Result, error) {
 	if err := scaffold.CheckTarget(target); err != nil {
 		var exists *scaffold.ExistsError
 		if errors.As(err, &exists) {
-			return nil, fmt.Errorf("%s already exists and is not empty; give a new directory for the golden path", o.Dir)
+			return nil, fmt.Errorf("%s %s; give a new directory for the golden path", o.Dir, exists.What())
 		}
 		return nil, err
 	}
