@@ -195,6 +195,8 @@ func load(ctx context.Context, o Options) (*Config, error) {
 	switch {
 	case cfg.Output == "csv" && !o.CSV:
 		return nil, fmt.Errorf("--output csv: %s prints text or json; csv is for idp fleet status", o.Command)
+	case cfg.Output != "text" && cfg.Output != "json" && cfg.Output != "csv" && o.CSV:
+		return nil, fmt.Errorf("--output %q: use text, json or csv", cfg.Output)
 	case cfg.Output != "text" && cfg.Output != "json" && cfg.Output != "csv":
 		return nil, fmt.Errorf("--output %q: use text or json", cfg.Output)
 	}

@@ -186,6 +186,11 @@ func TestOptional(t *testing.T) {
 	if _, err := Load(context.Background(), o); err == nil || err.Error() != `--output "xml": use text or json` {
 		t.Errorf("optional with a bad flag: %v", err)
 	}
+	// A command that prints csv too (idp fleet status) names it among the formats.
+	o.CSV, o.Command = true, "idp fleet status"
+	if _, err := Load(context.Background(), o); err == nil || err.Error() != `--output "xml": use text, json or csv` {
+		t.Errorf("a bad --output where csv is one: %v", err)
+	}
 }
 
 func TestFallback(t *testing.T) {
