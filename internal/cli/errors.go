@@ -100,6 +100,7 @@ func noArgs(cmd *cobra.Command, args []string) error {
 // unknownSubcommand is the usage error of a word after a command that only groups others (idp
 // fleet nosuch), which cobra would answer with the group's help and exit 0; nil otherwise.
 func unknownSubcommand(root *cobra.Command, args []string) (*cobra.Command, error) {
+	root.InitDefaultCompletionCmd(args...) // as Execute adds it, so that idp completion nosh is one
 	cmd, rest, err := root.Find(args)
 	if err != nil || cmd == root || cmd.Runnable() || !cmd.HasAvailableSubCommands() ||
 		len(rest) == 0 || strings.HasPrefix(rest[0], "-") || rest[0] == "help" {
