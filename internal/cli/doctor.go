@@ -9,10 +9,7 @@ import (
 	"github.com/idp-cli/idp/internal/config"
 	"github.com/idp-cli/idp/internal/doctor"
 	"github.com/idp-cli/idp/internal/forge"
-	"github.com/idp-cli/idp/internal/gitcli"
 	"github.com/idp-cli/idp/internal/limit"
-	"github.com/idp-cli/idp/internal/source"
-	"github.com/idp-cli/idp/templates"
 )
 
 type doctorOptions struct {
@@ -53,14 +50,7 @@ func newDoctorCmd(f *Factory) *cobra.Command {
 			if !cfg.Found {
 				cfg.File, _ = config.Path(flagPath, f.Getenv)
 			}
-			rep, err := doctor.Run(cmd.Context(), doctor.Deps{
-				Getenv:     f.Getenv,
-				Git:        gitcli.Version,
-				Builtin:    func() (*source.GitSource, error) { return source.OpenBuiltin(templates.History()) },
-				HTTPClient: f.HTTPClient,
-				Now:        f.Now,
-				Progress:   f.GitProgress(),
-			}, doctor.Options{Config: cfg, CacheDir: f.CacheDir(), Provider: o.Provider, Host: o.Host, Timeout: o.Timeout})
+			rep, err := doctor.Run(cmd.Context(), f.DoctorDeps(), doctor.Options{Config: cfg, CacheDir: f.CacheDir(), Provider: o.Provider, Host: o.Host, Timeout: o.Timeout})
 			if err != nil {
 				return err
 			}

@@ -4,12 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 
 	"github.com/spf13/cobra"
 
 	"github.com/idp-cli/idp/internal/fleet"
-	"github.com/idp-cli/idp/internal/gitauth"
 	"github.com/idp-cli/idp/internal/render"
 	"github.com/idp-cli/idp/internal/update"
 )
@@ -103,15 +101,12 @@ func runFleetUpdate(cmd *cobra.Command, f *Factory, o *fleetUpdateOptions) error
 	if err := o.validate(cmd, f); err != nil {
 		return err
 	}
-	f.ShareCatalogs(true)
-	ud := f.UpdateDeps(o.Offline, false)
-	ud.Log = io.Discard // each repository's story is its row
-	deps := fleet.UpdateDeps{Update: ud, Push: f.PushDeps(o.Bot.Provider, o.Bot.Host), Credentials: f.GitAuth, Progress: f, Hint: renderLimitHint,
-		Explain: func(url string, err error) error { return gitauth.ExplainSSH(err, url, f.Getenv) }}
-	var err error
-	if deps.Forge, err = o.owners(f); err != nil {
+	owners, err := o.owners(f)
+	if err != nil {
 		return err
 	}
+	deps := f.FleetUpdateDeps(owners, o.Bot.Provider, o.Bot.Host, o.Offline)
+	deps.Hint = renderLimitHint
 	if results, err := fleet.OpenResults(o.Results); err != nil {
 		return err
 	} else if results != nil {

@@ -8,7 +8,6 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
-	"github.com/idp-cli/idp/internal/factory"
 	"github.com/idp-cli/idp/internal/forge"
 	"github.com/idp-cli/idp/internal/scaffold"
 	"github.com/idp-cli/idp/internal/source"
@@ -111,8 +110,7 @@ func runNew(cmd *cobra.Command, f *Factory, o *newOptions) error {
 	if o.InRepo && (o.Remote != "" || o.Provider != "") {
 		return usageErrorf(cmd, fmt.Errorf("--in-repo adds the service to the repository it is made in, which has its own remote: leave out --remote and --provider"))
 	}
-	d := scaffold.CreateDeps{OpenCatalog: f.CatalogOpener(o.Offline), Prompter: f.Asker(), Trusted: f.Config.Trusts,
-		Log: f.IO.ErrOut, Display: factory.RelDir, Push: f.PushTo, Author: f.Author(), Now: f.Now}
+	d := f.CreateDeps(o.Offline)
 	if pub != nil {
 		d.Publisher = pub
 	}

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"encoding/json"
 	"io"
 
 	"github.com/spf13/cobra"
@@ -41,4 +42,12 @@ func withCmd(cmd *cobra.Command, err error) error {
 		ue.Cmd = cmd
 	}
 	return err
+}
+
+// printJSON writes v as indented JSON to w, with <, > and & as they are.
+func printJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	return enc.Encode(v)
 }

@@ -3,14 +3,20 @@ package factory
 import (
 	"context"
 	"fmt"
+	"io"
 
 	"github.com/idp-cli/idp/internal/bot"
+	"github.com/idp-cli/idp/internal/doctor"
 	"github.com/idp-cli/idp/internal/fleet"
 	"github.com/idp-cli/idp/internal/forge"
 	"github.com/idp-cli/idp/internal/gitauth"
+	"github.com/idp-cli/idp/internal/gitcli"
 	"github.com/idp-cli/idp/internal/gitrepo"
 	"github.com/idp-cli/idp/internal/layer"
+	"github.com/idp-cli/idp/internal/scaffold"
+	"github.com/idp-cli/idp/internal/source"
 	"github.com/idp-cli/idp/internal/update"
+	"github.com/idp-cli/idp/templates"
 )
 
 // UpdateDeps is what the update engine gets from this run: its sources, prompter (when ask and
@@ -21,6 +27,17 @@ func (f *Factory) UpdateDeps(offline, ask bool) update.Deps {
 		if p := f.Asker(); p != nil {
 			d.Prompter = p
 		}
+	}
+	return d
+}
+
+// CreateDeps is what idp new's engine gets from this run: sources, prompter, trust, pushes and
+// the first commit's author.
+func (f *Factory) CreateDeps(offline bool) scaffold.CreateDeps {
+	d := scaffold.CreateDeps{OpenCatalog: f.CatalogOpener(offline), Trusted: f.Config.Trusts,
+		Log: f.IO.ErrOut, Display: RelDir, Push: f.PushTo, Author: f.Author(), Now: f.Now}
+	if p := f.Asker(); p != nil {
+		d.Prompter = p
 	}
 	return d
 }
@@ -68,6 +85,25 @@ func (f *Factory) FleetStatusDeps(owners forge.Provider, provider, host string, 
 	return fleet.StatusDeps{
 		Credentials: f.GitAuth, Progress: f, Now: f.Now, Forge: owners, OpenCatalog: f.CatalogOpener(offline),
 		PullRequestsFor: fleet.PullRequestsVia(provider, host, f.ForgeToken, f.HTTPClient),
+	}
+}
+
+// FleetUpdateDeps are the services fleet update runs the bot on each repository with; owners
+// is the forge that lists --owner's repositories, nil without --owner.
+func (f *Factory) FleetUpdateDeps(owners forge.Provider, provider, host string, offline bool) fleet.UpdateDeps {
+	f.ShareCatalogs(true)
+	ud := f.UpdateDeps(offline, false)
+	ud.Log = io.Discard // each repository's story is its row
+	return fleet.UpdateDeps{Update: ud, Push: f.PushDeps(provider, host), Credentials: f.GitAuth, Progress: f, Forge: owners,
+		Explain: func(url string, err error) error { return gitauth.ExplainSSH(err, url, f.Getenv) }}
+}
+
+// DoctorDeps are what idp doctor checks with: the environment, git, the built-in golden paths,
+// the HTTP client and the clock.
+func (f *Factory) DoctorDeps() doctor.Deps {
+	return doctor.Deps{
+		Getenv: f.Getenv, Git: gitcli.Version, HTTPClient: f.HTTPClient, Now: f.Now, Progress: f.GitProgress(),
+		Builtin: func() (*source.GitSource, error) { return source.OpenBuiltin(templates.History()) },
 	}
 }
 
