@@ -208,8 +208,8 @@ func forgeRecords(ctx context.Context, d StatusDeps, o StatusOptions, m *measure
 	}
 	if b, ok := d.Forge.(forge.BatchReader); ok {
 		// One query reads forge.BatchSize repositories' files and the bot's pull requests
-		// (GitHub's GraphQL); a chunk is complete once the query after it has read the pull
-		// requests its own could not guess, and is measured while the next query runs.
+		// (GitHub's or GitLab's GraphQL); a chunk is complete once the query after it has read
+		// the pull requests its own could not guess, and is measured while the next query runs.
 		br := &batchReads{b: b, branch: o.Branch, seen: map[string]int{}}
 		var prev, ready *forgeChunk // read, awaiting the next query; complete, awaiting measure
 		for lo := 0; lo < len(repos) || prev != nil; lo += chunkSize {

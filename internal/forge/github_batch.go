@@ -35,8 +35,8 @@ type PullsRead struct {
 }
 
 // BatchReader is implemented by providers that read a file of many repositories in few API
-// calls (GitHub, through GraphQL). Callers fall back to Provider.ReadFile per repository when
-// the provider does not implement it.
+// calls (GitHub and GitLab, through GraphQL). Callers fall back to Provider.ReadFile per
+// repository when the provider does not implement it (Gitea).
 type BatchReader interface {
 	// ReadFiles reads path on the default branch of each repository, and returns a result
 	// for every one of refs. The error is for the whole call: a path that cannot be read,

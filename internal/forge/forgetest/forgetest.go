@@ -111,6 +111,8 @@ type Fake struct {
 	reqs     []Request
 	brief    bool // the log keeps no headers or bodies
 	nextID   int64
+
+	gitlabMaxComplexity int // GitLabMaxComplexity; 0: not enforced
 }
 
 type org struct {
@@ -625,7 +627,7 @@ func (f *Fake) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 
 	q, _ := str(req.Body, "query")
-	req.batchRead = r.Method == http.MethodPost && strings.HasSuffix(req.Path, "/graphql") && isGitHubBatchRead(q)
+	req.batchRead = r.Method == http.MethodPost && strings.HasSuffix(req.Path, "/graphql") && (isGitHubBatchRead(q) || isGitLabBatchRead(q))
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if f.brief {

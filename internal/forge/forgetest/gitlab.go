@@ -24,6 +24,8 @@ import (
 //	POST /api/v4/projects/:id/merge_requests                    create a merge request
 //	PUT  /api/v4/projects/:id/merge_requests/:iid               update a merge request
 //
+//	POST /api/graphql   projects(fullPaths:) with their files and merge requests: gitlab_batch.go
+//
 // Lists are paged with page and per_page (default 20, at most 100), the X-Page, X-Next-Page,
 // X-Total-Pages ... headers and Link.
 
@@ -35,12 +37,20 @@ func gitlabError(w http.ResponseWriter, status int, msg any) {
 }
 
 func (f *Fake) serveGitLab(w http.ResponseWriter, r *http.Request, req Request) {
+	a := f.credential(r)
+	if r.Method == http.MethodPost && req.Path == "/api/graphql" { // gitlab_batch.go
+		if a == badAuth {
+			writeJSON(w, http.StatusUnauthorized, map[string]any{"errors": []map[string]any{{"message": "Invalid token"}}})
+			return
+		}
+		f.gitlabBatchRead(w, r, req, a == goodAuth)
+		return
+	}
 	segs, ok := segments(req.Path, "/api/v4/")
 	if !ok {
 		gitlabError(w, http.StatusNotFound, "404 Not Found")
 		return
 	}
-	a := f.credential(r)
 	if a == badAuth {
 		gitlabError(w, http.StatusUnauthorized, "401 Unauthorized")
 		return
