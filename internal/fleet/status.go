@@ -1,6 +1,7 @@
 package fleet
 
 import (
+	"errors"
 	"math"
 	"slices"
 	"sort"
@@ -8,6 +9,7 @@ import (
 
 	"github.com/Masterminds/semver/v3"
 
+	"github.com/idp-cli/idp/internal/provenance"
 	"github.com/idp-cli/idp/internal/versions"
 )
 
@@ -40,6 +42,24 @@ type Row struct {
 	// Warnings say what could not be measured for a service that was read: its history, its
 	// pull requests, its divergence.
 	Warnings []string `json:"warnings,omitempty"`
+	// notService says, for a row that failed, why it may not be a service: "unknown" when the
+	// repository or its .idp.yaml could not be read at all, "none" when it has no .idp.yaml;
+	// empty for a service (a .idp.yaml, valid or not).
+	notService string
+}
+
+// failed makes r a row that failed with err, saying whether the repository is a service: one
+// with a .idp.yaml that is not valid is, one without is not, one that could not be read may
+// be either.
+func (r *Row) failed(err error) {
+	r.Error = err.Error()
+	var invalid *provenance.Error
+	switch {
+	case errors.Is(err, ErrNoRecord):
+		r.notService = "none"
+	case !errors.As(err, &invalid):
+		r.notService = "unknown"
+	}
 }
 
 // SetDrift fills the drift columns.

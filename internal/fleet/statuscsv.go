@@ -50,8 +50,11 @@ func (res *StatusResult) WriteCSV(w io.Writer) error {
 			}
 			div = strings.Join(paths, ";")
 		}
+		// on_golden_path: false for a listed repository without .idp.yaml, empty when it could
+		// not be read.
+		on := map[string]string{"": "true", "none": "false", "unknown": ""}[r.notService]
 		cw.Write([]string{r.Repo, r.Template, gitauth.Redact(r.Source), r.Version, r.Latest, b, d, r.Error,
-			"true", num(r.LeadTime()), pr, state, age, ttm, div, strconv.FormatBool(addOn[i])})
+			on, num(r.LeadTime()), pr, state, age, ttm, div, strconv.FormatBool(addOn[i])})
 	}
 	for _, r := range res.NotOnGoldenPath {
 		cw.Write([]string{r.Repo, "", "", "", "", "", "", "", "false", "", "", "", "", "", "", "false"})

@@ -148,12 +148,12 @@ func repoRecords(ctx context.Context, d StatusDeps, o StatusOptions, m *measurer
 			rows[i].Repo = gitauth.Redact(part[i].Name)
 			cred := d.Credentials(repo)
 			if cred.Err != nil {
-				rows[i].Error = cred.Err.Error()
+				rows[i].failed(cred.Err)
 				return
 			}
 			svc, err := readService(ctx, repo, cred.Auth, gitauth.HintFor(repo, cred.Tried))
 			if err != nil {
-				rows[i].Error = err.Error()
+				rows[i].failed(err)
 				return
 			}
 			rows[i].fill(svc.rec)
@@ -271,7 +271,7 @@ func forgeChunkRecords(ctx context.Context, d StatusDeps, o StatusOptions, c *fo
 		case errors.Is(err, forge.ErrNotFound):
 			return
 		case err != nil:
-			rows[i].Error = err.Error()
+			rows[i].Error, rows[i].notService = err.Error(), "unknown"
 			unread[i] = true
 		default:
 			rec, err := provenance.Parse(data, r.Owner+"/"+r.Name+"/"+provenance.FileName)

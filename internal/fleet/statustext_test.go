@@ -3,11 +3,15 @@ package fleet
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/idp-cli/idp/internal/bot"
+	"github.com/idp-cli/idp/internal/provenance"
 	"github.com/idp-cli/idp/internal/update"
 )
 
@@ -111,6 +115,35 @@ acme/billing,docs,,v0.2.0,v0.3.0,1,4,,true,,,,,,,true
 acme/ledger,svc,,v1.0.0,v1.1.0,1,59,,true,,3,draft,10800,,app.yaml;config.yaml,false
 acme/shop,,,,,,,acme/shop/.idp.yaml:1: not valid YAML,true,,,,,,,false
 acme/wiki,,,,,,,,false,,,,,,,false
+`
+	if b.String() != want {
+		t.Errorf("csv:\n%s\nwant:\n%s", b.String(), want)
+	}
+}
+
+// TestStatusCSVFailedRows: a row that failed is on a golden path when its .idp.yaml is there
+// but not valid, is not when the repository has none, and is not known when the repository or
+// the file could not be read.
+func TestStatusCSVFailedRows(t *testing.T) {
+	var rows []Row
+	for repo, err := range map[string]error{
+		"acme/broken": &provenance.Error{File: "acme/broken/.idp.yaml", Line: 1, Msg: "not valid YAML: x"},
+		"acme/gone":   errors.New("clone https://git.example.com/acme/gone.git: 502 Bad Gateway"),
+		"acme/plain":  fmt.Errorf("acme/plain: %w", ErrNoRecord),
+	} {
+		r := Row{Repo: repo}
+		r.failed(err)
+		rows = append(rows, r)
+	}
+	slices.SortFunc(rows, func(a, b Row) int { return strings.Compare(a.Repo, b.Repo) })
+	var b bytes.Buffer
+	if err := (&StatusResult{Rows: rows}).WriteCSV(&b); err != nil {
+		t.Fatal(err)
+	}
+	want := `repository,template,source,version,latest,behind,days_behind,error,on_golden_path,lead_time_seconds,pull_request,pull_request_state,pull_request_age_seconds,time_to_merge_seconds,diverged_files,add_on
+acme/broken,,,,,,,"acme/broken/.idp.yaml:1: not valid YAML: x; fix it, or restore the file with git checkout -- .idp.yaml",true,,,,,,,false
+acme/gone,,,,,,,clone https://git.example.com/acme/gone.git: 502 Bad Gateway,,,,,,,,false
+acme/plain,,,,,,,acme/plain: no .idp.yaml at the root of the default branch,false,,,,,,,false
 `
 	if b.String() != want {
 		t.Errorf("csv:\n%s\nwant:\n%s", b.String(), want)
