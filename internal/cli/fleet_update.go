@@ -91,7 +91,7 @@ func (o *fleetUpdateOptions) validate(cmd *cobra.Command, f *Factory) error {
 
 // updateOptions are the flags as the fleet update engine takes them.
 func (o *fleetUpdateOptions) updateOptions(cmd *cobra.Command) fleet.UpdateOptions {
-	return fleet.UpdateOptions{Repos: o.Repos, Owner: o.Owner, Filter: o.Filter, Shard: o.Shard, Resume: o.Resume, Jobs: o.Jobs,
+	return fleet.UpdateOptions{Repos: o.Repos, Owner: o.Owner, Filter: o.Filter, Shard: o.Shard, Resume: o.Resume, Results: o.Results, Jobs: o.Jobs,
 		Do: update.DoOptions{To: o.To, ToGiven: cmd.Flags().Changed("to"), Pre: o.Pre, Set: o.Set, ValuesFile: o.ValuesFile,
 			Rej: o.Conflict == "rej", Render: o.Render, MinAge: o.Bot.MinAge},
 		Push: o.Bot.pushOptions("")}
@@ -107,12 +107,6 @@ func runFleetUpdate(cmd *cobra.Command, f *Factory, o *fleetUpdateOptions) error
 	}
 	deps := f.FleetUpdateDeps(owners, o.Bot.Provider, o.Bot.Host, o.Offline)
 	deps.Hint = renderLimitHint
-	if results, err := fleet.OpenResults(o.Results); err != nil {
-		return err
-	} else if results != nil {
-		defer results.Close()
-		deps.Results = results
-	}
 	uo := o.updateOptions(cmd)
 	uo.Do.Verbose = f.Config.Verbose
 	res, err := fleet.Update(cmd.Context(), deps, uo)

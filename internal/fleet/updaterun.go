@@ -37,7 +37,8 @@ type UpdateDeps struct {
 	Hint func(error) error
 	// Forge lists UpdateOptions.Owner's repositories; nil with --repos.
 	Forge forge.Provider
-	// Results gets each repository's row as a JSON line as soon as it is done (--results).
+	// Results gets each repository's row as a JSON line as soon as it is done; nil means
+	// UpdateOptions.Results' file, if any.
 	Results io.Writer
 	// Now stamps the results' lines; nil means time.Now.
 	Now func() time.Time
@@ -53,9 +54,11 @@ type UpdateOptions struct {
 	// repositories (any result but failed) are skipped.
 	Shard  Shard
 	Resume string
-	Jobs   int
-	Do     update.DoOptions // To, Pre, Set, Values, Rej, Render; Dir is each clone's
-	Push   bot.PushOptions
+	// Results is the --results file each repository's row is appended to as it is done.
+	Results string
+	Jobs    int
+	Do      update.DoOptions // To, Pre, Set, Values, Rej, Render; Dir is each clone's
+	Push    bot.PushOptions
 }
 
 // UpdateRow is one repository's bot run.
@@ -99,6 +102,14 @@ func Update(ctx context.Context, d UpdateDeps, o UpdateOptions) (*UpdateResult, 
 	}
 	if err := o.readValues(ctx); err != nil {
 		return nil, err
+	}
+	if d.Results == nil && o.Results != "" {
+		f, err := OpenResults(o.Results)
+		if err != nil {
+			return nil, err
+		}
+		defer f.Close()
+		d.Results = f
 	}
 	repos, resumed, err := updateRepos(ctx, d, o)
 	if err != nil {

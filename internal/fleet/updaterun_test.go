@@ -75,9 +75,8 @@ func TestUpdateRunsTheBotOnEach(t *testing.T) {
 	values := filepath.Join(t.TempDir(), "values.yaml")
 	gittest.Write(t, filepath.Dir(values), map[string]string{"values.yaml": "port: 8080\n"})
 	d := updateDeps(t)
-	var results bytes.Buffer
-	d.Results = &results
-	o := UpdateOptions{Repos: list, Jobs: 2, Do: update.DoOptions{To: "latest", ValuesFile: values}}
+	resultsFile := filepath.Join(t.TempDir(), "results.jsonl")
+	o := UpdateOptions{Repos: list, Jobs: 2, Results: resultsFile, Do: update.DoOptions{To: "latest", ValuesFile: values}}
 	res, err := Update(context.Background(), d, o)
 	if err != nil {
 		t.Fatal(err)
@@ -96,12 +95,13 @@ func TestUpdateRunsTheBotOnEach(t *testing.T) {
 			t.Errorf("%s: app.yaml on the bot's branch: %q", name, got)
 		}
 	}
-	if n := strings.Count(results.String(), "\n"); n != 2 || !strings.Contains(results.String(), `"result":"updated"`) {
-		t.Errorf("--results:\n%s", results.String())
+	results, err := os.ReadFile(resultsFile)
+	if n := strings.Count(string(results), "\n"); err != nil || n != 2 || !strings.Contains(string(results), `"result":"updated"`) {
+		t.Errorf("--results: %v\n%s", err, results)
 	}
 
 	resume := filepath.Join(t.TempDir(), "done.jsonl")
-	os.WriteFile(resume, results.Bytes(), 0o644)
+	os.WriteFile(resume, results, 0o644)
 	o.Resume = resume
 	if res, err = Update(context.Background(), d, o); err != nil || len(res.Rows) != 0 || res.Resumed != 2 {
 		t.Errorf("resumed: %+v %v", res, err)
@@ -122,6 +122,7 @@ func TestUpdateRefusesBeforeAnyWork(t *testing.T) {
 		{UpdateOptions{Repos: list, Jobs: 1, Do: update.DoOptions{ValuesFile: missing}}, missing, false},
 		{UpdateOptions{Repos: missing, Jobs: 1}, missing, true},
 		{UpdateOptions{Repos: list, Jobs: 1, Resume: missing}, "--resume: ", true},
+		{UpdateOptions{Repos: list, Jobs: 1, Results: filepath.Join(missing, "results.jsonl")}, "--results: ", false},
 	} {
 		res, err := Update(context.Background(), updateDeps(t), c.o)
 		if res != nil || err == nil || !strings.Contains(err.Error(), c.want) || source.IsRequest(err) != c.request {

@@ -92,7 +92,17 @@ func (g *gitHub) ReadFiles(ctx context.Context, refs []RepoRef, path string) (ma
 // each PullsRef's head branch into its repository, in all states, newest first, as
 // PullRequests lists them.
 func (g *gitHub) ReadBatch(ctx context.Context, files []RepoRef, path string, pulls []PullsRef) (map[RepoRef]FileRead, map[PullsRef]PullsRead, error) {
-	path, err := checkPath("github", path)
+	return readInBatches(ctx, "github", files, path, pulls, g.readBatch)
+}
+
+// batchQuery sends one query of a forge's batched read, for up to BatchSize files and
+// BatchPulls pull-request lists, and puts each repository's answer in outFiles and outPulls.
+type batchQuery func(ctx context.Context, files []RepoRef, path string, pulls []PullsRef, outFiles map[RepoRef]FileRead, outPulls map[PullsRef]PullsRead)
+
+// readInBatches is ReadBatch of a forge whose one query is query: path checked, then files
+// and pulls taken BatchSize and BatchPulls at a time until both are read or ctx ends.
+func readInBatches(ctx context.Context, provider string, files []RepoRef, path string, pulls []PullsRef, query batchQuery) (map[RepoRef]FileRead, map[PullsRef]PullsRead, error) {
+	path, err := checkPath(provider, path)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -103,7 +113,7 @@ func (g *gitHub) ReadBatch(ctx context.Context, files []RepoRef, path string, pu
 			return nil, nil, err
 		}
 		fh, ph := min(fl+BatchSize, len(files)), min(pl+BatchPulls, len(pulls))
-		g.readBatch(ctx, files[fl:fh], path, pulls[pl:ph], outFiles, outPulls)
+		query(ctx, files[fl:fh], path, pulls[pl:ph], outFiles, outPulls)
 		fl, pl = fh, ph
 	}
 	return outFiles, outPulls, ctx.Err()

@@ -52,21 +52,7 @@ func (g *gitLab) ReadFiles(ctx context.Context, refs []RepoRef, path string) (ma
 // heads asked than one query reads (gitlabMRsPage, 50) is left out of the answer, for the
 // caller to list by PullRequests.
 func (g *gitLab) ReadBatch(ctx context.Context, files []RepoRef, path string, pulls []PullsRef) (map[RepoRef]FileRead, map[PullsRef]PullsRead, error) {
-	path, err := checkPath("gitlab", path)
-	if err != nil {
-		return nil, nil, err
-	}
-	outFiles := make(map[RepoRef]FileRead, len(files))
-	outPulls := make(map[PullsRef]PullsRead, len(pulls))
-	for fl, pl := 0, 0; fl < len(files) || pl < len(pulls); {
-		if err := ctx.Err(); err != nil {
-			return nil, nil, err
-		}
-		fh, ph := min(fl+BatchSize, len(files)), min(pl+BatchPulls, len(pulls))
-		g.readBatch(ctx, files[fl:fh], path, pulls[pl:ph], outFiles, outPulls)
-		fl, pl = fh, ph
-	}
-	return outFiles, outPulls, ctx.Err()
+	return readInBatches(ctx, "gitlab", files, path, pulls, g.readBatch)
 }
 
 type gitlabBatchAnswer struct {

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/idp-cli/idp/internal/answers"
 	"github.com/idp-cli/idp/internal/manifest"
 	"github.com/idp-cli/idp/internal/provenance"
 	"github.com/idp-cli/idp/internal/render"
@@ -91,30 +90,11 @@ func Add(ctx context.Context, d Deps, o AddOptions) (*Result, error) {
 		return nil, err
 	}
 	req.Recorded = Inherited(svc.Record, m)
-	ans, err := answers.Resolve(ctx, m, req)
+	res, added, err := planFromNothing(ctx, svc, src, tmpl, cat.Git == nil, req, o.Rej, svc.Record.Ignore, o.Render)
 	if err != nil {
 		return nil, err
 	}
-	tree, err := render.RenderWith(ctx, tmpl.FS, m, ans.Data, o.Render)
-	if err != nil {
-		return nil, fmt.Errorf("render %s: %w", m.Name, err)
-	}
-	res := &Result{Service: svc, Name: m.Name, Version: src.Version, Answers: ans, Unversioned: cat.Git == nil}
-	res.Changes, err = update.Plan(ctx, update.Options{
-		Dir: svc.Dir, Base: &render.Tree{}, Target: tree, Owned: m.Files.Owned,
-		Labels: labels(svc, m.Name, src.Version), Rej: o.Rej,
-		Layer: m.Name, Ignore: svc.Record.Ignore,
-	})
-	if err != nil {
-		return nil, err
-	}
-	fromNothing(res.Changes, tree, m.Name)
-	res.Conflicts = count(res.Changes)
-	res.Record = svc.Record.AddLayer(&provenance.File{
-		Template:   provenance.Template{Source: src.Location, Name: m.Name, Version: src.Version, Commit: src.Commit},
-		Answers:    ans.Recordable(m),
-		IdpVersion: o.Render.Version(),
-	})
+	res.Record = svc.Record.AddLayer(added)
 	if o.DryRun {
 		return res, nil
 	}

@@ -8,7 +8,6 @@ import (
 	"os"
 	"path/filepath"
 
-	"github.com/idp-cli/idp/internal/answers"
 	"github.com/idp-cli/idp/internal/provenance"
 	"github.com/idp-cli/idp/internal/render"
 	"github.com/idp-cli/idp/internal/source"
@@ -67,29 +66,11 @@ func Adopt(ctx context.Context, d Deps, o AdoptOptions) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	ans, err := answers.Resolve(ctx, m, req)
+	res, record, err := planFromNothing(ctx, svc, src, tmpl, cat.Git == nil, req, o.Rej, nil, o.Render)
 	if err != nil {
 		return nil, err
 	}
-	tree, err := render.RenderWith(ctx, tmpl.FS, m, ans.Data, o.Render)
-	if err != nil {
-		return nil, fmt.Errorf("render %s: %w", m.Name, err)
-	}
-	res := &Result{Service: svc, Name: m.Name, Version: src.Version, Answers: ans, Unversioned: cat.Git == nil}
-	res.Changes, err = update.Plan(ctx, update.Options{
-		Dir: svc.Dir, Base: &render.Tree{}, Target: tree, Owned: m.Files.Owned,
-		Labels: labels(svc, m.Name, src.Version), Rej: o.Rej, Layer: m.Name,
-	})
-	if err != nil {
-		return nil, err
-	}
-	fromNothing(res.Changes, tree, m.Name)
-	res.Conflicts = count(res.Changes)
-	res.Record = &provenance.File{
-		Template:   provenance.Template{Source: src.Location, Name: m.Name, Version: src.Version, Commit: src.Commit},
-		Answers:    ans.Recordable(m),
-		IdpVersion: o.Render.Version(),
-	}
+	res.Record = record
 	svc.Record = res.Record
 	if o.DryRun {
 		return res, nil

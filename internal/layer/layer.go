@@ -159,3 +159,34 @@ func hooks(ctx context.Context, d Deps, res *Result, m *manifest.Manifest, trust
 	}
 	return nil
 }
+
+// planFromNothing answers tmpl's parameters from req, renders it and plans its files onto the
+// service in svc.Dir from nothing (an empty base), as add and adopt apply a golden path: the
+// result to write, with its conflicts counted, and the layer's record (template, answers, the
+// idp that rendered it). ignore are the service's paths idp never touches.
+func planFromNothing(ctx context.Context, svc *update.Service, src *source.Source, tmpl *source.Template, unversioned bool, req answers.Request, rej bool, ignore []string, ro render.Options) (*Result, *provenance.File, error) {
+	m := tmpl.Manifest
+	ans, err := answers.Resolve(ctx, m, req)
+	if err != nil {
+		return nil, nil, err
+	}
+	tree, err := render.RenderWith(ctx, tmpl.FS, m, ans.Data, ro)
+	if err != nil {
+		return nil, nil, fmt.Errorf("render %s: %w", m.Name, err)
+	}
+	res := &Result{Service: svc, Name: m.Name, Version: src.Version, Answers: ans, Unversioned: unversioned}
+	res.Changes, err = update.Plan(ctx, update.Options{
+		Dir: svc.Dir, Base: &render.Tree{}, Target: tree, Owned: m.Files.Owned,
+		Labels: labels(svc, m.Name, src.Version), Rej: rej, Layer: m.Name, Ignore: ignore,
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	fromNothing(res.Changes, tree, m.Name)
+	res.Conflicts = count(res.Changes)
+	return res, &provenance.File{
+		Template:   provenance.Template{Source: src.Location, Name: m.Name, Version: src.Version, Commit: src.Commit},
+		Answers:    ans.Recordable(m),
+		IdpVersion: ro.Version(),
+	}, nil
+}

@@ -168,6 +168,12 @@ func addOnce(list []string, names ...string) []string {
 
 // strs reads a list of strings of a JSON body; ok is false for a wrong type.
 func strs(body map[string]any, k string) ([]string, bool) {
+	return listOf(body, k, func(v any) (string, bool) { s, ok := v.(string); return s, ok })
+}
+
+// listOf reads body[k] as a JSON list, each item by item; a missing or null k is an empty
+// list, ok is false for a wrong type.
+func listOf[T any](body map[string]any, k string, item func(any) (T, bool)) ([]T, bool) {
 	v, present := body[k]
 	if !present || v == nil {
 		return nil, true
@@ -176,13 +182,13 @@ func strs(body map[string]any, k string) ([]string, bool) {
 	if !ok {
 		return nil, false
 	}
-	var out []string
-	for _, item := range list {
-		s, ok := item.(string)
+	var out []T
+	for _, x := range list {
+		t, ok := item(x)
 		if !ok {
 			return nil, false
 		}
-		out = append(out, s)
+		out = append(out, t)
 	}
 	return out, true
 }
@@ -560,23 +566,7 @@ func (f *Fake) serveGitLabManage(w http.ResponseWriter, r *http.Request, req Req
 
 // ids reads a list of numbers of a JSON body.
 func ids(body map[string]any, k string) ([]int64, bool) {
-	v, present := body[k]
-	if !present || v == nil {
-		return nil, true
-	}
-	list, ok := v.([]any)
-	if !ok {
-		return nil, false
-	}
-	var out []int64
-	for _, item := range list {
-		n, ok := item.(float64)
-		if !ok {
-			return nil, false
-		}
-		out = append(out, int64(n))
-	}
-	return out, true
+	return listOf(body, k, func(v any) (int64, bool) { n, ok := v.(float64); return int64(n), ok })
 }
 
 // userNames are the names of GitLab user ids. f.mu must be held.
