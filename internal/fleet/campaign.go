@@ -3,7 +3,9 @@ package fleet
 import (
 	"cmp"
 	"context"
+	"errors"
 	"fmt"
+	"io/fs"
 	"net/http"
 	"os"
 
@@ -33,6 +35,13 @@ func OpenResults(path string) (*os.File, error) {
 		return nil, nil
 	}
 	f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o644)
+	if info, serr := os.Stat(path); err != nil && serr == nil && info.IsDir() {
+		return nil, fmt.Errorf("--results: %s is a directory; give the file to append each repository's outcome to", path)
+	}
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return nil, fmt.Errorf("--results: cannot write %s: %w; give a file in a directory that exists and you can write to", path, pe.Err)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("--results: %w", err)
 	}

@@ -64,8 +64,12 @@ func TestResultsFiles(t *testing.T) {
 	if f, err := OpenResults(""); f != nil || err != nil {
 		t.Errorf("no --results: %v %v", f, err)
 	}
-	if _, err := OpenResults(filepath.Join(dir, "no", "such", "dir.jsonl")); err == nil || !strings.HasPrefix(err.Error(), "--results: ") {
+	missing := filepath.Join(dir, "no", "such", "dir.jsonl")
+	if _, err := OpenResults(missing); err == nil || err.Error() != "--results: cannot write "+missing+": no such file or directory; give a file in a directory that exists and you can write to" {
 		t.Errorf("a results file that cannot be made: %v", err)
+	}
+	if _, err := OpenResults(dir); err == nil || err.Error() != "--results: "+dir+" is a directory; give the file to append each repository's outcome to" {
+		t.Errorf("a directory as the results file: %v", err)
 	}
 	other := filepath.Join(dir, "s.jsonl")
 	os.WriteFile(other, []byte(`{"repo":"b","result":"unchanged","at":"2026-03-01T01:00:00Z"}`+"\n"), 0o644)
